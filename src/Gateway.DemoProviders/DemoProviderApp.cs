@@ -1,0 +1,31 @@
+using Ndxp.Gateway.DemoProviders.Enterprise;
+using Ndxp.Gateway.DemoProviders.Insurance;
+using Ndxp.Gateway.DemoProviders.Population;
+
+namespace Ndxp.Gateway.DemoProviders;
+
+/// <summary>
+/// Sample provider services over synthetic, deterministic data (no real person or enterprise): what the gateway
+/// routes to in the demo, the tests and the benchmarks. Each answer echoes the identity the gateway forwarded, so a
+/// newcomer sees what the provider learns about its caller.
+/// </summary>
+public static class DemoProviderApp
+{
+    public static WebApplication Build(string[] args, string url)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(CitizenDirectory.CreateDemo());
+        builder.Services.AddSingleton(EnterpriseDirectory.CreateDemo());
+        builder.Services.AddSingleton(InsuranceDirectory.CreateDemo());
+
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapPopulationApi();
+        app.MapEnterpriseApi();
+        app.MapInsuranceApi();
+        return app;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Security.Claims;
+using Microsoft.Net.Http.Headers;
+using Ndxp.Gateway.Identity;
+using Ndxp.Gateway.Problems;
+using Ndxp.Gateway.Registry;
+
+namespace Ndxp.Gateway.Access;
+
+/// <summary>
+/// The access step of a data call, after YARP matched the route: the service must be up and offer the method, the
+/// caller must hold a valid token, and the live snapshot must show an active grant for its agency or client, the
+/// method and the declared purpose. Status and grants are read on every call, so a suspension bites at once.
+/// </summary>
+internal sealed class AccessMiddleware
+{
+    public const string PurposeHeader = "X-Purpose";
+
+    private readonly RequestDelegate _next;
+    private readonly RegistrySnapshotProvider _snapshots;
+    private readonly TimeProvider _timeProvider;
+
+    public AccessMiddleware(RequestDelegate next, RegistrySnapshotProvider snapshots, TimeProvider timeProvider)
+    {
+        _next = next;
+        _snapshots = snapshots;
+        _timeProvider = timeProvider;
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var refusal = Decide(context);
+        return refusal is null ? _next(context) : RefuseAsync(context, refusal.Value);
+    }
+
+    private ProblemKind? Decide(HttpContext context)
+    {
+        var call = context.GetGatewayCall()!;
+        var route = context.GetReverseProxyFeature().Route.Config;
+        var snapshot = _snapshots.Current;
+        if (route.Metadata is null
+            || !route.Metadata.TryGetValue(RegistryProxyConfigProvider.ServiceIdMetadataKey, out var serviceId)
+            || !snapshot.Services.TryGetValue(serviceId, out var service))
+        {
+            return ProblemKind.RouteNotFound;
+        }
+
+        call.ServiceId = serviceId;
+        if (service.Definition.Status != EntityStatus.Active || service.Provider.Status != EntityStatus.Active)
+        {
+            return ProblemKind.ServiceSuspended;
+        }
+
+        var method = context.Request.Method;
+        if (!service.Methods.Contains(method))
+        {
+            context.Response.Headers.Allow = service.AllowHeader;
+            return ProblemKind.MethodNotAllowed;
+        }
+
+        if (context.User.Identity?.IsAuthenticated != true)
+        {
+            return context.Features.Get<TokenFailure>()?.Kind ?? ProblemKind.TokenMissing;
+        }
+
+        var agency = context.User.FindFirstValue(GatewayClaims.Agency);
+        var clientId = context.User.FindFirstValue(GatewayClaims.ClientId);
+        if (string.IsNullOrEmpty(agency) || string.IsNullOrEmpty(clientId))
+        {
+            return ProblemKind.TokenInvalid;
+        }
+
+        call.Agency = agency;
+        call.ClientId = clientId;
+
+        var purposes = context.Request.Headers[PurposeHeader];
+        if (purposes.Count > 1)
+        {
+            return ProblemKind.PurposeNotGranted;
+        }
+
+        var purpose = purposes.ToString();
+        call.Purpose = purpose.Length == 0 ? null : purpose;
+        return GrantEvaluator.Evaluate(snapshot, service, new Caller(agency, clientId), method, call.Purpose, _timeProvider.GetUtcNow(), out _);
+    }
+
+    private static Task RefuseAsync(HttpContext context, ProblemKind refusal)
+    {
+        if (ProblemCatalog.Describe(refusal).Status == StatusCodes.Status401Unauthorized)
+        {
+            // RFC 6750 section 3: tell the client how to authenticate, and whether the token it sent was the problem.
+            context.Response.Headers[HeaderNames.WWWAuthenticate] = refusal == ProblemKind.TokenMissing
+                ? "Bearer realm=\"ndxp-gateway\""
+                : "Bearer realm=\"ndxp-gateway\", error=\"invalid_token\"";
+        }
+
+        return context.WriteProblemAsync(refusal);
+    }
+}

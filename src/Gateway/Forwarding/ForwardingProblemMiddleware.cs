@@ -1,0 +1,41 @@
+using Ndxp.Gateway.Problems;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Ndxp.Gateway.Forwarding;
+
+/// <summary>
+/// Turns YARP's bare 502/503/504 into problem+json when a provider is down, has no healthy instance or is too slow.
+/// Runs around the rest of the proxy pipeline and writes only if the provider's answer has not started.
+/// </summary>
+internal sealed class ForwardingProblemMiddleware
+{
+    private readonly RequestDelegate _next;
+
+    public ForwardingProblemMiddleware(RequestDelegate next) => _next = next;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        await _next(context);
+
+        var error = context.GetForwarderErrorFeature()?.Error;
+        if (error is null or ForwarderError.None || context.Response.HasStarted)
+        {
+            return;
+        }
+
+        ProblemKind? kind = error switch
+        {
+            ForwarderError.RequestTimedOut => ProblemKind.ProviderTimeout,
+            ForwarderError.NoAvailableDestinations => ProblemKind.ProviderUnavailable,
+            // The caller went away or sent a broken body: nobody is left to read an answer, or YARP already chose 400.
+            ForwarderError.RequestCanceled or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient
+                or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseClient => null,
+            _ => ProblemKind.ProviderError,
+        };
+
+        if (kind is { } problem)
+        {
+            await context.WriteProblemAsync(problem);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace Ndxp.Gateway.Forwarding;
+
+/// <summary>
+/// What a provider is told about a call: only what the gateway verified. The caller's token and cookies stay at the
+/// gateway; caller-sent identity headers are dropped and replaced by the verified agency, client, purpose and
+/// transaction id.
+/// </summary>
+internal sealed class IdentityHeadersTransformProvider : ITransformProvider
+{
+    public const string ConsumerHeaderPrefix = "X-Consumer-";
+    public const string AgencyHeader = "X-Consumer-Agency";
+    public const string ClientHeader = "X-Consumer-Client";
+
+    public void ValidateRoute(TransformRouteValidationContext context)
+    {
+    }
+
+    public void ValidateCluster(TransformClusterValidationContext context)
+    {
+    }
+
+    public void Apply(TransformBuilderContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.AddRequestTransform(ApplyIdentity);
+        context.AddResponseTransform(EchoTransactionId);
+    }
+
+    private static ValueTask ApplyIdentity(RequestTransformContext context)
+    {
+        foreach (var header in context.HttpContext.Request.Headers)
+        {
+            if (header.Key.StartsWith(ConsumerHeaderPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                RequestTransform.RemoveHeader(context, header.Key);
+            }
+        }
+
+        RequestTransform.RemoveHeader(context, "Authorization");
+        RequestTransform.RemoveHeader(context, "Cookie");
+        RequestTransform.RemoveHeader(context, Access.AccessMiddleware.PurposeHeader);
+        RequestTransform.RemoveHeader(context, TransactionMiddleware.HeaderName);
+
+        var call = context.HttpContext.GetGatewayCall()!;
+        var headers = context.ProxyRequest.Headers;
+        headers.TryAddWithoutValidation(TransactionMiddleware.HeaderName, call.TransactionId);
+        headers.TryAddWithoutValidation(AgencyHeader, call.Agency);
+        headers.TryAddWithoutValidation(ClientHeader, call.ClientId);
+        if (call.Purpose is { } purpose)
+        {
+            headers.TryAddWithoutValidation(Access.AccessMiddleware.PurposeHeader, purpose);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static ValueTask EchoTransactionId(ResponseTransformContext context)
+    {
+        // The provider's copy of the header (if it echoes one) is replaced by the gateway's own.
+        context.HttpContext.Response.Headers[TransactionMiddleware.HeaderName] = context.HttpContext.GetGatewayCall()!.TransactionId;
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using Ndxp.Gateway.Forwarding;
+using Ndxp.Gateway.Hosting;
+using Ndxp.Gateway.Identity;
+using Ndxp.Gateway.Observability;
+using Ndxp.Gateway.Problems;
+using Ndxp.Gateway.Registry;
+using Prometheus;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace Ndxp.Gateway;
+
+/// <summary>The gateway host: the request path of a data call reads top to bottom in <see cref="Configure"/>.</summary>
+public static class GatewayApplication
+{
+    public const string DemoSwitch = "--demo";
+
+    /// <summary>Builds the host and loads the registry; throws with every registry error named if it is invalid.</summary>
+    public static async Task<WebApplication> CreateAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var demo = args.Contains(DemoSwitch, StringComparer.Ordinal);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args.Where(a => a != DemoSwitch).ToArray(),
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (demo)
+        {
+            builder.Configuration.AddInMemoryCollection([new($"{DemoOptions.SectionName}:{nameof(DemoOptions.Enabled)}", "true")]);
+        }
+
+        ConfigureServices(builder);
+        var app = builder.Build();
+        Configure(app);
+
+        await app.Services.GetRequiredService<RegistryLoader>().LoadAsync(cancellationToken);
+        return app;
+    }
+
+    private static void ConfigureServices(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+        var host = configuration.GetSection(GatewayHostOptions.SectionName).Get<GatewayHostOptions>() ?? new GatewayHostOptions();
+        var demo = configuration.GetSection(DemoOptions.SectionName).Get<DemoOptions>() ?? new DemoOptions();
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            Listen(kestrel, host.ListenAddress, host.DataPort);
+            Listen(kestrel, host.ListenAddress, host.AdminPort);
+        });
+
+        services.AddSerilog((sp, logger) =>
+        {
+            logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext();
+            if (builder.Environment.IsDevelopment())
+            {
+                logger.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+            }
+        });
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<GatewayHostOptions>().Bind(configuration.GetSection(GatewayHostOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName));
+        if (demo.Enabled)
+        {
+            services.AddHostedService<DemoProvidersHostedService>();
+            services.PostConfigure<RegistryOptions>(o => o.SeedFile ??= demo.SeedFile);
+        }
+
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            if (context.HttpContext.GetGatewayCall() is { } call)
+            {
+                context.ProblemDetails.Extensions["transactionId"] = call.TransactionId;
+            }
+        });
+        services.AddSingleton<MatcherPolicy, PlaneMatcherPolicy>();
+        services.AddGatewayHealthChecks();
+        services.AddRegistry(configuration);
+        services.AddGatewayIdentity(configuration);
+        services.AddReverseProxy().AddTransforms<IdentityHeadersTransformProvider>();
+    }
+
+    private static void Configure(WebApplication app)
+    {
+        var host = app.Configuration.GetSection(GatewayHostOptions.SectionName).Get<GatewayHostOptions>() ?? new GatewayHostOptions();
+        var identity = app.Configuration.GetSection(IdentityOptions.SectionName).Get<IdentityOptions>() ?? new IdentityOptions();
+
+        app.UseMiddleware<TransactionMiddleware>();
+        app.UseMiddleware<CallSummaryMiddleware>();
+        app.UseRouting();
+        app.UseAuthentication();
+
+        app.MapTokenEndpoint();
+        app.MapDiscoveryEndpoints(identity.ResolveIssuer(host));
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<ForwardingProblemMiddleware>();
+            proxy.UseMiddleware<Access.AccessMiddleware>();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        app.MapFallback(context => context.WriteProblemAsync(ProblemKind.RouteNotFound));
+
+        app.MapGatewayHealthChecks();
+        app.MapMetrics().OnAdminPlane();
+        app.MapFallback(context => context.WriteProblemAsync(ProblemKind.RouteNotFound)).OnAdminPlane();
+    }
+
+    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, string address, int port)
+    {
+        if (string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            kestrel.ListenLocalhost(port);
+        }
+        else
+        {
+            kestrel.Listen(IPAddress.Parse(address), port);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Ndxp.Gateway.Hosting;
+
+/// <summary>Ports and folders of the gateway process. Bound from the <c>Gateway</c> section.</summary>
+public sealed class GatewayHostOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary><c>localhost</c> (the default, for a laptop) or an IP address such as <c>0.0.0.0</c> in a container.</summary>
+    [Required]
+    public string ListenAddress { get; set; } = "localhost";
+
+    /// <summary>The public data plane: data calls, the token endpoint, JWKS and discovery.</summary>
+    [Range(1, 65535)]
+    public int DataPort { get; set; } = 8080;
+
+    /// <summary>The admin plane: health, readiness, metrics and (later) the admin API; never exposed publicly.</summary>
+    [Range(1, 65535)]
+    public int AdminPort { get; set; } = 8081;
+
+    /// <summary>Where the embedded store and generated keys live. Relative to the working directory.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+}

@@ -1,0 +1,155 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Ndxp.Gateway.Hosting;
+
+namespace Ndxp.Gateway.Identity;
+
+public static class GatewayIdentityServiceCollectionExtensions
+{
+    /// <summary>The scheme validating the gateway's own tokens.</summary>
+    public const string GatewayScheme = "ndxp";
+
+    private const string SelectorScheme = "ndxp-or-external";
+
+    // Asymmetric algorithms only: an HS256 token "signed" with a published public key, or alg "none", never passes.
+    private static readonly string[] AcceptedAlgorithms =
+    [
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+    ];
+
+    public static IServiceCollection AddGatewayIdentity(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(IdentityOptions.SectionName);
+        services.AddOptions<IdentityOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        var identity = section.Get<IdentityOptions>() ?? new IdentityOptions();
+        var host = configuration.GetSection(GatewayHostOptions.SectionName).Get<GatewayHostOptions>() ?? new GatewayHostOptions();
+        var issuer = identity.ResolveIssuer(host);
+
+        services.AddSingleton(sp => SigningKeyRing.Load(
+            Path.Combine(host.DataDirectory, identity.SigningKeysDirectory),
+            identity.ActiveKeyId,
+            identity.GenerateSigningKeyIfMissing,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<SigningKeyRing>()));
+        services.AddSingleton(sp => new TokenIssuer(
+            sp.GetRequiredService<SigningKeyRing>(), sp.GetRequiredService<TimeProvider>(), issuer, identity.Audience, identity.TokenLifetime));
+        services.AddSingleton(sp => new CachingTokenHandler(identity.ValidatedTokenCacheSize, sp.GetRequiredService<TimeProvider>()));
+
+        var external = identity.ExternalAuthorities;
+        var authentication = services.AddAuthentication(external.Count == 0 ? GatewayScheme : SelectorScheme);
+        authentication.AddJwtBearer(GatewayScheme, _ => { });
+        services.AddOptions<JwtBearerOptions>(GatewayScheme).Configure<SigningKeyRing, CachingTokenHandler>((options, keys, cache) =>
+        {
+            Configure(options, cache, identity.ClockSkew);
+            options.TokenValidationParameters.ValidIssuer = issuer;
+            options.TokenValidationParameters.ValidAudience = identity.Audience;
+            options.TokenValidationParameters.IssuerSigningKeys = keys.Keys;
+        });
+
+        foreach (var authority in external)
+        {
+            authentication.AddJwtBearer(ExternalScheme(authority), options =>
+            {
+                options.Authority = authority.Authority;
+                options.Audience = authority.Audience;
+                options.RequireHttpsMetadata = authority.RequireHttpsMetadata;
+            });
+            services.AddOptions<JwtBearerOptions>(ExternalScheme(authority)).Configure<CachingTokenHandler>((options, cache) =>
+            {
+                Configure(options, cache, identity.ClockSkew);
+                options.TokenValidationParameters.ValidAudience = authority.Audience;
+                options.Events.OnTokenValidated = context => MapExternalClaims(context, authority);
+            });
+        }
+
+        if (external.Count > 0)
+        {
+            authentication.AddPolicyScheme(SelectorScheme, "Gateway or external authority", options =>
+                options.ForwardDefaultSelector = context => SelectScheme(context, issuer, external));
+        }
+
+        return services;
+    }
+
+    private static void Configure(JwtBearerOptions options, CachingTokenHandler cache, TimeSpan clockSkew)
+    {
+        options.MapInboundClaims = false;
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(cache);
+        var parameters = options.TokenValidationParameters;
+        parameters.ValidateIssuer = true;
+        parameters.ValidateAudience = true;
+        parameters.ValidateLifetime = true;
+        parameters.ValidateIssuerSigningKey = true;
+        parameters.RequireExpirationTime = true;
+        parameters.RequireSignedTokens = true;
+        parameters.ClockSkew = clockSkew;
+        parameters.ValidAlgorithms = AcceptedAlgorithms;
+        parameters.NameClaimType = GatewayClaims.ClientId;
+        options.Events ??= new JwtBearerEvents();
+        options.Events.OnAuthenticationFailed = context =>
+        {
+            context.HttpContext.Features.Set(TokenFailure.From(context.Exception));
+            return Task.CompletedTask;
+        };
+    }
+
+    private static string ExternalScheme(ExternalAuthorityOptions authority) => "external:" + authority.Name;
+
+    private static string SelectScheme(HttpContext context, string gatewayIssuer, IList<ExternalAuthorityOptions> external)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return GatewayScheme;
+        }
+
+        string? tokenIssuer;
+        try
+        {
+            tokenIssuer = new JsonWebToken(authorization["Bearer ".Length..].Trim()).Issuer;
+        }
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException)
+        {
+            return GatewayScheme;
+        }
+
+        if (string.Equals(tokenIssuer?.TrimEnd('/'), gatewayIssuer, StringComparison.Ordinal))
+        {
+            return GatewayScheme;
+        }
+
+        foreach (var authority in external)
+        {
+            if (string.Equals(tokenIssuer?.TrimEnd('/'), authority.Authority.TrimEnd('/'), StringComparison.Ordinal))
+            {
+                return ExternalScheme(authority);
+            }
+        }
+
+        // Unknown issuer: the gateway's own scheme refuses it with an issuer error.
+        return GatewayScheme;
+    }
+
+    private static Task MapExternalClaims(TokenValidatedContext context, ExternalAuthorityOptions authority)
+    {
+        if (context.Principal?.Identity is System.Security.Claims.ClaimsIdentity identity)
+        {
+            Copy(identity, authority.AgencyClaim, GatewayClaims.Agency);
+            Copy(identity, authority.ClientClaim, GatewayClaims.ClientId);
+        }
+
+        return Task.CompletedTask;
+
+        static void Copy(System.Security.Claims.ClaimsIdentity identity, string from, string to)
+        {
+            if (from != to && identity.FindFirst(to) is null && identity.FindFirst(from) is { } claim)
+            {
+                identity.AddClaim(new System.Security.Claims.Claim(to, claim.Value));
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.ComponentModel.DataAnnotations;
+using Ndxp.Gateway.Hosting;
+
+namespace Ndxp.Gateway.Identity;
+
+/// <summary>The gateway's token issuer and the authorities it trusts. Bound from the <c>Identity</c> section.</summary>
+public sealed class IdentityOptions
+{
+    public const string SectionName = "Identity";
+
+    /// <summary>The <c>iss</c> of tokens the gateway issues; the public base URL of the data plane. Defaults to it on localhost.</summary>
+    public string? Issuer { get; set; }
+
+    [Required]
+    public string Audience { get; set; } = "ndxp-gateway";
+
+    [Range(typeof(TimeSpan), "00:00:30", "01:00:00")]
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Folder of EC P-256 private keys in PEM, one per file named <c>{kid}.pem</c>. Relative to the data directory.</summary>
+    [Required]
+    public string SigningKeysDirectory { get; set; } = "keys";
+
+    /// <summary>The key that signs new tokens; the others are still published so tokens they signed stay valid. Default: the last by name.</summary>
+    public string? ActiveKeyId { get; set; }
+
+    /// <summary>Embedded mode creates a key on first start; a cluster mounts its keys from a secret and sets this to false.</summary>
+    public bool GenerateSigningKeyIfMissing { get; set; } = true;
+
+    /// <summary>How many validated tokens are remembered so that their signature is not checked again.</summary>
+    [Range(0, 1_000_000)]
+    public int ValidatedTokenCacheSize { get; set; } = 10_000;
+
+    /// <summary>The issuer URL: configured, or the data plane on localhost for the embedded default.</summary>
+    public string ResolveIssuer(GatewayHostOptions host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return (Issuer ?? $"http://localhost:{host.DataPort}").TrimEnd('/');
+    }
+
+    /// <summary>Other OpenID Connect authorities whose tokens are accepted, besides the gateway's own.</summary>
+    public IList<ExternalAuthorityOptions> ExternalAuthorities { get; } = [];
+}
+
+/// <summary>An external OIDC authority (its signing keys come from its discovery document).</summary>
+public sealed class ExternalAuthorityOptions
+{
+    [Required]
+    public string Name { get; set; } = "";
+
+    /// <summary>The authority's issuer URL; its <c>/.well-known/openid-configuration</c> is read for keys.</summary>
+    [Required]
+    public string Authority { get; set; } = "";
+
+    [Required]
+    public string Audience { get; set; } = "";
+
+    /// <summary>The claim that carries the caller's agency code.</summary>
+    public string AgencyClaim { get; set; } = GatewayClaims.Agency;
+
+    /// <summary>The claim that carries the registered client id.</summary>
+    public string ClientClaim { get; set; } = GatewayClaims.ClientId;
+
+    /// <summary>Only for loopback tests: allows the discovery document over plain HTTP.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Ndxp.Gateway.Problems;
+
+namespace Ndxp.Gateway.Observability;
+
+/// <summary>
+/// One structured log event per data call: transaction id, service, agency, client, method, status, outcome and
+/// duration. Never the path, query string or body: they carry citizens' identifiers.
+/// </summary>
+internal sealed partial class CallSummaryMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly ILogger<CallSummaryMiddleware> _logger;
+
+    public CallSummaryMiddleware(RequestDelegate next, ILogger<CallSummaryMiddleware> logger)
+    {
+        _next = next;
+        _logger = logger;
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await _next(context);
+        }
+        finally
+        {
+            if (_logger.IsEnabled(LogLevel.Information) && context.GetGatewayCall() is { } call)
+            {
+                var status = context.Response.StatusCode;
+                Log.CallCompleted(
+                    _logger,
+                    call.TransactionId,
+                    call.ServiceId ?? "-",
+                    call.Agency ?? "-",
+                    call.ClientId ?? "-",
+                    context.Request.Method,
+                    status,
+                    OutcomeOf(call, status).ToString(),
+                    call.Problem is { } problem ? ProblemCatalog.Describe(problem).Slug : "-",
+                    Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+    }
+
+    /// <summary>The outcome category of a finished call: from the gateway's own refusal if any, else from the status.</summary>
+    public static Outcome OutcomeOf(GatewayCall call, int status)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (call.Problem is { } problem)
+        {
+            return ProblemCatalog.Describe(problem).Outcome;
+        }
+
+        return status switch
+        {
+            < 400 => Outcome.Ok,
+            < 500 => Outcome.ClientError,
+            _ => Outcome.UpstreamError,
+        };
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5001, Level = LogLevel.Information,
+            Message = "Call {TransactionId} {Service} by {Agency}/{Client} {Method} -> {Status} {Outcome} {Problem} in {ElapsedMs:0.0} ms")]
+        public static partial void CallCompleted(
+            ILogger logger, string transactionId, string service, string agency, string client, string method, int status,
+            string outcome, string problem, double elapsedMs);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Collections.Frozen;
+
+namespace Ndxp.Gateway.Problems;
+
+/// <summary>
+/// The one table from which the problem body (RFC 9457), the status code and the outcome of every refusal and
+/// failure are read. The <c>type</c> URIs are part of the public contract: clients branch on them, so they never change.
+/// </summary>
+public static class ProblemCatalog
+{
+    public const string TypePrefix = "urn:ndxp:problem:";
+
+    private static readonly FrozenDictionary<ProblemKind, ProblemDescriptor> Descriptors = new Dictionary<ProblemKind, ProblemDescriptor>
+    {
+        [ProblemKind.TokenMissing] = new(401, "token-missing", "A bearer token is required", Outcome.Unauthorized),
+        [ProblemKind.TokenMalformed] = new(401, "token-malformed", "The bearer token is not a well-formed JWT", Outcome.Unauthorized),
+        [ProblemKind.TokenExpired] = new(401, "token-expired", "The bearer token has expired", Outcome.Unauthorized),
+        [ProblemKind.TokenSignatureInvalid] = new(401, "token-signature-invalid", "The bearer token's signature or algorithm is not accepted", Outcome.Unauthorized),
+        [ProblemKind.TokenIssuerInvalid] = new(401, "token-issuer-invalid", "The bearer token was not issued by a trusted issuer", Outcome.Unauthorized),
+        [ProblemKind.TokenAudienceInvalid] = new(401, "token-audience-invalid", "The bearer token is not meant for this gateway", Outcome.Unauthorized),
+        [ProblemKind.TokenInvalid] = new(401, "token-invalid", "The bearer token is not valid", Outcome.Unauthorized),
+        [ProblemKind.ClientUnknown] = new(401, "client-unknown", "The token's client is not registered", Outcome.Unauthorized),
+        [ProblemKind.ClientSuspended] = new(403, "client-suspended", "The calling client is suspended", Outcome.Forbidden),
+        [ProblemKind.AgencySuspended] = new(403, "agency-suspended", "The calling agency is suspended", Outcome.Forbidden),
+        [ProblemKind.NoGrant] = new(403, "no-grant", "The calling agency holds no grant for this service", Outcome.Forbidden),
+        [ProblemKind.MethodNotGranted] = new(403, "method-not-granted", "The grant does not cover this method", Outcome.Forbidden),
+        [ProblemKind.PurposeRequired] = new(403, "purpose-required", "This service carries personal data: declare the purpose of use in X-Purpose", Outcome.Forbidden),
+        [ProblemKind.PurposeNotGranted] = new(403, "purpose-not-granted", "The declared purpose is not covered by the grant", Outcome.Forbidden),
+        [ProblemKind.GrantNotInEffect] = new(403, "grant-not-in-effect", "The grant is suspended or outside its validity window", Outcome.Forbidden),
+        [ProblemKind.RouteNotFound] = new(404, "route-not-found", "No service is registered at this path", Outcome.ClientError),
+        [ProblemKind.MethodNotAllowed] = new(405, "method-not-allowed", "The service does not offer this method", Outcome.ClientError),
+        [ProblemKind.ServiceSuspended] = new(503, "service-suspended", "The service or its provider is suspended", Outcome.UpstreamError),
+        [ProblemKind.ProviderUnavailable] = new(503, "provider-unavailable", "No healthy instance of the provider is available", Outcome.UpstreamError),
+        [ProblemKind.ProviderError] = new(502, "provider-error", "The provider could not be reached or answered badly", Outcome.UpstreamError),
+        [ProblemKind.ProviderTimeout] = new(504, "provider-timeout", "The provider did not answer in time", Outcome.Timeout),
+    }.ToFrozenDictionary();
+
+    public static ProblemDescriptor Describe(ProblemKind kind) => Descriptors[kind];
+
+    public static IEnumerable<KeyValuePair<ProblemKind, ProblemDescriptor>> All => Descriptors;
+}
+
+/// <summary>Status, stable type and title of one <see cref="ProblemKind"/>.</summary>
+public sealed record ProblemDescriptor(int Status, string Slug, string Title, Outcome Outcome)
+{
+    public string Type { get; } = ProblemCatalog.TypePrefix + Slug;
+}

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace Ndxp.Gateway.Problems;
+
+/// <summary>Writes a refusal or failure as <c>application/problem+json</c> from <see cref="ProblemCatalog"/>.</summary>
+public static class ProblemResponses
+{
+    public static async Task WriteProblemAsync(this HttpContext context, ProblemKind kind, string? detail = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var descriptor = ProblemCatalog.Describe(kind);
+        if (context.GetGatewayCall() is { } call)
+        {
+            call.Problem = kind;
+        }
+
+        context.Response.StatusCode = descriptor.Status;
+        var problem = new ProblemDetails
+        {
+            Type = descriptor.Type,
+            Title = descriptor.Title,
+            Status = descriptor.Status,
+            Detail = detail,
+        };
+
+        var service = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        if (!await service.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
+        {
+            context.Response.ContentType = "application/problem+json";
+            await context.Response.WriteAsJsonAsync(problem, options: null, contentType: "application/problem+json");
+        }
+    }
+}

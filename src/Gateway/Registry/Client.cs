@@ -1,0 +1,19 @@
+namespace Ndxp.Gateway.Registry;
+
+/// <summary>An application of an agency that calls the gateway with client credentials.</summary>
+public sealed record Client
+{
+    public required string Id { get; init; }
+
+    public required string Agency { get; init; }
+
+    public string? Name { get; init; }
+
+    /// <summary>
+    /// The secret as a salted slow hash (<see cref="Identity.ClientSecretHasher"/>), never the secret itself. Null for a
+    /// client that gets its tokens from an external authority and so never uses the gateway's token endpoint.
+    /// </summary>
+    public string? SecretHash { get; init; }
+
+    public EntityStatus Status { get; init; } = EntityStatus.Active;
+}

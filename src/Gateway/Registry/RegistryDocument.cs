@@ -1,0 +1,32 @@
+namespace Ndxp.Gateway.Registry;
+
+/// <summary>
+/// The whole registry as operators write it: the declarative file under <c>config/</c> and what the store holds.
+/// It is data only; <see cref="RegistryValidator"/> checks it and <see cref="RegistrySnapshot"/> compiles it.
+/// </summary>
+public sealed record RegistryDocument
+{
+    public IReadOnlyList<Agency> Agencies { get; init; } = [];
+
+    public IReadOnlyList<Client> Clients { get; init; } = [];
+
+    public IReadOnlyList<Service> Services { get; init; } = [];
+
+    public IReadOnlyList<Grant> Grants { get; init; } = [];
+}
+
+public enum EntityStatus
+{
+    Active,
+    Suspended,
+}
+
+public enum AgencyKind
+{
+    Ministry,
+    Province,
+    Bank,
+    Telecom,
+    StateEnterprise,
+    Other,
+}

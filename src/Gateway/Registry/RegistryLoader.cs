@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Options;
+
+namespace Ndxp.Gateway.Registry;
+
+/// <summary>
+/// Brings the registry up at start: schema, first-start seeding from the declarative file, then the first
+/// snapshot. Runs before the host accepts calls, so a bad registry stops start-up with every error named.
+/// </summary>
+internal sealed partial class RegistryLoader
+{
+    private readonly IRegistryStore _store;
+    private readonly RegistrySnapshotProvider _snapshots;
+    private readonly RegistryOptions _options;
+    private readonly ILogger<RegistryLoader> _logger;
+
+    public RegistryLoader(IRegistryStore store, RegistrySnapshotProvider snapshots, IOptions<RegistryOptions> options, ILogger<RegistryLoader> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store;
+        _snapshots = snapshots;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        await _store.InitializeAsync(cancellationToken);
+
+        if (_options.SeedFile is { } seedFile && await _store.IsEmptyAsync(cancellationToken))
+        {
+            var path = Path.IsPathRooted(seedFile) ? seedFile : Path.Combine(AppContext.BaseDirectory, seedFile);
+            var seed = RegistryJson.ReadFile(path);
+            try
+            {
+                RegistrySnapshot.Compile(seed, revision: 0);
+            }
+            catch (RegistryValidationException ex)
+            {
+                throw new RegistryValidationException(ex.Errors.Select(e => e with { Message = $"{e.Message} (in {path})" }).ToList());
+            }
+
+            var seededRevision = await _store.ReplaceAllAsync(seed, cancellationToken);
+            Log.Seeded(_logger, path, seededRevision);
+        }
+
+        var (document, revision) = await _store.LoadAsync(cancellationToken);
+        var snapshot = RegistrySnapshot.Compile(document, revision);
+        _snapshots.Publish(snapshot);
+        Log.Loaded(_logger, revision, document.Agencies.Count, document.Clients.Count, document.Services.Count, document.Grants.Count);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Registry seeded from {SeedFile} at revision {Revision}")]
+        public static partial void Seeded(ILogger logger, string seedFile, long revision);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Information,
+            Message = "Registry revision {Revision} loaded: {Agencies} agencies, {Clients} clients, {Services} services, {Grants} grants")]
+        public static partial void Loaded(ILogger logger, long revision, int agencies, int clients, int services, int grants);
+    }
+}

@@ -1,0 +1,13 @@
+namespace Ndxp.Gateway.Registry;
+
+/// <summary>Where the registry comes from. Bound from the <c>Registry</c> section.</summary>
+public sealed class RegistryOptions
+{
+    public const string SectionName = "Registry";
+
+    /// <summary>
+    /// A declarative registry file imported into the store when the store is empty (first start). Relative paths
+    /// are resolved against the application's directory. Null: no seeding.
+    /// </summary>
+    public string? SeedFile { get; set; }
+}

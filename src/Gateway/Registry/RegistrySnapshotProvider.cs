@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Primitives;
+
+namespace Ndxp.Gateway.Registry;
+
+/// <summary>
+/// Holds the live snapshot. Readers take <see cref="Current"/> without locks; a change publishes a new snapshot
+/// and fires the change token that YARP's route table and other followers listen to.
+/// </summary>
+public sealed class RegistrySnapshotProvider
+{
+    private readonly Lock _publishLock = new();
+    private volatile RegistrySnapshot _current = RegistrySnapshot.Empty;
+    private CancellationTokenSource _changed = new();
+
+    public RegistrySnapshot Current => _current;
+
+    /// <summary>True once a registry has been loaded from the store (readiness).</summary>
+    public bool IsLoaded => !ReferenceEquals(_current, RegistrySnapshot.Empty);
+
+    public IChangeToken GetChangeToken() => new CancellationChangeToken(_changed.Token);
+
+    public void Publish(RegistrySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        CancellationTokenSource previous;
+        lock (_publishLock)
+        {
+            _current = snapshot;
+            previous = _changed;
+            _changed = new CancellationTokenSource();
+        }
+
+        previous.Cancel();
+        previous.Dispose();
+    }
+}

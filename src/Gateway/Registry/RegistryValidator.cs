@@ -1,0 +1,248 @@
+using System.Text.RegularExpressions;
+using Ndxp.Gateway.Identity;
+
+namespace Ndxp.Gateway.Registry;
+
+/// <summary>
+/// Checks a registry document as a whole and reports every problem it finds, each naming the offending entry,
+/// so an operator fixes a bad file in one pass instead of one error per restart.
+/// </summary>
+public static partial class RegistryValidator
+{
+    private static readonly HashSet<string> KnownMethods =
+        new(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], StringComparer.Ordinal);
+
+    public static IReadOnlyList<RegistryError> Validate(RegistryDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var errors = new List<RegistryError>();
+
+        var agencies = CheckUnique(document.Agencies, a => a.Code, "agency", errors);
+        foreach (var agency in document.Agencies)
+        {
+            if (!CodePattern().IsMatch(agency.Code ?? ""))
+            {
+                errors.Add(new("agency", agency.Code, "code must be 2-32 characters of A-Z, 0-9, '_' or '-'"));
+            }
+
+            if (string.IsNullOrWhiteSpace(agency.Name))
+            {
+                errors.Add(new("agency", agency.Code, "name is required"));
+            }
+        }
+
+        var clients = CheckUnique(document.Clients, c => c.Id, "client", errors);
+        foreach (var client in document.Clients)
+        {
+            CheckIdentifier("client", client.Id, errors);
+            CheckReference("client", client.Id, "agency", client.Agency, agencies, errors);
+            if (client.SecretHash is not null && !ClientSecretHasher.IsWellFormed(client.SecretHash))
+            {
+                errors.Add(new("client", client.Id, "secretHash is not a hash produced by the gateway (pbkdf2-sha256$iterations$salt$hash, at least 10000 iterations)"));
+            }
+        }
+
+        var services = CheckUnique(document.Services, s => s.Id, "service", errors);
+        foreach (var service in document.Services)
+        {
+            CheckService(service, agencies, errors);
+        }
+
+        CheckPrefixesDoNotOverlap(document.Services, errors);
+
+        CheckUnique(document.Grants, g => g.Id, "grant", errors);
+        var serviceById = document.Services.Where(s => s.Id is not null).DistinctBy(s => s.Id).ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var clientById = document.Clients.Where(c => c.Id is not null).DistinctBy(c => c.Id).ToDictionary(c => c.Id, StringComparer.Ordinal);
+        foreach (var grant in document.Grants)
+        {
+            CheckGrant(grant, agencies, clients, services, errors);
+            if (grant.Service is not null && serviceById.TryGetValue(grant.Service, out var service))
+            {
+                var client = grant.ConsumerClient is null ? null : clientById.GetValueOrDefault(grant.ConsumerClient);
+                CheckGrantAgainst(grant, service, client, errors);
+            }
+        }
+
+        return errors;
+    }
+
+    private static void CheckService(Service service, HashSet<string> agencies, List<RegistryError> errors)
+    {
+        CheckIdentifier("service", service.Id, errors);
+        CheckReference("service", service.Id, "provider agency", service.Provider, agencies, errors);
+
+        if (!PathPrefixPattern().IsMatch(service.PathPrefix ?? ""))
+        {
+            errors.Add(new("service", service.Id,
+                $"pathPrefix '{service.PathPrefix}' must start with '/', have no trailing '/', and use only lower-case letters, digits, '-', '.' and '_' in its segments (no '.' or '..' segments)"));
+        }
+
+        CheckMethods("service", service.Id, service.Methods, errors);
+
+        if (service.Destinations.Count == 0)
+        {
+            errors.Add(new("service", service.Id, "at least one destination is required"));
+        }
+
+        foreach (var destination in service.Destinations)
+        {
+            if (!Uri.TryCreate(destination, UriKind.Absolute, out var uri)
+                || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+                || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment) || !string.IsNullOrEmpty(uri.UserInfo))
+            {
+                errors.Add(new("service", service.Id, $"destination '{destination}' is not an absolute http(s) URL without query, fragment or credentials"));
+            }
+        }
+
+        if (service.TimeoutMs is < 1 or > 300_000)
+        {
+            errors.Add(new("service", service.Id, $"timeoutMs {service.TimeoutMs} must be between 1 and 300000"));
+        }
+
+        if (service.HealthCheckPath is { } health && !health.StartsWith('/'))
+        {
+            errors.Add(new("service", service.Id, $"healthCheckPath '{health}' must start with '/'"));
+        }
+    }
+
+    // A prefix nested in another ("/population" and "/population/v1") would let a grant for one service be
+    // argued to cover the other; the registry refuses the ambiguity instead of relying on route precedence.
+    private static void CheckPrefixesDoNotOverlap(IReadOnlyList<Service> services, List<RegistryError> errors)
+    {
+        for (var i = 0; i < services.Count; i++)
+        {
+            for (var j = i + 1; j < services.Count; j++)
+            {
+                var a = services[i].PathPrefix ?? "";
+                var b = services[j].PathPrefix ?? "";
+                if (string.Equals(a, b, StringComparison.OrdinalIgnoreCase))
+                {
+                    errors.Add(new("service", services[j].Id, $"pathPrefix '{b}' duplicates that of service '{services[i].Id}'"));
+                }
+                else if (IsSegmentPrefix(a, b) || IsSegmentPrefix(b, a))
+                {
+                    errors.Add(new("service", services[j].Id, $"pathPrefix '{b}' overlaps '{a}' of service '{services[i].Id}'"));
+                }
+            }
+        }
+    }
+
+    private static bool IsSegmentPrefix(string prefix, string path) =>
+        path.Length > prefix.Length
+        && path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+        && path[prefix.Length] == '/';
+
+    private static void CheckGrant(
+        Grant grant,
+        HashSet<string> agencies,
+        HashSet<string> clients,
+        HashSet<string> services,
+        List<RegistryError> errors)
+    {
+        CheckIdentifier("grant", grant.Id, errors);
+        CheckReference("grant", grant.Id, "consumer agency", grant.ConsumerAgency, agencies, errors);
+        CheckReference("grant", grant.Id, "service", grant.Service, services, errors);
+        if (grant.ConsumerClient is { } clientId)
+        {
+            CheckReference("grant", grant.Id, "consumer client", clientId, clients, errors);
+        }
+
+        CheckMethods("grant", grant.Id, grant.Methods, errors);
+
+        if (grant.Purposes.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add(new("grant", grant.Id, "purposes must not be empty strings"));
+        }
+
+        if (grant.ValidFrom is { } from && grant.ValidUntil is { } until && from >= until)
+        {
+            errors.Add(new("grant", grant.Id, "validFrom must be before validUntil"));
+        }
+    }
+
+    private static void CheckGrantAgainst(Grant grant, Service service, Client? client, List<RegistryError> errors)
+    {
+        foreach (var method in grant.Methods.Where(m => !service.Methods.Contains(m, StringComparer.OrdinalIgnoreCase)))
+        {
+            errors.Add(new("grant", grant.Id, $"method {method} is not offered by service '{service.Id}'"));
+        }
+
+        if (service.PersonalData && grant.Purposes.Count == 0)
+        {
+            errors.Add(new("grant", grant.Id, $"service '{service.Id}' carries personal data: the grant must name at least one purpose"));
+        }
+
+        if (client is not null && !string.Equals(client.Agency, grant.ConsumerAgency, StringComparison.Ordinal))
+        {
+            errors.Add(new("grant", grant.Id, $"consumer client '{client.Id}' belongs to agency '{client.Agency}', not '{grant.ConsumerAgency}'"));
+        }
+    }
+
+    private static void CheckMethods(string entity, string id, IReadOnlyList<string> methods, List<RegistryError> errors)
+    {
+        if (methods.Count == 0)
+        {
+            errors.Add(new(entity, id, "at least one method is required"));
+        }
+
+        foreach (var method in methods.Where(m => !KnownMethods.Contains(m)))
+        {
+            errors.Add(new(entity, id, $"method '{method}' is not one of {string.Join(", ", KnownMethods)} (upper case)"));
+        }
+    }
+
+    private static void CheckIdentifier(string entity, string id, List<RegistryError> errors)
+    {
+        if (!IdentifierPattern().IsMatch(id ?? ""))
+        {
+            errors.Add(new(entity, id, "id must be 1-64 characters of a-z, 0-9, '-', '_' or '.', starting with a letter or digit"));
+        }
+    }
+
+    private static void CheckReference(string entity, string id, string what, string? target, HashSet<string> known, List<RegistryError> errors)
+    {
+        if (string.IsNullOrEmpty(target))
+        {
+            errors.Add(new(entity, id, $"{what} is required"));
+        }
+        else if (!known.Contains(target))
+        {
+            errors.Add(new(entity, id, $"unknown {what} '{target}'"));
+        }
+    }
+
+    private static HashSet<string> CheckUnique<T>(IReadOnlyList<T> items, Func<T, string> key, string entity, List<RegistryError> errors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            var id = key(item);
+            if (id is null)
+            {
+                continue;
+            }
+
+            if (!seen.Add(id))
+            {
+                errors.Add(new(entity, id, "is defined more than once"));
+            }
+        }
+
+        return seen;
+    }
+
+    [GeneratedRegex("^[A-Z0-9_-]{2,32}$")]
+    private static partial Regex CodePattern();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
+    private static partial Regex IdentifierPattern();
+
+    [GeneratedRegex(@"^(/(?!\.{1,2}(/|$))[a-z0-9._-]+)+$")]
+    private static partial Regex PathPrefixPattern();
+}
+
+/// <summary>One problem in a registry document, naming the entry it is about.</summary>
+public sealed record RegistryError(string Entity, string? Id, string Message)
+{
+    public override string ToString() => $"{Entity} '{Id}': {Message}";
+}

@@ -1,0 +1,33 @@
+namespace Ndxp.Gateway.Registry;
+
+/// <summary>A data service of a providing agency, reachable under a public path prefix.</summary>
+public sealed record Service
+{
+    public required string Id { get; init; }
+
+    public string? Name { get; init; }
+
+    /// <summary>Code of the providing agency that owns the database behind the service.</summary>
+    public required string Provider { get; init; }
+
+    public string Version { get; init; } = "v1";
+
+    /// <summary>Public path prefix, e.g. <c>/population/v1</c>; forwarded unchanged to the destination.</summary>
+    public required string PathPrefix { get; init; }
+
+    public IReadOnlyList<string> Methods { get; init; } = ["GET"];
+
+    /// <summary>Absolute http(s) base addresses of the provider's instances.</summary>
+    public IReadOnlyList<string> Destinations { get; init; } = [];
+
+    /// <summary>How long the gateway waits for the provider before answering 504.</summary>
+    public int TimeoutMs { get; init; } = 10_000;
+
+    /// <summary>Path probed by active health checks; none when null.</summary>
+    public string? HealthCheckPath { get; init; }
+
+    /// <summary>Services carrying personal data require callers to declare a granted purpose.</summary>
+    public bool PersonalData { get; init; }
+
+    public EntityStatus Status { get; init; } = EntityStatus.Active;
+}

@@ -1,0 +1,168 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace Ndxp.Gateway.Registry;
+
+/// <summary>
+/// The embedded registry store: one SQLite file. Each entity is kept as its JSON document, keyed by kind and id,
+/// so the schema does not change each time an entity gains a field; the registry is small and read whole.
+/// </summary>
+internal sealed class SqliteRegistryStore : IRegistryStore
+{
+    private const string AgencyKind = "agency";
+    private const string ClientKind = "client";
+    private const string ServiceKind = "service";
+    private const string GrantKind = "grant";
+
+    private readonly string _connectionString;
+    private readonly TimeProvider _timeProvider;
+
+    public SqliteRegistryStore(string databasePath, TimeProvider timeProvider)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+        }.ToString();
+        _timeProvider = timeProvider;
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS registry_entity (
+                kind       TEXT    NOT NULL,
+                id         TEXT    NOT NULL,
+                document   TEXT    NOT NULL,
+                version    INTEGER NOT NULL,
+                updated_at TEXT    NOT NULL,
+                PRIMARY KEY (kind, id)
+            );
+            CREATE TABLE IF NOT EXISTS registry_revision (
+                singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+                revision   INTEGER NOT NULL
+            );
+            INSERT OR IGNORE INTO registry_revision (singleton, revision) VALUES (1, 0);
+            """;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> IsEmptyAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT NOT EXISTS (SELECT 1 FROM registry_entity)";
+        return Convert.ToBoolean(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<(RegistryDocument Document, long Revision)> LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+
+        await using var revisionCommand = connection.CreateCommand();
+        revisionCommand.Transaction = transaction;
+        revisionCommand.CommandText = "SELECT revision FROM registry_revision WHERE singleton = 1";
+        var revision = Convert.ToInt64(await revisionCommand.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+
+        var agencies = new List<Agency>();
+        var clients = new List<Client>();
+        var services = new List<Service>();
+        var grants = new List<Grant>();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT kind, id, document FROM registry_entity ORDER BY kind, id";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var kind = reader.GetString(0);
+            var json = reader.GetString(2);
+            switch (kind)
+            {
+                case AgencyKind: agencies.Add(Deserialize<Agency>(json, kind, reader.GetString(1))); break;
+                case ClientKind: clients.Add(Deserialize<Client>(json, kind, reader.GetString(1))); break;
+                case ServiceKind: services.Add(Deserialize<Service>(json, kind, reader.GetString(1))); break;
+                case GrantKind: grants.Add(Deserialize<Grant>(json, kind, reader.GetString(1))); break;
+                default: throw new InvalidDataException($"The registry store holds an entity of unknown kind '{kind}'.");
+            }
+        }
+
+        return (new RegistryDocument { Agencies = agencies, Clients = clients, Services = services, Grants = grants }, revision);
+    }
+
+    public async Task<long> ReplaceAllAsync(RegistryDocument document, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var now = _timeProvider.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+
+        await using (var delete = connection.CreateCommand())
+        {
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM registry_entity";
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO registry_entity (kind, id, document, version, updated_at) VALUES ($kind, $id, $document, 1, $now)";
+            var kind = insert.Parameters.Add("$kind", SqliteType.Text);
+            var id = insert.Parameters.Add("$id", SqliteType.Text);
+            var json = insert.Parameters.Add("$document", SqliteType.Text);
+            insert.Parameters.AddWithValue("$now", now);
+
+            foreach (var (entityKind, entityId, entity) in Entities(document))
+            {
+                kind.Value = entityKind;
+                id.Value = entityId;
+                json.Value = entity;
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        long revision;
+        await using (var bump = connection.CreateCommand())
+        {
+            bump.Transaction = transaction;
+            bump.CommandText = "UPDATE registry_revision SET revision = revision + 1 WHERE singleton = 1 RETURNING revision";
+            revision = Convert.ToInt64(await bump.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return revision;
+    }
+
+    private static IEnumerable<(string Kind, string Id, string Json)> Entities(RegistryDocument document) =>
+        document.Agencies.Select(a => (AgencyKind, a.Code, JsonSerializer.Serialize(a, RegistryJson.Options)))
+            .Concat(document.Clients.Select(c => (ClientKind, c.Id, JsonSerializer.Serialize(c, RegistryJson.Options))))
+            .Concat(document.Services.Select(s => (ServiceKind, s.Id, JsonSerializer.Serialize(s, RegistryJson.Options))))
+            .Concat(document.Grants.Select(g => (GrantKind, g.Id, JsonSerializer.Serialize(g, RegistryJson.Options))));
+
+    private static T Deserialize<T>(string json, string kind, string id)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, RegistryJson.Options)
+                ?? throw new InvalidDataException($"The registry store holds an empty {kind} '{id}'.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"The registry store holds an unreadable {kind} '{id}': {ex.Message}", ex);
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+}
