@@ -36,6 +36,8 @@ public static class GatewayApplication
         Configure(app);
 
         await app.Services.GetRequiredService<RegistryLoader>().LoadAsync(cancellationToken);
+        // Load (or, in embedded mode, create) the signing keys now: a missing key secret must stop start-up.
+        app.Services.GetRequiredService<SigningKeyRing>();
         return app;
     }
 
@@ -55,7 +57,7 @@ public static class GatewayApplication
 
         services.AddSerilog((sp, logger) =>
         {
-            logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext();
+            logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext().Enrich.With<PersonalDataRedactor>();
             if (builder.Environment.IsDevelopment())
             {
                 logger.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using Ndxp.Gateway.Hosting;
+
 namespace Ndxp.Gateway.Forwarding;
 
 /// <summary>
@@ -9,11 +12,23 @@ internal sealed class TransactionMiddleware
     public const string HeaderName = "X-Transaction-Id";
 
     private readonly RequestDelegate _next;
+    private readonly int _adminPort;
 
-    public TransactionMiddleware(RequestDelegate next) => _next = next;
+    public TransactionMiddleware(RequestDelegate next, IOptions<GatewayHostOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _next = next;
+        _adminPort = options.Value.AdminPort;
+    }
 
     public Task InvokeAsync(HttpContext context)
     {
+        if (context.Connection.LocalPort == _adminPort)
+        {
+            // Health probes and scrapes are not data calls: no transaction, no call summary.
+            return _next(context);
+        }
+
         var call = new GatewayCall { TransactionId = Guid.CreateVersion7().ToString("N") };
         context.Features.Set(call);
         context.Response.Headers[HeaderName] = call.TransactionId;

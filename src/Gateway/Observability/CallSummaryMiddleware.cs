@@ -65,7 +65,7 @@ internal sealed partial class CallSummaryMiddleware
     private static partial class Log
     {
         [LoggerMessage(EventId = 5001, Level = LogLevel.Information,
-            Message = "Call {TransactionId} {Service} by {Agency}/{Client} {Method} -> {Status} {Outcome} {Problem} in {ElapsedMs:0.0} ms")]
+            Message = "Call {TransactionId:l} {Service:l} by {Agency:l}/{Client:l} {Method:l} -> {Status} {Outcome:l} {Problem:l} in {ElapsedMs:0.0} ms")]
         public static partial void CallCompleted(
             ILogger logger, string transactionId, string service, string agency, string client, string method, int status,
             string outcome, string problem, double elapsedMs);

@@ -1,0 +1,135 @@
+using System.Net;
+using Ndxp.Gateway.Tests.Infrastructure;
+
+namespace Ndxp.Gateway.Tests.Access;
+
+[Collection(GatewayCollection.Name)]
+public sealed class AccessTests(GatewayFixture gateway) : IDisposable
+{
+    private const string Citizen = "/population/v1/citizens/001099012345";
+    private readonly TokenForge _forge = new(gateway);
+
+    [Fact]
+    public async Task Granted_call_with_granted_purpose_reaches_the_provider()
+    {
+        using var response = await gateway.CallAsync(HttpMethod.Get, Citizen, await gateway.TokenAsync("vcb-ekyc"), "ekyc");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("001099012345", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Agency_without_a_grant_for_the_service_is_refused()
+    {
+        using var response = await gateway.CallAsync(HttpMethod.Get, "/enterprise/v1/enterprises/0109999001", await gateway.TokenAsync("viettel-sim"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "no-grant");
+    }
+
+    [Fact]
+    public async Task Grant_held_by_one_client_does_not_cover_its_agencys_other_clients()
+    {
+        using var portal = await gateway.CallAsync(HttpMethod.Get, "/enterprise/v1/enterprises/0109999001", await gateway.TokenAsync("hni-portal"));
+        using var other = await gateway.CallAsync(HttpMethod.Get, "/enterprise/v1/enterprises/0109999001", await gateway.TokenAsync("hni-other"));
+
+        Assert.Equal(HttpStatusCode.OK, portal.StatusCode);
+        await ProblemAssert.IsProblemAsync(other, HttpStatusCode.Forbidden, "no-grant");
+    }
+
+    [Fact]
+    public async Task Method_offered_by_the_service_but_not_granted_is_refused()
+    {
+        using var response = await gateway.CallAsync(HttpMethod.Post, "/echo/x", await gateway.TokenAsync("vcb-ekyc"), "ekyc");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "method-not-granted");
+    }
+
+    [Fact]
+    public async Task Method_the_service_does_not_offer_is_405_with_allow()
+    {
+        using var response = await gateway.CallAsync(HttpMethod.Delete, Citizen, await gateway.TokenAsync("vcb-ekyc"), "ekyc");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.MethodNotAllowed, "method-not-allowed");
+        Assert.Equal("GET", response.Content.Headers.Allow.Single());
+    }
+
+    [Fact]
+    public async Task Personal_data_without_a_declared_purpose_is_refused()
+    {
+        using var response = await gateway.CallAsync(HttpMethod.Get, Citizen, await gateway.TokenAsync("vcb-ekyc"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "purpose-required");
+    }
+
+    [Theory]
+    [InlineData("marketing")]
+    [InlineData("subscriber-verification")]
+    [InlineData("EKYC")]
+    public async Task Purpose_the_grant_does_not_cover_is_refused(string purpose)
+    {
+        using var response = await gateway.CallAsync(HttpMethod.Get, Citizen, await gateway.TokenAsync("vcb-ekyc"), purpose);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "purpose-not-granted");
+    }
+
+    [Fact]
+    public async Task Two_purpose_headers_are_refused()
+    {
+        using var response = await gateway.CallAsync(HttpMethod.Get, Citizen, await gateway.TokenAsync("vcb-ekyc"), "ekyc",
+            r => r.Headers.Add("X-Purpose", "marketing"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "purpose-not-granted");
+    }
+
+    [Fact]
+    public async Task Suspended_agency_is_refused_even_with_a_valid_token()
+    {
+        using var response = await gateway.CallAsync(HttpMethod.Get, Citizen, _forge.Signed(clientId: "susp-app", agency: "SUSP"), "ekyc");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "agency-suspended");
+    }
+
+    [Fact]
+    public async Task Suspended_client_is_refused_even_with_a_valid_token()
+    {
+        using var response = await gateway.CallAsync(HttpMethod.Get, Citizen, _forge.Signed(clientId: "hni-suspended", agency: "HNI"), "public-service");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "client-suspended");
+    }
+
+    [Fact]
+    public async Task Unknown_route_is_404_problem()
+    {
+        using var response = await gateway.CallAsync(HttpMethod.Get, "/land/v1/parcels/1", await gateway.TokenAsync("vcb-ekyc"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, "route-not-found");
+    }
+
+    [Fact]
+    public async Task Data_routes_are_not_served_on_the_admin_port()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Citizen);
+        request.Headers.Authorization = new("Bearer", await gateway.TokenAsync("vcb-ekyc"));
+        request.Headers.Add("X-Purpose", "ekyc");
+        using var response = await gateway.Admin.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_endpoints_answer_on_the_admin_port_only_even_with_a_forged_host_header()
+    {
+        using var ready = await gateway.Admin.GetAsync("/readyz");
+        using var alive = await gateway.Admin.GetAsync("/healthz");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/readyz");
+        request.Headers.Host = $"localhost:{gateway.AdminPort}";
+        using var onDataPort = await gateway.Data.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains("\"registry\"", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, onDataPort.StatusCode);
+    }
+
+    public void Dispose() => _forge.Dispose();
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net;
+using Ndxp.Gateway.Tests.Infrastructure;
+
+namespace Ndxp.Gateway.Tests.Forwarding;
+
+[Collection(GatewayCollection.Name)]
+public sealed class ForwardingTests(GatewayFixture gateway)
+{
+    [Fact]
+    public async Task Provider_receives_the_verified_identity_purpose_and_transaction_id()
+    {
+        using var response = await gateway.CallAsync(HttpMethod.Get, "/echo/citizens/001099012345", await gateway.TokenAsync("vcb-ekyc"), "ekyc");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = await EchoedRequest.ReadAsync(response);
+        Assert.Equal("VCB", received.Header("X-Consumer-Agency"));
+        Assert.Equal("vcb-ekyc", received.Header("X-Consumer-Client"));
+        Assert.Equal("ekyc", received.Header("X-Purpose"));
+        var transactionId = Assert.Single(response.Headers.GetValues("X-Transaction-Id"));
+        Assert.Equal(transactionId, received.Header("X-Transaction-Id"));
+        Assert.Equal("/echo/citizens/001099012345", received.Path);
+    }
+
+    [Fact]
+    public async Task Callers_token_cookies_and_spoofed_identity_headers_do_not_reach_the_provider()
+    {
+        using var response = await gateway.CallAsync(HttpMethod.Get, "/echo/x", await gateway.TokenAsync("vcb-ekyc"), "ekyc", request =>
+        {
+            request.Headers.Add("X-Consumer-Agency", "BCA");
+            request.Headers.Add("X-Consumer-Client", "bca-admin");
+            request.Headers.Add("X-Consumer-Role", "superuser");
+            request.Headers.Add("X-Transaction-Id", "chosen-by-caller");
+            request.Headers.Add("Cookie", "session=abc");
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = await EchoedRequest.ReadAsync(response);
+        Assert.Equal("VCB", received.Header("X-Consumer-Agency"));
+        Assert.Equal("vcb-ekyc", received.Header("X-Consumer-Client"));
+        Assert.Null(received.Header("X-Consumer-Role"));
+        Assert.Null(received.Header("Authorization"));
+        Assert.Null(received.Header("Cookie"));
+        Assert.NotEqual("chosen-by-caller", received.Header("X-Transaction-Id"));
+        Assert.NotEqual("chosen-by-caller", response.Headers.GetValues("X-Transaction-Id").Single());
+    }
+
+    [Fact]
+    public async Task Refusals_also_carry_a_transaction_id_in_header_and_body()
+    {
+        using var response = await gateway.CallAsync(HttpMethod.Get, "/echo/x", token: null);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "token-missing");
+        Assert.Equal(response.Headers.GetValues("X-Transaction-Id").Single(), problem.GetProperty("transactionId").GetString());
+    }
+
+    [Fact]
+    public async Task Provider_that_is_down_gives_502_problem_quickly()
+    {
+        var watch = Stopwatch.StartNew();
+        using var response = await gateway.CallAsync(HttpMethod.Get, "/dead/anything", await gateway.TokenAsync("vcb-ekyc"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadGateway, "provider-error");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Provider_slower_than_the_service_timeout_gives_504_problem_at_the_timeout()
+    {
+        var watch = Stopwatch.StartNew();
+        using var response = await gateway.CallAsync(HttpMethod.Get, "/slow/anything", await gateway.TokenAsync("vcb-ekyc"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.GatewayTimeout, "provider-timeout");
+        Assert.True(watch.Elapsed < TestUpstream.SlowDelay / 2, $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Provider_answers_404_for_unknown_citizen_and_the_gateway_passes_it_through()
+    {
+        using var response = await gateway.CallAsync(HttpMethod.Get, "/population/v1/citizens/999999999999", await gateway.TokenAsync("vcb-ekyc"), "ekyc");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+}

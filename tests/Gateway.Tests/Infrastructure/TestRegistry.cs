@@ -1,0 +1,60 @@
+using Ndxp.Gateway.Identity;
+using Ndxp.Gateway.Registry;
+
+namespace Ndxp.Gateway.Tests.Infrastructure;
+
+/// <summary>The registry the through-HTTP tests run against: the demo's shape plus services and callers for edge cases.</summary>
+internal static class TestRegistry
+{
+    public const string Secret = "test-secret";
+
+    // The lowest work factor the registry accepts keeps the suite fast; the algorithm is the production one.
+    public static readonly string SecretHash = ClientSecretHasher.Hash(Secret, ClientSecretHasher.MinimumIterations);
+
+    public static RegistryDocument Build(string demoProvidersUrl, string upstreamUrl, string deadUrl) => new()
+    {
+        Agencies =
+        [
+            new() { Code = "BCA", Name = "Ministry of Public Security", Kind = AgencyKind.Ministry },
+            new() { Code = "BKHDT", Name = "Ministry of Planning and Investment", Kind = AgencyKind.Ministry },
+            new() { Code = "VCB", Name = "Demo bank", Kind = AgencyKind.Bank },
+            new() { Code = "VIETTEL", Name = "Demo telecom", Kind = AgencyKind.Telecom },
+            new() { Code = "HNI", Name = "Demo province", Kind = AgencyKind.Province },
+            new() { Code = "SUSP", Name = "A suspended agency", Kind = AgencyKind.Other, Status = EntityStatus.Suspended },
+        ],
+        Clients =
+        [
+            new() { Id = "vcb-ekyc", Agency = "VCB", SecretHash = SecretHash },
+            new() { Id = "viettel-sim", Agency = "VIETTEL", SecretHash = SecretHash },
+            new() { Id = "hni-portal", Agency = "HNI", SecretHash = SecretHash },
+            new() { Id = "hni-other", Agency = "HNI", SecretHash = SecretHash },
+            new() { Id = "hni-suspended", Agency = "HNI", SecretHash = SecretHash, Status = EntityStatus.Suspended },
+            new() { Id = "susp-app", Agency = "SUSP", SecretHash = SecretHash },
+        ],
+        Services =
+        [
+            new()
+            {
+                Id = "population", Provider = "BCA", PathPrefix = "/population/v1", Destinations = [demoProvidersUrl], PersonalData = true,
+            },
+            new() { Id = "enterprise", Provider = "BKHDT", PathPrefix = "/enterprise/v1", Destinations = [demoProvidersUrl] },
+            new()
+            {
+                Id = "echo", Provider = "BCA", PathPrefix = "/echo", Methods = ["GET", "POST"], Destinations = [upstreamUrl], PersonalData = true,
+            },
+            new() { Id = "slow", Provider = "BCA", PathPrefix = "/slow", Destinations = [upstreamUrl], TimeoutMs = 500 },
+            new() { Id = "dead", Provider = "BCA", PathPrefix = "/dead", Destinations = [deadUrl] },
+        ],
+        Grants =
+        [
+            new() { Id = "vcb-population", ConsumerAgency = "VCB", Service = "population", Purposes = ["ekyc"] },
+            new() { Id = "viettel-population", ConsumerAgency = "VIETTEL", Service = "population", Purposes = ["subscriber-verification"] },
+            new() { Id = "vcb-echo", ConsumerAgency = "VCB", Service = "echo", Methods = ["GET"], Purposes = ["ekyc"] },
+            new() { Id = "vcb-slow", ConsumerAgency = "VCB", Service = "slow" },
+            new() { Id = "vcb-dead", ConsumerAgency = "VCB", Service = "dead" },
+            new() { Id = "hni-enterprise-portal-only", ConsumerAgency = "HNI", ConsumerClient = "hni-portal", Service = "enterprise" },
+            new() { Id = "hni-population", ConsumerAgency = "HNI", Service = "population", Purposes = ["public-service"] },
+            new() { Id = "susp-population", ConsumerAgency = "SUSP", Service = "population", Purposes = ["ekyc"] },
+        ],
+    };
+}

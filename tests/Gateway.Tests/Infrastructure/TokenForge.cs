@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Ndxp.Gateway.Tests.Infrastructure;
+
+/// <summary>Makes the tokens an attacker or a broken client would send, some signed with the gateway's real key.</summary>
+internal sealed class TokenForge : IDisposable
+{
+    private readonly ECDsa _realKey = ECDsa.Create();
+    private readonly string _kid;
+    private readonly string _issuer;
+
+    public TokenForge(GatewayFixture gateway)
+    {
+        var file = Directory.GetFiles(Path.Combine(gateway.DataDirectory, "keys"), "*.pem").Single();
+        _realKey.ImportFromPem(File.ReadAllText(file));
+        _kid = Path.GetFileNameWithoutExtension(file);
+        _issuer = gateway.Issuer;
+    }
+
+    public string Kid => _kid;
+
+    /// <summary>A token as the gateway would issue it, with any field overridden.</summary>
+    public string Signed(
+        string clientId = "vcb-ekyc",
+        string agency = "VCB",
+        string? issuer = null,
+        string audience = "ndxp-gateway",
+        DateTime? expires = null,
+        ECDsa? key = null)
+    {
+        var now = DateTime.UtcNow;
+        var notBefore = expires is { } e && e < now ? e.AddMinutes(-10) : now;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer ?? _issuer,
+            Audience = audience,
+            IssuedAt = notBefore,
+            NotBefore = notBefore,
+            Expires = expires ?? now.AddMinutes(5),
+            Claims = new Dictionary<string, object> { ["sub"] = clientId, ["client_id"] = clientId, ["agency"] = agency, ["jti"] = Guid.NewGuid().ToString("N") },
+            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(key ?? _realKey) { KeyId = _kid }, SecurityAlgorithms.EcdsaSha256),
+        });
+    }
+
+    /// <summary>The payload of a real token, re-sent with <c>alg: none</c> and no signature.</summary>
+    public string Unsigned(string alg = "none") =>
+        Encode(new { alg, typ = "JWT" }) + "." + Encode(Payload()) + ".";
+
+    /// <summary>
+    /// The key-confusion attack: HS256 with the gateway's public key (as published) used as the HMAC secret, hoping the
+    /// server verifies with "whatever key it has".
+    /// </summary>
+    public string Hs256WithPublicKey()
+    {
+        var header = Encode(new { alg = "HS256", typ = "JWT", kid = _kid });
+        var body = Encode(Payload());
+        var secret = Encoding.UTF8.GetBytes(_realKey.ExportSubjectPublicKeyInfoPem());
+        var signature = HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes(header + "." + body));
+        return header + "." + body + "." + Base64UrlEncoder.Encode(signature);
+    }
+
+    public void Dispose() => _realKey.Dispose();
+
+    private Dictionary<string, object> Payload()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return new Dictionary<string, object>
+        {
+            ["iss"] = _issuer, ["aud"] = "ndxp-gateway", ["sub"] = "vcb-ekyc", ["client_id"] = "vcb-ekyc", ["agency"] = "VCB",
+            ["jti"] = Guid.NewGuid().ToString("N"), ["iat"] = now, ["nbf"] = now, ["exp"] = now + 300,
+        };
+    }
+
+    private static string Encode(object value) => Base64UrlEncoder.Encode(JsonSerializer.Serialize(value));
+}
