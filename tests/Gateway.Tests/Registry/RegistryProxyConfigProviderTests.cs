@@ -1,0 +1,47 @@
+using Ndxp.Gateway.Registry;
+using Ndxp.Gateway.Tests.Infrastructure;
+
+namespace Ndxp.Gateway.Tests.Registry;
+
+public sealed class RegistryProxyConfigProviderTests
+{
+    private static readonly RegistryDocument Document = TestRegistry.Build("http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3");
+
+    [Fact]
+    public void Each_service_becomes_a_route_and_a_cluster_carrying_its_id_and_timeout()
+    {
+        var snapshots = new RegistrySnapshotProvider();
+        snapshots.Publish(RegistrySnapshot.Compile(Document, 1));
+
+        var config = new RegistryProxyConfigProvider(snapshots).GetConfig();
+
+        var route = Assert.Single(config.Routes, r => r.RouteId == "population");
+        Assert.Equal("/population/v1/{**remainder}", route.Match.Path);
+        Assert.Equal("population", route.Metadata![RegistryProxyConfigProvider.ServiceIdMetadataKey]);
+        var slow = Assert.Single(config.Clusters, c => c.ClusterId == "slow");
+        Assert.Equal(TimeSpan.FromMilliseconds(500), slow.HttpRequest!.ActivityTimeout);
+        Assert.Equal("http://127.0.0.1:2", Assert.Single(slow.Destinations!).Value.Address);
+        Assert.Equal(Document.Services.Count, config.Routes.Count);
+    }
+
+    [Fact]
+    public void Publishing_a_new_snapshot_fires_the_change_token_and_the_next_config_follows_it()
+    {
+        var snapshots = new RegistrySnapshotProvider();
+        snapshots.Publish(RegistrySnapshot.Compile(Document, 1));
+        var provider = new RegistryProxyConfigProvider(snapshots);
+        var before = provider.GetConfig();
+
+        var smaller = Document with
+        {
+            Services = Document.Services.Where(s => s.Id != "dead").ToList(),
+            Grants = Document.Grants.Where(g => g.Service != "dead").ToList(),
+        };
+        snapshots.Publish(RegistrySnapshot.Compile(smaller, 2));
+
+        Assert.True(before.ChangeToken.HasChanged);
+        var after = provider.GetConfig();
+        Assert.False(after.ChangeToken.HasChanged);
+        Assert.DoesNotContain(after.Routes, r => r.RouteId == "dead");
+    }
+}
