@@ -24,7 +24,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-dotnet build -c Release -v q -nologo Gateway.sln >/dev/null
+for project in src/Gateway perf/BaselineProxy; do
+  if ! out=$(dotnet build -c Release -v q -nologo "$project" 2>&1); then echo "$out" >&2; exit 1; fi
+done
 bin() { echo "$1/bin/Release/net10.0/$2"; }
 
 wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "timeout waiting for $1" >&2; exit 1; }

@@ -58,6 +58,12 @@ public static class GatewayApplication
         services.AddSerilog((sp, logger) =>
         {
             logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext().Enrich.With<PersonalDataRedactor>();
+            if (configuration.GetSection("Serilog:WriteTo").Exists())
+            {
+                // Sinks configured explicitly (a file, another formatter) replace the default console sink.
+                return;
+            }
+
             if (builder.Environment.IsDevelopment())
             {
                 logger.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);

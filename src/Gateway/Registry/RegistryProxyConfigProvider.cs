@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Ndxp.Gateway.Forwarding;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -14,20 +16,23 @@ internal sealed class RegistryProxyConfigProvider : IProxyConfigProvider
     public const string ServiceIdMetadataKey = "ndxp.service";
 
     private readonly RegistrySnapshotProvider _snapshots;
+    private readonly ForwardingOptions _forwarding;
 
-    public RegistryProxyConfigProvider(RegistrySnapshotProvider snapshots)
+    public RegistryProxyConfigProvider(RegistrySnapshotProvider snapshots, IOptions<ForwardingOptions> forwarding)
     {
+        ArgumentNullException.ThrowIfNull(forwarding);
         _snapshots = snapshots;
+        _forwarding = forwarding.Value;
     }
 
     public IProxyConfig GetConfig()
     {
         // Take the token before the snapshot: a change published in between then fires the token we hand out.
         var changeToken = _snapshots.GetChangeToken();
-        return Build(_snapshots.Current, changeToken);
+        return Build(_snapshots.Current, _forwarding, changeToken);
     }
 
-    internal static IProxyConfig Build(RegistrySnapshot snapshot, IChangeToken changeToken)
+    internal static IProxyConfig Build(RegistrySnapshot snapshot, ForwardingOptions forwarding, IChangeToken changeToken)
     {
         var routes = new List<RouteConfig>(snapshot.Services.Count);
         var clusters = new List<ClusterConfig>(snapshot.Services.Count);
@@ -40,13 +45,13 @@ internal sealed class RegistryProxyConfigProvider : IProxyConfigProvider
                 Match = new RouteMatch { Path = service.PathPrefix + "/{**remainder}" },
                 Metadata = new Dictionary<string, string> { [ServiceIdMetadataKey] = service.Id },
             });
-            clusters.Add(BuildCluster(service));
+            clusters.Add(BuildCluster(service, forwarding));
         }
 
         return new RegistryProxyConfig(routes, clusters, changeToken);
     }
 
-    private static ClusterConfig BuildCluster(Service service)
+    private static ClusterConfig BuildCluster(Service service, ForwardingOptions forwarding)
     {
         var destinations = new Dictionary<string, DestinationConfig>(StringComparer.Ordinal);
         for (var i = 0; i < service.Destinations.Count; i++)
@@ -64,11 +69,14 @@ internal sealed class RegistryProxyConfigProvider : IProxyConfigProvider
                 ? null
                 : new HealthCheckConfig
                 {
+                    // Not YARP's default "HealthyOrPanic", which keeps sending to instances known to be down: with
+                    // no healthy instance the caller gets a fast 503 and the provider a rest.
+                    AvailableDestinationsPolicy = "HealthyAndUnknown",
                     Active = new ActiveHealthCheckConfig
                     {
                         Enabled = true,
-                        Interval = TimeSpan.FromSeconds(10),
-                        Timeout = TimeSpan.FromSeconds(5),
+                        Interval = forwarding.HealthCheckInterval,
+                        Timeout = forwarding.HealthCheckTimeout,
                         Policy = "ConsecutiveFailures",
                         Path = service.HealthCheckPath,
                     },

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Ndxp.Gateway.Forwarding;
 using Ndxp.Gateway.Hosting;
 using Yarp.ReverseProxy.Configuration;
 
@@ -11,13 +12,16 @@ public static class RegistryServiceCollectionExtensions
     {
         services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.SectionName));
         services.AddSingleton<RegistrySnapshotProvider>();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
         services.AddSingleton<IRegistryStore>(sp =>
         {
-            var host = sp.GetRequiredService<IOptions<GatewayHostOptions>>().Value;
-            Directory.CreateDirectory(host.DataDirectory);
-            return new SqliteRegistryStore(Path.Combine(host.DataDirectory, "gateway.db"), sp.GetRequiredService<TimeProvider>());
+            var path = sp.GetRequiredService<IOptions<StorageOptions>>().Value
+                .ResolveSqlitePath(sp.GetRequiredService<IOptions<GatewayHostOptions>>().Value);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            return new SqliteRegistryStore(path, sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<RegistryLoader>();
+        services.AddOptions<ForwardingOptions>().Bind(configuration.GetSection(ForwardingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IProxyConfigProvider, RegistryProxyConfigProvider>();
         return services;
     }

@@ -75,6 +75,34 @@ public sealed class ForwardingTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Provider_whose_only_instance_fails_its_health_check_gives_503_problem()
+    {
+        var token = await gateway.TokenAsync("vcb-ekyc");
+        HttpStatusCode status = default;
+        // The first active probe runs when the cluster is created; poll briefly rather than assume its timing.
+        for (var attempt = 0; attempt < 60 && status != HttpStatusCode.ServiceUnavailable; attempt++)
+        {
+            using var probe = await gateway.CallAsync(HttpMethod.Get, "/sick/x", token);
+            status = probe.StatusCode;
+            if (status != HttpStatusCode.ServiceUnavailable)
+            {
+                await Task.Delay(250);
+            }
+        }
+
+        using var response = await gateway.CallAsync(HttpMethod.Get, "/sick/x", token);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, "provider-unavailable");
+    }
+
+    [Fact]
+    public async Task Suspended_service_is_refused_with_503_problem_before_reaching_the_provider()
+    {
+        using var response = await gateway.CallAsync(HttpMethod.Get, "/retired/x", await gateway.TokenAsync("vcb-ekyc"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, "service-suspended");
+    }
+
+    [Fact]
     public async Task Provider_answers_404_for_unknown_citizen_and_the_gateway_passes_it_through()
     {
         using var response = await gateway.CallAsync(HttpMethod.Get, "/population/v1/citizens/999999999999", await gateway.TokenAsync("vcb-ekyc"), "ekyc");

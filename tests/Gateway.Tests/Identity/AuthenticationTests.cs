@@ -84,6 +84,14 @@ public sealed class AuthenticationTests(GatewayFixture gateway) : IDisposable
     }
 
     [Fact]
+    public async Task Valid_token_without_an_agency_claim_is_refused()
+    {
+        using var response = await gateway.CallAsync(HttpMethod.Get, Citizen, _forge.Signed(withAgency: false), "ekyc");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "token-invalid");
+    }
+
+    [Fact]
     public async Task Token_for_a_client_not_in_the_registry_is_refused()
     {
         using var response = await gateway.CallAsync(HttpMethod.Get, Citizen, _forge.Signed(clientId: "ghost", agency: "VCB"), "ekyc");

@@ -28,6 +28,16 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public string DataDirectory => Path.Combine(_directory, "data");
 
+    /// <summary>Every log event the gateway wrote, as compact JSON lines.</summary>
+    public string LogFile => Path.Combine(_directory, "gateway.log");
+
+    public async Task<string> ReadLogAsync()
+    {
+        await using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
+    }
+
     internal TestUpstream Upstream => _upstream!;
 
     public async Task InitializeAsync()
@@ -41,7 +51,19 @@ public sealed class GatewayFixture : IAsyncLifetime
         var document = TestRegistry.Build(demoUrl, _upstream.Url, $"http://127.0.0.1:{FreePort.Next()}");
         await File.WriteAllTextAsync(seed, JsonSerializer.Serialize(document, RegistryJson.Options));
 
-        _gateway = await GatewayApplication.CreateAsync(GatewayArgs(DataPort, AdminPort, DataDirectory, seed));
+        _gateway = await GatewayApplication.CreateAsync(
+        [
+            .. GatewayArgs(DataPort, AdminPort, DataDirectory, seed),
+            "--Forwarding:HealthCheckInterval=00:00:00.500",
+            // Everything, framework chatter included, goes to a file that tests can search for leaks.
+            "--Serilog:MinimumLevel:Default=Information",
+            "--Serilog:MinimumLevel:Override:Microsoft=Information",
+            "--Serilog:MinimumLevel:Override:Yarp=Debug",
+            "--Serilog:MinimumLevel:Override:System.Net.Http=Information",
+            "--Serilog:WriteTo:0:Name=File",
+            $"--Serilog:WriteTo:0:Args:path={LogFile}",
+            "--Serilog:WriteTo:0:Args:formatter=Serilog.Formatting.Compact.RenderedCompactJsonFormatter, Serilog.Formatting.Compact",
+        ]);
         await _gateway.StartAsync();
         Data = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{DataPort}") };
         Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{AdminPort}") };

@@ -44,6 +44,8 @@ internal static class TestRegistry
             },
             new() { Id = "slow", Provider = "BCA", PathPrefix = "/slow", Destinations = [upstreamUrl], TimeoutMs = 500 },
             new() { Id = "dead", Provider = "BCA", PathPrefix = "/dead", Destinations = [deadUrl] },
+            new() { Id = "sick", Provider = "BCA", PathPrefix = "/sick", Destinations = [deadUrl], HealthCheckPath = "/healthz" },
+            new() { Id = "retired", Provider = "BCA", PathPrefix = "/retired", Destinations = [upstreamUrl], Status = EntityStatus.Suspended },
         ],
         Grants =
         [
@@ -52,6 +54,8 @@ internal static class TestRegistry
             new() { Id = "vcb-echo", ConsumerAgency = "VCB", Service = "echo", Methods = ["GET"], Purposes = ["ekyc"] },
             new() { Id = "vcb-slow", ConsumerAgency = "VCB", Service = "slow" },
             new() { Id = "vcb-dead", ConsumerAgency = "VCB", Service = "dead" },
+            new() { Id = "vcb-sick", ConsumerAgency = "VCB", Service = "sick" },
+            new() { Id = "vcb-retired", ConsumerAgency = "VCB", Service = "retired" },
             new() { Id = "hni-enterprise-portal-only", ConsumerAgency = "HNI", ConsumerClient = "hni-portal", Service = "enterprise" },
             new() { Id = "hni-population", ConsumerAgency = "HNI", Service = "population", Purposes = ["public-service"] },
             new() { Id = "susp-population", ConsumerAgency = "SUSP", Service = "population", Purposes = ["ekyc"] },

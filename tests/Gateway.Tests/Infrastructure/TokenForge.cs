@@ -30,7 +30,8 @@ internal sealed class TokenForge : IDisposable
         string? issuer = null,
         string audience = "ndxp-gateway",
         DateTime? expires = null,
-        ECDsa? key = null)
+        ECDsa? key = null,
+        bool withAgency = true)
     {
         var now = DateTime.UtcNow;
         var notBefore = expires is { } e && e < now ? e.AddMinutes(-10) : now;
@@ -41,7 +42,9 @@ internal sealed class TokenForge : IDisposable
             IssuedAt = notBefore,
             NotBefore = notBefore,
             Expires = expires ?? now.AddMinutes(5),
-            Claims = new Dictionary<string, object> { ["sub"] = clientId, ["client_id"] = clientId, ["agency"] = agency, ["jti"] = Guid.NewGuid().ToString("N") },
+            Claims = withAgency
+                ? new Dictionary<string, object> { ["sub"] = clientId, ["client_id"] = clientId, ["agency"] = agency, ["jti"] = Guid.NewGuid().ToString("N") }
+                : new Dictionary<string, object> { ["sub"] = clientId, ["client_id"] = clientId, ["jti"] = Guid.NewGuid().ToString("N") },
             SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(key ?? _realKey) { KeyId = _kid }, SecurityAlgorithms.EcdsaSha256),
         });
     }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Ndxp.Gateway.Forwarding;
 using Ndxp.Gateway.Registry;
 using Ndxp.Gateway.Tests.Infrastructure;
 
@@ -13,7 +15,7 @@ public sealed class RegistryProxyConfigProviderTests
         var snapshots = new RegistrySnapshotProvider();
         snapshots.Publish(RegistrySnapshot.Compile(Document, 1));
 
-        var config = new RegistryProxyConfigProvider(snapshots).GetConfig();
+        var config = new RegistryProxyConfigProvider(snapshots, Options.Create(new ForwardingOptions())).GetConfig();
 
         var route = Assert.Single(config.Routes, r => r.RouteId == "population");
         Assert.Equal("/population/v1/{**remainder}", route.Match.Path);
@@ -29,7 +31,7 @@ public sealed class RegistryProxyConfigProviderTests
     {
         var snapshots = new RegistrySnapshotProvider();
         snapshots.Publish(RegistrySnapshot.Compile(Document, 1));
-        var provider = new RegistryProxyConfigProvider(snapshots);
+        var provider = new RegistryProxyConfigProvider(snapshots, Options.Create(new ForwardingOptions()));
         var before = provider.GetConfig();
 
         var smaller = Document with
