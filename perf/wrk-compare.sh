@@ -5,6 +5,7 @@
 #   gateway  -> through the full gateway with a bearer token and a purpose (default configuration)
 # Prints requests/s, p50 and p99 for each and the gateway/baseline ratio. Loopback only; bounded in time.
 # Usage: perf/wrk-compare.sh [duration-seconds=20] [connections=64] [threads=2]
+# GATEWAY_ARGS adds settings to the gateway's command line, e.g. to compare a feature on and off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,7 +39,7 @@ pids+=($!)
 dotnet "$(bin src/Gateway Ndxp.Gateway.dll)" \
   --Gateway:ListenAddress=127.0.0.1 --Gateway:DataPort=$DATA_PORT --Gateway:AdminPort=$ADMIN_PORT \
   --Gateway:DataDirectory="$work/data" --Registry:SeedFile=config/registry.demo.json \
-  --Identity:Issuer="http://localhost:$DATA_PORT" --Identity:TokenLifetime=01:00:00 >"$work/gateway.log" 2>&1 &
+  --Identity:Issuer="http://localhost:$DATA_PORT" --Identity:TokenLifetime=01:00:00 ${GATEWAY_ARGS:-} >"$work/gateway.log" 2>&1 &
 pids+=($!)
 
 wait_for "http://127.0.0.1:$PROVIDERS_PORT/healthz"
@@ -66,7 +67,7 @@ run() { # run NAME URL [wrk header args...]
   eval "RPS_$name=$rps"
 }
 
-echo "wrk: $THREADS threads, $CONNECTIONS connections, ${DURATION}s per target after a 5s warm-up; $(nproc) cores; $(date -u +%F)"
+echo "wrk: $THREADS threads, $CONNECTIONS connections, ${DURATION}s per target after a 5s warm-up; $(nproc) cores; $(date -u +%F)${GATEWAY_ARGS:+; gateway args: $GATEWAY_ARGS}"
 echo
 echo "| target   | requests/s | p50 (ms) | p99 (ms) | non-2xx |"
 echo "|----------|-----------:|---------:|---------:|--------:|"
