@@ -5,17 +5,9 @@ public static class EnterpriseApi
 {
     public static IEndpointRouteBuilder MapEnterpriseApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/enterprise/v1/enterprises/{taxCode}", (string taxCode, EnterpriseDirectory directory, HttpRequest request) =>
-        {
-            if (!EnterpriseDirectory.IsWellFormed(taxCode))
-            {
-                return DemoProblems.BadIdentifier("tax code", "A tax code is 10 digits.");
-            }
-
-            return directory.Find(taxCode) is { } enterprise
-                ? Results.Ok(new { enterprise, servedTo = ServedTo.From(request) })
-                : DemoProblems.NotFound("enterprise");
-        });
+        endpoints.MapGet("/enterprise/v1/enterprises/{taxCode}", (string taxCode, SyntheticDirectory<EnterpriseRecord> directory, HttpRequest request) =>
+            DemoLookup.Answer(taxCode, directory, EnterpriseDirectory.IsWellFormed, "tax code", "A tax code is 10 digits.",
+                enterprise => new { enterprise, servedTo = ServedTo.From(request) }));
         return endpoints;
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 
 namespace Ndxp.Gateway.DemoProviders.Enterprise;
@@ -10,19 +9,12 @@ public sealed record EnterpriseRecord(string TaxCode, string Name, string LegalF
 }
 
 /// <summary>The demo enterprise registration database (BKHDT): synthetic enterprises keyed by 10-digit tax code.</summary>
-public sealed class EnterpriseDirectory
+public static class EnterpriseDirectory
 {
     public const string WellKnownTaxCode = "0109999001";
     public const int Size = 5_000;
 
-    private readonly FrozenDictionary<string, EnterpriseRecord> _enterprises;
-
-    private EnterpriseDirectory(IEnumerable<EnterpriseRecord> enterprises)
-    {
-        _enterprises = enterprises.DistinctBy(e => e.TaxCode).ToFrozenDictionary(e => e.TaxCode, StringComparer.Ordinal);
-    }
-
-    public static EnterpriseDirectory CreateDemo()
+    public static SyntheticDirectory<EnterpriseRecord> CreateDemo()
     {
         var random = new Random(20230621);
         var enterprises = new List<EnterpriseRecord>(Size + 1)
@@ -39,10 +31,8 @@ public sealed class EnterpriseDirectory
             enterprises.Add(new(taxCode, name, kind, registered, SyntheticNames.Pick(random, SyntheticNames.Provinces).Name, status));
         }
 
-        return new EnterpriseDirectory(enterprises);
+        return new SyntheticDirectory<EnterpriseRecord>(enterprises, e => e.TaxCode);
     }
-
-    public EnterpriseRecord? Find(string taxCode) => _enterprises.GetValueOrDefault(taxCode);
 
     public static bool IsWellFormed(string taxCode) => taxCode.Length == 10 && taxCode.All(char.IsAsciiDigit);
 }

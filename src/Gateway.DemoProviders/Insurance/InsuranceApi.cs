@@ -5,17 +5,9 @@ public static class InsuranceApi
 {
     public static IEndpointRouteBuilder MapInsuranceApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/insurance/v1/participants/{insuranceNumber}/status", (string insuranceNumber, InsuranceDirectory directory, HttpRequest request) =>
-        {
-            if (!InsuranceDirectory.IsWellFormed(insuranceNumber))
-            {
-                return DemoProblems.BadIdentifier("insurance number", "An insurance number is 10 digits.");
-            }
-
-            return directory.Find(insuranceNumber) is { } status
-                ? Results.Ok(new { status, servedTo = ServedTo.From(request) })
-                : DemoProblems.NotFound("insurance participant");
-        });
+        endpoints.MapGet("/insurance/v1/participants/{insuranceNumber}/status", (string insuranceNumber, SyntheticDirectory<InsuranceStatus> directory, HttpRequest request) =>
+            DemoLookup.Answer(insuranceNumber, directory, InsuranceDirectory.IsWellFormed, "insurance number", "An insurance number is 10 digits.",
+                status => new { status, servedTo = ServedTo.From(request) }));
         return endpoints;
     }
 }

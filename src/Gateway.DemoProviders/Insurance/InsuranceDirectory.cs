@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 
 namespace Ndxp.Gateway.DemoProviders.Insurance;
@@ -10,7 +9,7 @@ public sealed record InsuranceStatus(string InsuranceNumber, string Status, stri
 }
 
 /// <summary>The demo social insurance database (BHXH): status by 10-digit insurance number.</summary>
-public sealed class InsuranceDirectory
+public static class InsuranceDirectory
 {
     public const string WellKnownNumber = "0199012345";
     public const int Size = 5_000;
@@ -18,14 +17,7 @@ public sealed class InsuranceDirectory
     private static readonly string[] Statuses = ["participating", "participating", "participating", "paused", "ended"];
     private static readonly string[] Schemes = ["compulsory", "compulsory", "voluntary"];
 
-    private readonly FrozenDictionary<string, InsuranceStatus> _participants;
-
-    private InsuranceDirectory(IEnumerable<InsuranceStatus> participants)
-    {
-        _participants = participants.DistinctBy(p => p.InsuranceNumber).ToFrozenDictionary(p => p.InsuranceNumber, StringComparer.Ordinal);
-    }
-
-    public static InsuranceDirectory CreateDemo()
+    public static SyntheticDirectory<InsuranceStatus> CreateDemo()
     {
         var random = new Random(20250101);
         var participants = new List<InsuranceStatus>(Size + 1)
@@ -39,10 +31,8 @@ public sealed class InsuranceDirectory
             participants.Add(new(number, SyntheticNames.Pick(random, Statuses), SyntheticNames.Pick(random, Schemes), since, random.Next(1, 360)));
         }
 
-        return new InsuranceDirectory(participants);
+        return new SyntheticDirectory<InsuranceStatus>(participants, p => p.InsuranceNumber);
     }
-
-    public InsuranceStatus? Find(string insuranceNumber) => _participants.GetValueOrDefault(insuranceNumber);
 
     public static bool IsWellFormed(string number) => number.Length == 10 && number.All(char.IsAsciiDigit);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 
 namespace Ndxp.Gateway.DemoProviders.Population;
@@ -8,21 +7,12 @@ namespace Ndxp.Gateway.DemoProviders.Population;
 /// well-known <see cref="WellKnownId"/> used in the README. A personal ID is 12 digits: province (3), gender and
 /// century (1), year of birth (2), then 6 digits.
 /// </summary>
-public sealed class CitizenDirectory
+public static class CitizenDirectory
 {
     public const string WellKnownId = "001099012345";
     public const int Size = 10_000;
 
-    private readonly FrozenDictionary<string, Citizen> _citizens;
-
-    private CitizenDirectory(IEnumerable<Citizen> citizens)
-    {
-        _citizens = citizens.DistinctBy(c => c.PersonalId).ToFrozenDictionary(c => c.PersonalId, StringComparer.Ordinal);
-    }
-
-    public IReadOnlyCollection<string> Ids => _citizens.Keys;
-
-    public static CitizenDirectory CreateDemo()
+    public static SyntheticDirectory<Citizen> CreateDemo()
     {
         var random = new Random(20220106);
         var citizens = new List<Citizen>(Size + 1)
@@ -42,10 +32,8 @@ public sealed class CitizenDirectory
             citizens.Add(new Citizen(id, name, born, female ? "female" : "male", province, residence));
         }
 
-        return new CitizenDirectory(citizens);
+        return new SyntheticDirectory<Citizen>(citizens, c => c.PersonalId);
     }
-
-    public Citizen? Find(string personalId) => _citizens.GetValueOrDefault(personalId);
 
     public static bool IsWellFormed(string personalId) => personalId.Length == 12 && personalId.All(char.IsAsciiDigit);
 }

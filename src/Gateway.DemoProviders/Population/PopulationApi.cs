@@ -5,17 +5,9 @@ public static class PopulationApi
 {
     public static IEndpointRouteBuilder MapPopulationApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/population/v1/citizens/{personalId}", (string personalId, CitizenDirectory directory, HttpRequest request) =>
-        {
-            if (!CitizenDirectory.IsWellFormed(personalId))
-            {
-                return DemoProblems.BadIdentifier("personal ID", "A personal ID is 12 digits.");
-            }
-
-            return directory.Find(personalId) is { } citizen
-                ? Results.Ok(new { citizen, servedTo = ServedTo.From(request) })
-                : DemoProblems.NotFound("citizen");
-        });
+        endpoints.MapGet("/population/v1/citizens/{personalId}", (string personalId, SyntheticDirectory<Citizen> directory, HttpRequest request) =>
+            DemoLookup.Answer(personalId, directory, CitizenDirectory.IsWellFormed, "personal ID", "A personal ID is 12 digits.",
+                citizen => new { citizen, servedTo = ServedTo.From(request) }));
         return endpoints;
     }
 }

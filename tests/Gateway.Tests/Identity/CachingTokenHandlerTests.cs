@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Time.Testing;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Ndxp.Gateway.Identity;
+using Ndxp.Gateway.Tests.Infrastructure;
 
 namespace Ndxp.Gateway.Tests.Identity;
 
@@ -64,16 +64,8 @@ public sealed class CachingTokenHandlerTests : IDisposable
 
     public void Dispose() => _key.Dispose();
 
-    private string Token(DateTime expires) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-    {
-        Issuer = "https://issuer.test",
-        Audience = "ndxp-gateway",
-        Expires = expires,
-        NotBefore = DateTime.UtcNow.AddMinutes(-1),
-        IssuedAt = DateTime.UtcNow.AddMinutes(-1),
-        Claims = new Dictionary<string, object> { ["client_id"] = "vcb-ekyc", ["agency"] = "VCB" },
-        SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = "k1" }, SecurityAlgorithms.EcdsaSha256),
-    });
+    private string Token(DateTime expires) =>
+        TestJwt.Sign(_key, "k1", "https://issuer.test", TestJwt.ClientClaims("vcb-ekyc", "VCB"), expires: expires);
 
     private static TokenValidationParameters Parameters(ECDsa? key) => new()
     {

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Ndxp.Gateway.Tests.Infrastructure;
@@ -31,23 +30,8 @@ internal sealed class TokenForge : IDisposable
         string audience = "ndxp-gateway",
         DateTime? expires = null,
         ECDsa? key = null,
-        bool withAgency = true)
-    {
-        var now = DateTime.UtcNow;
-        var notBefore = expires is { } e && e < now ? e.AddMinutes(-10) : now;
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer ?? _issuer,
-            Audience = audience,
-            IssuedAt = notBefore,
-            NotBefore = notBefore,
-            Expires = expires ?? now.AddMinutes(5),
-            Claims = withAgency
-                ? new Dictionary<string, object> { ["sub"] = clientId, ["client_id"] = clientId, ["agency"] = agency, ["jti"] = Guid.NewGuid().ToString("N") }
-                : new Dictionary<string, object> { ["sub"] = clientId, ["client_id"] = clientId, ["jti"] = Guid.NewGuid().ToString("N") },
-            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(key ?? _realKey) { KeyId = _kid }, SecurityAlgorithms.EcdsaSha256),
-        });
-    }
+        bool withAgency = true) =>
+        TestJwt.Sign(key ?? _realKey, _kid, issuer ?? _issuer, TestJwt.ClientClaims(clientId, withAgency ? agency : null), audience, expires);
 
     /// <summary>The payload of a real token, re-sent with <c>alg: none</c> and no signature.</summary>
     public string Unsigned(string alg = "none") =>

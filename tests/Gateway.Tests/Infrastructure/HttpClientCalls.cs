@@ -1,0 +1,39 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Ndxp.Gateway.Tests.Infrastructure;
+
+/// <summary>The two calls every through-HTTP test makes: get a token, call a service with it.</summary>
+internal static class HttpClientCalls
+{
+    public static async Task<string> TokenAsync(this HttpClient client, string clientId, string secret = TestRegistry.Secret)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
+        {
+            Content = new FormUrlEncodedContent([new("grant_type", "client_credentials")]),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{clientId}:{secret}")));
+        using var response = await client.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    public static Task<HttpResponseMessage> CallAsync(
+        this HttpClient client, HttpMethod method, string path, string? token, string? purpose = null, Action<HttpRequestMessage>? configure = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (purpose is not null)
+        {
+            request.Headers.Add("X-Purpose", purpose);
+        }
+
+        configure?.Invoke(request);
+        return client.SendAsync(request);
+    }
+}
