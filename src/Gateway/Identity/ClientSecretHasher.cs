@@ -40,9 +40,9 @@ public static class ClientSecretHasher
     {
         ArgumentNullException.ThrowIfNull(secret);
         var wellFormed = TryParse(encoded, out var iterations, out var salt, out var expected);
-        if (!wellFormed)
+        if (!wellFormed && !TryParse(DummyHash, out iterations, out salt, out expected))
         {
-            TryParse(DummyHash, out iterations, out salt, out expected);
+            throw new System.Diagnostics.UnreachableException("The dummy hash is well-formed by construction.");
         }
 
         var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(secret), salt, iterations, HashAlgorithmName.SHA256, expected.Length);

@@ -59,7 +59,7 @@ internal static partial class TokenEndpoint
 
         if (credentials.ClientId is null || credentials.Secret is null)
         {
-            return InvalidClient(credentials.UsedBasic, "Client authentication is required.");
+            return new InvalidClientResult(credentials.UsedBasic, "Client authentication is required.");
         }
 
         var snapshot = snapshots.Current;
@@ -70,7 +70,7 @@ internal static partial class TokenEndpoint
         if (client is null || !secretMatches)
         {
             Log.ClientAuthenticationFailed(logger, client is null ? "unknown-client" : "wrong-secret");
-            return InvalidClient(credentials.UsedBasic, "Client authentication failed.");
+            return new InvalidClientResult(credentials.UsedBasic, "Client authentication failed.");
         }
 
         if (client.Status != EntityStatus.Active
@@ -142,12 +142,6 @@ internal static partial class TokenEndpoint
         return found;
     }
 
-    private static IResult InvalidClient(bool usedBasic, string description)
-    {
-        // RFC 6749 section 5.2: 401 with a WWW-Authenticate matching the scheme the client used.
-        return new InvalidClientResult(usedBasic, description);
-    }
-
     private static IResult Error(int status, string error, string description) =>
         Results.Json(new TokenError(error, description), statusCode: status);
 
@@ -162,6 +156,7 @@ internal static partial class TokenEndpoint
         [property: System.Text.Json.Serialization.JsonPropertyName("error")] string Error,
         [property: System.Text.Json.Serialization.JsonPropertyName("error_description")] string Description);
 
+    /// <summary>RFC 6749 section 5.2: 401 with a WWW-Authenticate matching the scheme the client used.</summary>
     private sealed class InvalidClientResult(bool usedBasic, string description) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)

@@ -30,6 +30,9 @@ internal sealed partial class CallSummaryMiddleware
             if (_logger.IsEnabled(LogLevel.Information) && context.GetGatewayCall() is { } call)
             {
                 var status = context.Response.StatusCode;
+                var outcome = OutcomeOf(call, status).ToString();
+                var problem = call.Problem is { } kind ? ProblemCatalog.Describe(kind).Slug : "-";
+                var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 Log.CallCompleted(
                     _logger,
                     call.TransactionId,
@@ -38,9 +41,9 @@ internal sealed partial class CallSummaryMiddleware
                     call.ClientId ?? "-",
                     context.Request.Method,
                     status,
-                    OutcomeOf(call, status).ToString(),
-                    call.Problem is { } problem ? ProblemCatalog.Describe(problem).Slug : "-",
-                    Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    outcome,
+                    problem,
+                    elapsedMs);
             }
         }
     }
@@ -57,7 +60,11 @@ internal sealed partial class CallSummaryMiddleware
         return status switch
         {
             < 400 => Outcome.Ok,
+            StatusCodes.Status401Unauthorized => Outcome.Unauthorized,
+            StatusCodes.Status403Forbidden => Outcome.Forbidden,
+            StatusCodes.Status429TooManyRequests => Outcome.RateLimited,
             < 500 => Outcome.ClientError,
+            StatusCodes.Status504GatewayTimeout => Outcome.Timeout,
             _ => Outcome.UpstreamError,
         };
     }

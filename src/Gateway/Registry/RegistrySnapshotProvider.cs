@@ -6,7 +6,7 @@ namespace Ndxp.Gateway.Registry;
 /// Holds the live snapshot. Readers take <see cref="Current"/> without locks; a change publishes a new snapshot
 /// and fires the change token that YARP's route table and other followers listen to.
 /// </summary>
-public sealed class RegistrySnapshotProvider
+public sealed class RegistrySnapshotProvider : IDisposable
 {
     private readonly Lock _publishLock = new();
     private volatile RegistrySnapshot _current = RegistrySnapshot.Empty;
@@ -33,4 +33,6 @@ public sealed class RegistrySnapshotProvider
         previous.Cancel();
         previous.Dispose();
     }
+
+    public void Dispose() => _changed.Dispose();
 }

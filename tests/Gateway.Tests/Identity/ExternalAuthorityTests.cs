@@ -10,6 +10,7 @@ namespace Ndxp.Gateway.Tests.Identity;
 public sealed class ExternalAuthorityTests : IAsyncLifetime
 {
     private const string Citizen = "/population/v1/citizens/001099012345";
+    private static readonly string[] SigningAlgorithms = ["ES256"];
     private readonly ECDsa _authorityKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly string _authorityUrl = $"http://127.0.0.1:{FreePort.Next()}";
     private WebApplication? _authority;
@@ -94,7 +95,7 @@ public sealed class ExternalAuthorityTests : IAsyncLifetime
         {
             ["issuer"] = _authorityUrl,
             ["jwks_uri"] = _authorityUrl + "/jwks",
-            ["id_token_signing_alg_values_supported"] = new[] { "ES256" },
+            ["id_token_signing_alg_values_supported"] = SigningAlgorithms,
         }));
         app.MapGet("/jwks", () => Results.Json(new
         {
