@@ -2,6 +2,7 @@ using System.Net;
 using Ndxp.Gateway.Forwarding;
 using Ndxp.Gateway.Hosting;
 using Ndxp.Gateway.Identity;
+using Ndxp.Gateway.Metering;
 using Ndxp.Gateway.Observability;
 using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
@@ -36,6 +37,7 @@ public static class GatewayApplication
         Configure(app);
 
         await app.Services.GetRequiredService<RegistryLoader>().LoadAsync(cancellationToken);
+        await app.Services.GetRequiredService<IUsageStore>().InitializeAsync(cancellationToken);
         // Load (or, in embedded mode, create) the signing keys now: a missing key secret must stop start-up.
         app.Services.GetRequiredService<SigningKeyRing>();
         return app;
@@ -72,7 +74,9 @@ public static class GatewayApplication
             {
                 logger.WriteTo.Console(new RenderedCompactJsonFormatter());
             }
-        });
+        },
+        // The static Log.Logger stays untouched: several gateways in one process (tests) must not close each other's sinks.
+        preserveStaticLogger: true);
 
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<GatewayHostOptions>().Bind(configuration.GetSection(GatewayHostOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
@@ -94,6 +98,7 @@ public static class GatewayApplication
         services.AddGatewayHealthChecks();
         services.AddRegistry(configuration);
         services.AddGatewayIdentity(configuration);
+        services.AddMetering(configuration);
         services.AddReverseProxy().AddTransforms<IdentityHeadersTransformProvider>();
     }
 
@@ -104,6 +109,7 @@ public static class GatewayApplication
 
         app.UseMiddleware<TransactionMiddleware>();
         app.UseMiddleware<CallSummaryMiddleware>();
+        app.UseMiddleware<MeteringMiddleware>();
         app.UseRouting();
         app.UseAuthentication();
 
