@@ -4,14 +4,31 @@ namespace Ndxp.Gateway;
 
 /// <summary>
 /// What the gateway learnt about one data call as it passed each step: who called, which service, for what purpose,
-/// and why it was refused or failed. Forwarding, logs and (later) metering read it instead of re-deriving it.
+/// and why it was refused or failed. Forwarding, logs and metering read it instead of re-deriving it.
 /// Kept as an <see cref="HttpContext"/> feature; it holds no path, query or body, which may carry personal data.
 /// </summary>
 public sealed class GatewayCall
 {
     public required string TransactionId { get; init; }
 
+    /// <summary>When the call arrived (UTC).</summary>
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp at arrival, for latencies.</summary>
+    public required long StartTimestamp { get; init; }
+
     public string? ServiceId { get; set; }
+
+    public string? ServiceVersion { get; set; }
+
+    /// <summary>The grant that admitted the call, once access allowed it.</summary>
+    public string? GrantId { get; set; }
+
+    /// <summary>Stopwatch timestamp when the request left for the provider; 0 if it never did.</summary>
+    public long UpstreamStartTimestamp { get; set; }
+
+    /// <summary>Time from sending to the provider until its response headers (or its failure); null if never sent.</summary>
+    public TimeSpan? UpstreamLatency { get; set; }
 
     public string? Agency { get; set; }
 
@@ -20,6 +37,35 @@ public sealed class GatewayCall
     public string? Purpose { get; set; }
 
     public ProblemKind? Problem { get; set; }
+
+    /// <summary>The outcome category: the gateway's own refusal or failure if any, else read from the status.</summary>
+    public Outcome OutcomeFor(int status)
+    {
+        if (Problem is { } problem)
+        {
+            return ProblemCatalog.Describe(problem).Outcome;
+        }
+
+        return status switch
+        {
+            < 400 => Outcome.Ok,
+            StatusCodes.Status401Unauthorized => Outcome.Unauthorized,
+            StatusCodes.Status403Forbidden => Outcome.Forbidden,
+            StatusCodes.Status429TooManyRequests => Outcome.RateLimited,
+            < 500 => Outcome.ClientError,
+            StatusCodes.Status504GatewayTimeout => Outcome.Timeout,
+            _ => Outcome.UpstreamError,
+        };
+    }
+
+    /// <summary>Marks the end of the provider leg, if it started and was not ended yet.</summary>
+    public void EndUpstream()
+    {
+        if (UpstreamStartTimestamp != 0 && UpstreamLatency is null)
+        {
+            UpstreamLatency = System.Diagnostics.Stopwatch.GetElapsedTime(UpstreamStartTimestamp);
+        }
+    }
 }
 
 public static class GatewayCallExtensions

@@ -37,6 +37,15 @@ internal sealed class AccessMiddleware
         var call = context.GetGatewayCall()!;
         var route = context.GetReverseProxyFeature().Route.Config;
         var snapshot = _snapshots.Current;
+
+        // Who is calling is recorded first, so that metering attributes every refusal to an identifiable caller.
+        var authenticated = context.User.Identity?.IsAuthenticated == true;
+        if (authenticated)
+        {
+            call.Agency = NullIfEmpty(context.User.FindFirstValue(GatewayClaims.Agency));
+            call.ClientId = NullIfEmpty(context.User.FindFirstValue(GatewayClaims.ClientId));
+        }
+
         if (route.Metadata is null
             || !route.Metadata.TryGetValue(RegistryProxyConfigProvider.ServiceIdMetadataKey, out var serviceId)
             || !snapshot.Services.TryGetValue(serviceId, out var service))
@@ -45,6 +54,7 @@ internal sealed class AccessMiddleware
         }
 
         call.ServiceId = serviceId;
+        call.ServiceVersion = service.Definition.Version;
         if (service.Definition.Status != EntityStatus.Active || service.Provider.Status != EntityStatus.Active)
         {
             return ProblemKind.ServiceSuspended;
@@ -57,20 +67,15 @@ internal sealed class AccessMiddleware
             return ProblemKind.MethodNotAllowed;
         }
 
-        if (context.User.Identity?.IsAuthenticated != true)
+        if (!authenticated)
         {
             return context.Features.Get<TokenFailure>()?.Kind ?? ProblemKind.TokenMissing;
         }
 
-        var agency = context.User.FindFirstValue(GatewayClaims.Agency);
-        var clientId = context.User.FindFirstValue(GatewayClaims.ClientId);
-        if (string.IsNullOrEmpty(agency) || string.IsNullOrEmpty(clientId))
+        if (call.Agency is not { } agency || call.ClientId is not { } clientId)
         {
             return ProblemKind.TokenInvalid;
         }
-
-        call.Agency = agency;
-        call.ClientId = clientId;
 
         var purposes = context.Request.Headers[PurposeHeader];
         if (purposes.Count > 1)
@@ -80,8 +85,12 @@ internal sealed class AccessMiddleware
 
         var purpose = purposes.ToString();
         call.Purpose = purpose.Length == 0 ? null : purpose;
-        return GrantEvaluator.Evaluate(snapshot, service, new Caller(agency, clientId), method, call.Purpose, _timeProvider.GetUtcNow(), out _);
+        var refusal = GrantEvaluator.Evaluate(snapshot, service, new Caller(agency, clientId), method, call.Purpose, _timeProvider.GetUtcNow(), out var grant);
+        call.GrantId = grant?.Id;
+        return refusal;
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static Task RefuseAsync(HttpContext context, ProblemKind refusal)
     {

@@ -16,6 +16,7 @@ internal sealed class ForwardingProblemMiddleware
     public async Task InvokeAsync(HttpContext context)
     {
         await _next(context);
+        context.GetGatewayCall()?.EndUpstream();
 
         var error = context.GetForwarderErrorFeature()?.Error;
         if (error is null or ForwarderError.None || context.Response.HasStarted)

@@ -45,6 +45,8 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
         RequestTransform.RemoveHeader(context, TransactionMiddleware.HeaderName);
 
         var call = context.HttpContext.GetGatewayCall()!;
+        // Request transforms run just before the request is sent: the provider leg starts here.
+        call.UpstreamStartTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         var headers = context.ProxyRequest.Headers;
         headers.TryAddWithoutValidation(TransactionMiddleware.HeaderName, call.TransactionId);
         headers.TryAddWithoutValidation(AgencyHeader, call.Agency);
@@ -59,8 +61,10 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
 
     private static ValueTask EchoTransactionId(ResponseTransformContext context)
     {
+        var call = context.HttpContext.GetGatewayCall()!;
+        call.EndUpstream();
         // The provider's copy of the header (if it echoes one) is replaced by the gateway's own.
-        context.HttpContext.Response.Headers[TransactionMiddleware.HeaderName] = context.HttpContext.GetGatewayCall()!.TransactionId;
+        context.HttpContext.Response.Headers[TransactionMiddleware.HeaderName] = call.TransactionId;
         return ValueTask.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Ndxp.Gateway.Hosting;
 
@@ -13,12 +14,14 @@ internal sealed class TransactionMiddleware
 
     private readonly RequestDelegate _next;
     private readonly int _adminPort;
+    private readonly TimeProvider _timeProvider;
 
-    public TransactionMiddleware(RequestDelegate next, IOptions<GatewayHostOptions> options)
+    public TransactionMiddleware(RequestDelegate next, IOptions<GatewayHostOptions> options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         _next = next;
         _adminPort = options.Value.AdminPort;
+        _timeProvider = timeProvider;
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -29,7 +32,12 @@ internal sealed class TransactionMiddleware
             return _next(context);
         }
 
-        var call = new GatewayCall { TransactionId = Guid.CreateVersion7().ToString("N") };
+        var call = new GatewayCall
+        {
+            TransactionId = Guid.CreateVersion7().ToString("N"),
+            StartedAt = _timeProvider.GetUtcNow(),
+            StartTimestamp = Stopwatch.GetTimestamp(),
+        };
         context.Features.Set(call);
         context.Response.Headers[HeaderName] = call.TransactionId;
         return _next(context);

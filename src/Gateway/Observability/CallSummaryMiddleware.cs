@@ -20,7 +20,6 @@ internal sealed partial class CallSummaryMiddleware
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var started = Stopwatch.GetTimestamp();
         try
         {
             await _next(context);
@@ -30,9 +29,9 @@ internal sealed partial class CallSummaryMiddleware
             if (_logger.IsEnabled(LogLevel.Information) && context.GetGatewayCall() is { } call)
             {
                 var status = context.Response.StatusCode;
-                var outcome = OutcomeOf(call, status).ToString();
+                var outcome = call.OutcomeFor(status).Name();
                 var problem = call.Problem is { } kind ? ProblemCatalog.Describe(kind).Slug : "-";
-                var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                var elapsedMs = Stopwatch.GetElapsedTime(call.StartTimestamp).TotalMilliseconds;
                 Log.CallCompleted(
                     _logger,
                     call.TransactionId,
@@ -46,27 +45,6 @@ internal sealed partial class CallSummaryMiddleware
                     elapsedMs);
             }
         }
-    }
-
-    /// <summary>The outcome category of a finished call: from the gateway's own refusal if any, else from the status.</summary>
-    public static Outcome OutcomeOf(GatewayCall call, int status)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        if (call.Problem is { } problem)
-        {
-            return ProblemCatalog.Describe(problem).Outcome;
-        }
-
-        return status switch
-        {
-            < 400 => Outcome.Ok,
-            StatusCodes.Status401Unauthorized => Outcome.Unauthorized,
-            StatusCodes.Status403Forbidden => Outcome.Forbidden,
-            StatusCodes.Status429TooManyRequests => Outcome.RateLimited,
-            < 500 => Outcome.ClientError,
-            StatusCodes.Status504GatewayTimeout => Outcome.Timeout,
-            _ => Outcome.UpstreamError,
-        };
     }
 
     private static partial class Log

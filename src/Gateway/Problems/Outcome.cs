@@ -1,6 +1,7 @@
 namespace Ndxp.Gateway.Problems;
 
 /// <summary>How a call ended, in the categories that metering, metrics and logs report.</summary>
+/// <remarks>The numeric values are stored by metering: append new members, never renumber.</remarks>
 public enum Outcome
 {
     Ok,
@@ -11,4 +12,21 @@ public enum Outcome
     QuotaExceeded,
     UpstreamError,
     Timeout,
+}
+
+public static class OutcomeNames
+{
+    private static readonly string[] Names = ["ok", "client_error", "unauthorized", "forbidden", "rate_limited", "quota_exceeded", "upstream_error", "timeout"];
+
+    /// <summary>The outcome as reports, metrics and logs name it (snake case).</summary>
+    public static string Name(this Outcome outcome) => Names[(int)outcome];
+
+    public static bool TryParse(string? name, out Outcome outcome)
+    {
+        var index = Array.IndexOf(Names, name?.ToLowerInvariant());
+        outcome = (Outcome)Math.Max(index, 0);
+        return index >= 0;
+    }
+
+    public static IReadOnlyList<string> All => Names;
 }

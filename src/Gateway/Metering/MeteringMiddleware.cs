@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Ndxp.Gateway.Metering;
+
+/// <summary>
+/// Meters every data call that names a registered service and an identifiable caller: after the answer, it builds a
+/// <see cref="UsageRecord"/> from the <see cref="GatewayCall"/> and hands it to the recorder (no I/O here).
+/// </summary>
+internal sealed partial class MeteringMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly UsageRecorder _recorder;
+    private readonly ILogger<MeteringMiddleware> _logger;
+
+    public MeteringMiddleware(RequestDelegate next, UsageRecorder recorder, ILogger<MeteringMiddleware> logger)
+    {
+        _next = next;
+        _recorder = recorder;
+        _logger = logger;
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var call = context.GetGatewayCall();
+        return call is null ? _next(context) : MeterAsync(context, call);
+    }
+
+    private async Task MeterAsync(HttpContext context, GatewayCall call)
+    {
+        var body = new CountingResponseBodyFeature(context.Features.Get<IHttpResponseBodyFeature>()!);
+        context.Features.Set<IHttpResponseBodyFeature>(body);
+        long requestBytes = 0;
+        if (context.Request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            context.Request.Body = new CountingStream(context.Request.Body, n => requestBytes += n);
+        }
+
+        try
+        {
+            await _next(context);
+        }
+        finally
+        {
+            if (call.Agency is { } agency && call.ClientId is { } client && call.ServiceId is { } service)
+            {
+                var status = context.Response.StatusCode;
+                var record = new UsageRecord
+                {
+                    TransactionId = call.TransactionId,
+                    Timestamp = call.StartedAt,
+                    Agency = agency,
+                    Client = client,
+                    Service = service,
+                    ServiceVersion = call.ServiceVersion,
+                    Grant = call.GrantId,
+                    Method = context.Request.Method,
+                    Status = status,
+                    Outcome = call.OutcomeFor(status),
+                    LatencyMs = Stopwatch.GetElapsedTime(call.StartTimestamp).TotalMilliseconds,
+                    UpstreamLatencyMs = call.UpstreamLatency?.TotalMilliseconds,
+                    RequestBytes = context.Request.ContentLength ?? requestBytes,
+                    ResponseBytes = body.BytesWritten,
+                    Purpose = call.Purpose,
+                };
+                MeteringMetrics.Count(record);
+                if (!_recorder.Record(record))
+                {
+                    Log.RecordRefused(_logger, call.TransactionId);
+                }
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3101, Level = LogLevel.Error,
+            Message = "Call {TransactionId} finished after metering shut down and was not metered")]
+        public static partial void RecordRefused(ILogger logger, string transactionId);
+    }
+}

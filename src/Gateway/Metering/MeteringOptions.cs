@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Ndxp.Gateway.Metering;
+
+/// <summary>How usage records are written. Bound from the <c>Metering</c> section.</summary>
+public sealed class MeteringOptions
+{
+    public const string SectionName = "Metering";
+
+    /// <summary>
+    /// How often buffered records are written to the store. Also the bound on loss: an abrupt kill (SIGKILL, power
+    /// loss) loses at most the records of calls completed within the last interval plus one write.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most records written in one transaction.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatchSize { get; set; } = 5_000;
+
+    /// <summary>Records kept in memory while the store is unreachable; beyond this they go to the spool file.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxBufferedRecords { get; set; } = 50_000;
+
+    /// <summary>The append-only spool file, relative to the data directory.</summary>
+    [Required]
+    public string SpoolFile { get; set; } = "metering-spool.jsonl";
+
+    /// <summary>How long raw records are kept; hourly aggregates are kept for good.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan RawRetention { get; set; } = TimeSpan.FromDays(90);
+}

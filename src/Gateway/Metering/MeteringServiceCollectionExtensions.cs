@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Options;
+using Ndxp.Gateway.Hosting;
+
+namespace Ndxp.Gateway.Metering;
+
+public static class MeteringServiceCollectionExtensions
+{
+    /// <summary>Usage recorder, background writer with spool, and the usage store (embedded SQLite by default).</summary>
+    public static IServiceCollection AddMetering(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MeteringOptions>().Bind(configuration.GetSection(MeteringOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<UsageRecorder>();
+        services.AddSingleton(sp => new UsageSpool(Path.Combine(
+            sp.GetRequiredService<IOptions<GatewayHostOptions>>().Value.DataDirectory,
+            sp.GetRequiredService<IOptions<MeteringOptions>>().Value.SpoolFile)));
+        services.AddSingleton<IUsageStore>(sp =>
+        {
+            var path = sp.GetRequiredService<IOptions<StorageOptions>>().Value
+                .ResolveSqlitePath(sp.GetRequiredService<IOptions<GatewayHostOptions>>().Value);
+            return new SqliteUsageStore(path, commandTimeout: TimeSpan.FromSeconds(5));
+        });
+        services.AddSingleton<UsageWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<UsageWriter>());
+        return services;
+    }
+}

@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Ndxp.Gateway.Problems;
+
+namespace Ndxp.Gateway.Metering;
+
+/// <summary>The embedded usage store: two tables in the gateway's SQLite file. Times are stored as Unix milliseconds (UTC).</summary>
+internal sealed class SqliteUsageStore : IUsageStore
+{
+    private static readonly string[] RecordParameters =
+        ["$id", "$ts", "$agency", "$client", "$service", "$version", "$grant", "$method", "$status", "$outcome", "$latency", "$upstream", "$requestBytes", "$responseBytes", "$purpose"];
+
+    private static readonly string BucketColumns = string.Join(", ", Enumerable.Range(0, HourlyUsage.BucketCount).Select(i => $"b{i}"));
+
+    private readonly string _connectionString;
+
+    public SqliteUsageStore(string databasePath, TimeSpan commandTimeout)
+    {
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            // A locked database (another writer, a backup) is waited for this long before the batch is retried later.
+            DefaultTimeout = (int)Math.Ceiling(commandTimeout.TotalSeconds),
+        }.ToString();
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var buckets = string.Join(", ", Enumerable.Range(0, HourlyUsage.BucketCount).Select(i => $"b{i} INTEGER NOT NULL DEFAULT 0"));
+        command.CommandText = $"""
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS usage_record (
+                transaction_id      TEXT PRIMARY KEY,
+                ts                  INTEGER NOT NULL,
+                agency              TEXT NOT NULL,
+                client              TEXT NOT NULL,
+                service             TEXT NOT NULL,
+                service_version     TEXT,
+                grant_id            TEXT,
+                method              TEXT NOT NULL,
+                status              INTEGER NOT NULL,
+                outcome             INTEGER NOT NULL,
+                latency_ms          REAL NOT NULL,
+                upstream_latency_ms REAL,
+                request_bytes       INTEGER NOT NULL,
+                response_bytes      INTEGER NOT NULL,
+                purpose             TEXT
+            );
+            CREATE INDEX IF NOT EXISTS usage_record_ts ON usage_record (ts);
+            CREATE TABLE IF NOT EXISTS usage_hourly (
+                hour           INTEGER NOT NULL,
+                agency         TEXT NOT NULL,
+                client         TEXT NOT NULL,
+                service        TEXT NOT NULL,
+                grant_id       TEXT NOT NULL,
+                outcome        INTEGER NOT NULL,
+                count          INTEGER NOT NULL,
+                request_bytes  INTEGER NOT NULL,
+                response_bytes INTEGER NOT NULL,
+                latency_sum_ms REAL NOT NULL,
+                {buckets},
+                PRIMARY KEY (hour, agency, client, service, grant_id, outcome)
+            );
+            """;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<int> WriteAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+
+        var inserted = new List<UsageRecord>(records.Count);
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT OR IGNORE INTO usage_record
+                    (transaction_id, ts, agency, client, service, service_version, grant_id, method, status, outcome,
+                     latency_ms, upstream_latency_ms, request_bytes, response_bytes, purpose)
+                VALUES ($id, $ts, $agency, $client, $service, $version, $grant, $method, $status, $outcome,
+                        $latency, $upstream, $requestBytes, $responseBytes, $purpose)
+                """;
+            var p = RecordParameters.ToDictionary(name => name, name =>
+                {
+                    var parameter = insert.CreateParameter();
+                    parameter.ParameterName = name;
+                    insert.Parameters.Add(parameter);
+                    return parameter;
+                });
+            foreach (var record in records)
+            {
+                p["$id"].Value = record.TransactionId;
+                p["$ts"].Value = record.Timestamp.ToUnixTimeMilliseconds();
+                p["$agency"].Value = record.Agency;
+                p["$client"].Value = record.Client;
+                p["$service"].Value = record.Service;
+                p["$version"].Value = (object?)record.ServiceVersion ?? DBNull.Value;
+                p["$grant"].Value = (object?)record.Grant ?? DBNull.Value;
+                p["$method"].Value = record.Method;
+                p["$status"].Value = record.Status;
+                p["$outcome"].Value = (int)record.Outcome;
+                p["$latency"].Value = record.LatencyMs;
+                p["$upstream"].Value = (object?)record.UpstreamLatencyMs ?? DBNull.Value;
+                p["$requestBytes"].Value = record.RequestBytes;
+                p["$responseBytes"].Value = record.ResponseBytes;
+                p["$purpose"].Value = (object?)record.Purpose ?? DBNull.Value;
+                if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
+                {
+                    inserted.Add(record);
+                }
+            }
+        }
+
+        await UpsertAggregatesAsync(connection, transaction, HourlyUsage.Aggregate(inserted), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return inserted.Count;
+    }
+
+    public async Task<IReadOnlyList<HourlyUsage>> QueryAsync(UsageFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var sql = new StringBuilder($"""
+            SELECT hour, agency, client, service, grant_id, outcome, count, request_bytes, response_bytes, latency_sum_ms, {BucketColumns}
+            FROM usage_hourly WHERE hour >= $from AND hour < $to
+            """);
+        command.Parameters.AddWithValue("$from", filter.From.ToUnixTimeSeconds());
+        command.Parameters.AddWithValue("$to", filter.To.ToUnixTimeSeconds());
+        AddFilter(sql, command, "agency", filter.Agency);
+        AddFilter(sql, command, "client", filter.Client);
+        AddFilter(sql, command, "service", filter.Service);
+        if (filter.Outcome is { } outcome)
+        {
+            sql.Append(" AND outcome = $outcome");
+            command.Parameters.AddWithValue("$outcome", (int)outcome);
+        }
+
+        command.CommandText = sql.ToString();
+        var rows = new List<HourlyUsage>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var grant = reader.GetString(4);
+            var usage = new HourlyUsage(new UsageKey(
+                DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                grant.Length == 0 ? null : grant, (Outcome)reader.GetInt32(5)))
+            {
+                Count = reader.GetInt64(6),
+                RequestBytes = reader.GetInt64(7),
+                ResponseBytes = reader.GetInt64(8),
+                LatencySumMs = reader.GetDouble(9),
+            };
+            for (var i = 0; i < HourlyUsage.BucketCount; i++)
+            {
+                usage.LatencyBuckets[i] = reader.GetInt64(10 + i);
+            }
+
+            rows.Add(usage);
+        }
+
+        return rows;
+    }
+
+    public async Task<long> CountRecordsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM usage_record WHERE ts >= $since AND ts < $until";
+        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$until", until.ToUnixTimeMilliseconds());
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    public async Task<int> DeleteRecordsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM usage_record WHERE ts < $cutoff";
+        command.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task UpsertAggregatesAsync(
+        SqliteConnection connection, SqliteTransaction transaction, IReadOnlyCollection<HourlyUsage> aggregates, CancellationToken cancellationToken)
+    {
+        if (aggregates.Count == 0)
+        {
+            return;
+        }
+
+        await using var upsert = connection.CreateCommand();
+        upsert.Transaction = transaction;
+        var bucketParameters = string.Join(", ", Enumerable.Range(0, HourlyUsage.BucketCount).Select(i => $"$b{i}"));
+        var bucketUpdates = string.Join(", ", Enumerable.Range(0, HourlyUsage.BucketCount).Select(i => $"b{i} = b{i} + excluded.b{i}"));
+        upsert.CommandText = $"""
+            INSERT INTO usage_hourly (hour, agency, client, service, grant_id, outcome, count, request_bytes, response_bytes, latency_sum_ms, {BucketColumns})
+            VALUES ($hour, $agency, $client, $service, $grant, $outcome, $count, $requestBytes, $responseBytes, $latency, {bucketParameters})
+            ON CONFLICT (hour, agency, client, service, grant_id, outcome) DO UPDATE SET
+                count = count + excluded.count,
+                request_bytes = request_bytes + excluded.request_bytes,
+                response_bytes = response_bytes + excluded.response_bytes,
+                latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms,
+                {bucketUpdates}
+            """;
+        foreach (var usage in aggregates)
+        {
+            upsert.Parameters.Clear();
+            upsert.Parameters.AddWithValue("$hour", usage.Key.Hour.ToUnixTimeSeconds());
+            upsert.Parameters.AddWithValue("$agency", usage.Key.Agency);
+            upsert.Parameters.AddWithValue("$client", usage.Key.Client);
+            upsert.Parameters.AddWithValue("$service", usage.Key.Service);
+            upsert.Parameters.AddWithValue("$grant", usage.Key.Grant ?? "");
+            upsert.Parameters.AddWithValue("$outcome", (int)usage.Key.Outcome);
+            upsert.Parameters.AddWithValue("$count", usage.Count);
+            upsert.Parameters.AddWithValue("$requestBytes", usage.RequestBytes);
+            upsert.Parameters.AddWithValue("$responseBytes", usage.ResponseBytes);
+            upsert.Parameters.AddWithValue("$latency", usage.LatencySumMs);
+            for (var i = 0; i < HourlyUsage.BucketCount; i++)
+            {
+                upsert.Parameters.AddWithValue($"$b{i}", usage.LatencyBuckets[i]);
+            }
+
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static void AddFilter(StringBuilder sql, SqliteCommand command, string column, string? value)
+    {
+        if (value is not null)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" AND {column} = ${column}");
+            command.Parameters.AddWithValue("$" + column, value);
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+}

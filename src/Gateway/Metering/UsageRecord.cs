@@ -1,0 +1,45 @@
+using Ndxp.Gateway.Problems;
+
+namespace Ndxp.Gateway.Metering;
+
+/// <summary>
+/// One metered call. Deliberately without the path, query string or body: they carry citizens' identifiers.
+/// </summary>
+public sealed record UsageRecord
+{
+    public required string TransactionId { get; init; }
+
+    /// <summary>When the call arrived, UTC.</summary>
+    public required DateTimeOffset Timestamp { get; init; }
+
+    public required string Agency { get; init; }
+
+    public required string Client { get; init; }
+
+    public required string Service { get; init; }
+
+    public string? ServiceVersion { get; init; }
+
+    /// <summary>The grant that admitted the call; null when it was refused before a grant matched.</summary>
+    public string? Grant { get; init; }
+
+    public required string Method { get; init; }
+
+    public required int Status { get; init; }
+
+    public required Outcome Outcome { get; init; }
+
+    public required double LatencyMs { get; init; }
+
+    public double? UpstreamLatencyMs { get; init; }
+
+    public long RequestBytes { get; init; }
+
+    public long ResponseBytes { get; init; }
+
+    public string? Purpose { get; init; }
+
+    /// <summary>Whether the call was let through to the provider, and so counts against quotas.</summary>
+    public bool Admitted => Outcome is not (Outcome.Unauthorized or Outcome.Forbidden or Outcome.RateLimited or Outcome.QuotaExceeded)
+                            && Grant is not null;
+}

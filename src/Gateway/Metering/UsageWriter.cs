@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace Ndxp.Gateway.Metering;
+
+/// <summary>
+/// Moves usage records from the <see cref="UsageRecorder"/> to the store in batches, every flush interval. While the
+/// store fails, records wait in memory up to a bound and then in the spool file; once anything is spooled, newer
+/// records follow it there, so that replay keeps their order. At shutdown it writes (or spools) everything left.
+/// </summary>
+internal sealed partial class UsageWriter : BackgroundService
+{
+    private readonly UsageRecorder _recorder;
+    private readonly IUsageStore _store;
+    private readonly UsageSpool _spool;
+    private readonly MeteringOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<UsageWriter> _logger;
+    private readonly List<UsageRecord> _pending = [];
+    private DateTimeOffset _nextRetention;
+
+    public UsageWriter(
+        UsageRecorder recorder, IUsageStore store, UsageSpool spool, IOptions<MeteringOptions> options, TimeProvider timeProvider, ILogger<UsageWriter> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _recorder = recorder;
+        _store = store;
+        _spool = spool;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Records accepted but not yet in the store.</summary>
+    public long Backlog => _pending.Count + _recorder.Pending + _spool.Records;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.FlushInterval, _timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushAsync(CancellationToken.None);
+                await ApplyRetentionAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutdown: fall through to the final flush.
+        }
+
+        // The server has stopped taking calls before hosted services stop, so this sees every completed call.
+        _recorder.Complete();
+        await FlushAsync(CancellationToken.None);
+        if (_pending.Count > 0)
+        {
+            await SpoolPendingAsync();
+        }
+
+        Log.Stopped(_logger, _spool.Records);
+    }
+
+    /// <summary>One flush: take what the recorder holds, replay the spool if any, write the rest.</summary>
+    internal async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        while (_recorder.Reader.TryRead(out var record))
+        {
+            _pending.Add(record);
+        }
+
+        try
+        {
+            if (_spool.HasRecords)
+            {
+                if (_pending.Count > 0)
+                {
+                    await SpoolPendingAsync();
+                }
+
+                var torn = await _spool.ReplayAsync(_options.MaxBatchSize, batch => WriteBatchAsync(batch, cancellationToken), cancellationToken);
+                if (torn > 0)
+                {
+                    MeteringMetrics.TornSpoolLines.Inc(torn);
+                    Log.TornSpoolLines(_logger, torn);
+                }
+
+                Log.SpoolReplayed(_logger);
+            }
+
+            while (_pending.Count > 0)
+            {
+                var batch = _pending.GetRange(0, Math.Min(_options.MaxBatchSize, _pending.Count));
+                await WriteBatchAsync(batch, cancellationToken);
+                _pending.RemoveRange(0, batch.Count);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            MeteringMetrics.FlushFailures.Inc();
+            Log.FlushFailed(_logger, _pending.Count, _spool.Records, ex);
+            if (_pending.Count > _options.MaxBufferedRecords)
+            {
+                await SpoolPendingAsync();
+            }
+        }
+        finally
+        {
+            MeteringMetrics.Backlog.Set(Backlog);
+            MeteringMetrics.SpoolBytes.Set(_spool.SizeBytes);
+        }
+    }
+
+    private async Task WriteBatchAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await _store.WriteAsync(batch, cancellationToken);
+        MeteringMetrics.FlushDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private async Task SpoolPendingAsync()
+    {
+        await _spool.AppendAsync(_pending, CancellationToken.None);
+        MeteringMetrics.SpooledRecords.Inc(_pending.Count);
+        Log.Spooled(_logger, _pending.Count, _spool.Records);
+        _pending.Clear();
+    }
+
+    private async Task ApplyRetentionAsync()
+    {
+        var now = _timeProvider.GetUtcNow();
+        if (now < _nextRetention)
+        {
+            return;
+        }
+
+        _nextRetention = now.AddHours(1);
+        try
+        {
+            var deleted = await _store.DeleteRecordsBeforeAsync(now - _options.RawRetention, CancellationToken.None);
+            if (deleted > 0)
+            {
+                Log.RetentionApplied(_logger, deleted);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.RetentionFailed(_logger, ex);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,
+            Message = "Metering store write failed; {Pending} records wait in memory and {Spooled} in the spool file, retrying")]
+        public static partial void FlushFailed(ILogger logger, int pending, long spooled, Exception exception);
+
+        [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Spooled {Count} usage records to disk; {Total} now wait in the spool file")]
+        public static partial void Spooled(ILogger logger, int count, long total);
+
+        [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Metering spool replayed into the store")]
+        public static partial void SpoolReplayed(ILogger logger);
+
+        [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Skipped {Count} unreadable lines of the metering spool (torn by a crash during an append)")]
+        public static partial void TornSpoolLines(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Deleted {Count} usage records past their retention")]
+        public static partial void RetentionApplied(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Applying usage record retention failed")]
+        public static partial void RetentionFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Metering writer stopped; {Spooled} records left in the spool file for the next start")]
+        public static partial void Stopped(ILogger logger, long spooled);
+    }
+}
