@@ -1,7 +1,9 @@
 using System.Net;
+using Ndxp.Gateway.Admin;
 using Ndxp.Gateway.Forwarding;
 using Ndxp.Gateway.Hosting;
 using Ndxp.Gateway.Identity;
+using Ndxp.Gateway.Limits;
 using Ndxp.Gateway.Metering;
 using Ndxp.Gateway.Observability;
 using Ndxp.Gateway.Problems;
@@ -37,7 +39,9 @@ public static class GatewayApplication
         Configure(app);
 
         await app.Services.GetRequiredService<RegistryLoader>().LoadAsync(cancellationToken);
-        await app.Services.GetRequiredService<IUsageStore>().InitializeAsync(cancellationToken);
+        var usage = app.Services.GetRequiredService<IUsageStore>();
+        await usage.InitializeAsync(cancellationToken);
+        await app.Services.GetRequiredService<QuotaCounters>().LoadAsync(usage, app.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
         // Load (or, in embedded mode, create) the signing keys now: a missing key secret must stop start-up.
         app.Services.GetRequiredService<SigningKeyRing>();
         return app;
@@ -99,6 +103,7 @@ public static class GatewayApplication
         services.AddRegistry(configuration);
         services.AddGatewayIdentity(configuration);
         services.AddMetering(configuration);
+        services.AddSingleton<QuotaCounters>();
         services.AddReverseProxy().AddTransforms<IdentityHeadersTransformProvider>();
     }
 
@@ -119,12 +124,14 @@ public static class GatewayApplication
         {
             proxy.UseMiddleware<ForwardingProblemMiddleware>();
             proxy.UseMiddleware<Access.AccessMiddleware>();
+            proxy.UseMiddleware<QuotaMiddleware>();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
         });
         app.MapFallback(context => context.WriteProblemAsync(ProblemKind.RouteNotFound));
 
+        app.MapUsageApi();
         app.MapGatewayHealthChecks();
         app.MapMetrics().OnAdminPlane();
         app.MapFallback(context => context.WriteProblemAsync(ProblemKind.RouteNotFound)).OnAdminPlane();

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.Net.Http.Headers;
 using Ndxp.Gateway.Identity;
 using Ndxp.Gateway.Problems;
@@ -40,11 +39,9 @@ internal sealed class AccessMiddleware
 
         // Who is calling is recorded first, so that metering attributes every refusal to an identifiable caller.
         var authenticated = context.User.Identity?.IsAuthenticated == true;
-        if (authenticated)
-        {
-            call.Agency = NullIfEmpty(context.User.FindFirstValue(GatewayClaims.Agency));
-            call.ClientId = NullIfEmpty(context.User.FindFirstValue(GatewayClaims.ClientId));
-        }
+        var caller = Caller.From(context.User);
+        call.Agency = caller?.Agency;
+        call.ClientId = caller?.ClientId;
 
         if (route.Metadata is null
             || !route.Metadata.TryGetValue(RegistryProxyConfigProvider.ServiceIdMetadataKey, out var serviceId)
@@ -72,7 +69,7 @@ internal sealed class AccessMiddleware
             return context.Features.Get<TokenFailure>()?.Kind ?? ProblemKind.TokenMissing;
         }
 
-        if (call.Agency is not { } agency || call.ClientId is not { } clientId)
+        if (caller is null)
         {
             return ProblemKind.TokenInvalid;
         }
@@ -85,12 +82,10 @@ internal sealed class AccessMiddleware
 
         var purpose = purposes.ToString();
         call.Purpose = purpose.Length == 0 ? null : purpose;
-        var refusal = GrantEvaluator.Evaluate(snapshot, service, new Caller(agency, clientId), method, call.Purpose, _timeProvider.GetUtcNow(), out var grant);
+        var refusal = GrantEvaluator.Evaluate(snapshot, service, caller.Value, method, call.Purpose, _timeProvider.GetUtcNow(), out var grant);
         call.GrantId = grant?.Id;
         return refusal;
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static Task RefuseAsync(HttpContext context, ProblemKind refusal)
     {

@@ -19,23 +19,12 @@ public static class GrantEvaluator
         DateTimeOffset now,
         out Grant? matched)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(service);
         matched = null;
 
-        if (!snapshot.Clients.TryGetValue(caller.ClientId, out var client) || client.Agency != caller.Agency)
+        if (CheckCaller(snapshot, caller, out _) is { } callerRefusal)
         {
-            return ProblemKind.ClientUnknown;
-        }
-
-        if (client.Status != EntityStatus.Active)
-        {
-            return ProblemKind.ClientSuspended;
-        }
-
-        if (!snapshot.Agencies.TryGetValue(caller.Agency, out var agency) || agency.Status != EntityStatus.Active)
-        {
-            return ProblemKind.AgencySuspended;
+            return callerRefusal;
         }
 
         if (!service.GrantsByAgency.TryGetValue(caller.Agency, out var grants))
@@ -61,6 +50,28 @@ public static class GrantEvaluator
         }
 
         return refusal;
+    }
+
+    /// <summary>The caller's client must be registered in the token's agency, and both must be active.</summary>
+    public static ProblemKind? CheckCaller(RegistrySnapshot snapshot, Caller caller, out Client? client)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (!snapshot.Clients.TryGetValue(caller.ClientId, out client) || client.Agency != caller.Agency)
+        {
+            return ProblemKind.ClientUnknown;
+        }
+
+        if (client.Status != EntityStatus.Active)
+        {
+            return ProblemKind.ClientSuspended;
+        }
+
+        if (!snapshot.Agencies.TryGetValue(caller.Agency, out var agency) || agency.Status != EntityStatus.Active)
+        {
+            return ProblemKind.AgencySuspended;
+        }
+
+        return null;
     }
 
     private static ProblemKind? Check(GrantEntry grant, ServiceEntry service, Caller caller, string method, string? purpose, DateTimeOffset now)

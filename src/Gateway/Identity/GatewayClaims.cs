@@ -5,4 +5,8 @@ public static class GatewayClaims
 {
     public const string Agency = "agency";
     public const string ClientId = "client_id";
+    public const string Roles = "roles";
+
+    /// <summary>The role that opens the admin plane.</summary>
+    public const string OperatorRole = "operator";
 }

@@ -43,6 +43,7 @@ internal sealed class TokenIssuer
                 new Claim(GatewayClaims.ClientId, client.Id),
                 new Claim(GatewayClaims.Agency, client.Agency),
                 new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
+                .. client.Roles.Select(role => new Claim(GatewayClaims.Roles, role)),
             ]),
         });
     }

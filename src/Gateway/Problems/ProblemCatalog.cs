@@ -33,6 +33,9 @@ public static class ProblemCatalog
         [ProblemKind.ProviderUnavailable] = new(503, "provider-unavailable", "No healthy instance of the provider is available", Outcome.UpstreamError),
         [ProblemKind.ProviderError] = new(502, "provider-error", "The provider could not be reached or answered badly", Outcome.UpstreamError),
         [ProblemKind.ProviderTimeout] = new(504, "provider-timeout", "The provider did not answer in time", Outcome.Timeout),
+        [ProblemKind.InvalidQuery] = new(400, "invalid-query", "A query parameter is missing or malformed", Outcome.ClientError),
+        [ProblemKind.OperatorRoleRequired] = new(403, "operator-role-required", "This endpoint is for platform operators only", Outcome.Forbidden),
+        [ProblemKind.QuotaExceeded] = new(429, "quota-exceeded", "The grant's quota for this period is used up", Outcome.QuotaExceeded),
     }.ToFrozenDictionary();
 
     public static ProblemDescriptor Describe(ProblemKind kind) => Descriptors[kind];

@@ -24,4 +24,7 @@ public enum ProblemKind
     ProviderUnavailable,
     ProviderError,
     ProviderTimeout,
+    InvalidQuery,
+    OperatorRoleRequired,
+    QuotaExceeded,
 }

@@ -15,5 +15,8 @@ public sealed record Client
     /// </summary>
     public string? SecretHash { get; init; }
 
+    /// <summary>Platform roles of the client; <c>operator</c> opens the admin plane.</summary>
+    public IReadOnlyList<string> Roles { get; init; } = [];
+
     public EntityStatus Status { get; init; } = EntityStatus.Active;
 }

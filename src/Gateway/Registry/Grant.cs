@@ -24,5 +24,11 @@ public sealed record Grant
 
     public DateTimeOffset? ValidUntil { get; init; }
 
+    /// <summary>Calls admitted per UTC day; none when null.</summary>
+    public long? DailyQuota { get; init; }
+
+    /// <summary>Calls admitted per UTC calendar month; none when null.</summary>
+    public long? MonthlyQuota { get; init; }
+
     public EntityStatus Status { get; init; } = EntityStatus.Active;
 }

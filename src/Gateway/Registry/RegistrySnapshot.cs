@@ -14,6 +14,7 @@ public sealed class RegistrySnapshot
         Revision = revision;
         Agencies = document.Agencies.ToFrozenDictionary(a => a.Code, StringComparer.Ordinal);
         Clients = document.Clients.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
+        Grants = document.Grants.ToFrozenDictionary(g => g.Id, StringComparer.Ordinal);
         var grantsByService = document.Grants.ToLookup(g => g.Service, StringComparer.Ordinal);
         Services = document.Services.ToFrozenDictionary(
             s => s.Id,
@@ -34,6 +35,8 @@ public sealed class RegistrySnapshot
     public FrozenDictionary<string, Client> Clients { get; }
 
     public FrozenDictionary<string, ServiceEntry> Services { get; }
+
+    public FrozenDictionary<string, Grant> Grants { get; }
 
     /// <summary>Validates and compiles; throws <see cref="RegistryValidationException"/> naming every bad entry.</summary>
     public static RegistrySnapshot Compile(RegistryDocument document, long revision)

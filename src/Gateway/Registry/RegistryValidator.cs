@@ -36,6 +36,11 @@ public static partial class RegistryValidator
         {
             CheckIdentifier("client", client.Id, errors);
             CheckReference("client", client.Id, "agency", client.Agency, agencies, errors);
+            foreach (var role in client.Roles.Where(r => r != GatewayClaims.OperatorRole))
+            {
+                errors.Add(new("client", client.Id, $"unknown role '{role}' (known: {GatewayClaims.OperatorRole})"));
+            }
+
             if (client.SecretHash is not null && !ClientSecretHasher.IsWellFormed(client.SecretHash))
             {
                 errors.Add(new("client", client.Id, "secretHash is not a hash produced by the gateway (pbkdf2-sha256$iterations$salt$hash, at least 10000 iterations)"));
@@ -77,6 +82,12 @@ public static partial class RegistryValidator
                 $"pathPrefix '{service.PathPrefix}' must start with '/', have no trailing '/', and use only lower-case letters, digits, '-', '.' and '_' in its segments (no '.' or '..' segments)"));
         }
 
+        foreach (var reserved in ReservedPrefixes.Where(r =>
+            string.Equals(service.PathPrefix, r, StringComparison.OrdinalIgnoreCase) || IsSegmentPrefix(r, service.PathPrefix ?? "") || IsSegmentPrefix(service.PathPrefix ?? "", r)))
+        {
+            errors.Add(new("service", service.Id, $"pathPrefix '{service.PathPrefix}' collides with the gateway's own '{reserved}'"));
+        }
+
         CheckMethods("service", service.Id, service.Methods, errors);
 
         if (service.Destinations.Count == 0)
@@ -104,6 +115,9 @@ public static partial class RegistryValidator
             errors.Add(new("service", service.Id, $"healthCheckPath '{health}' must start with '/'"));
         }
     }
+
+    // Paths the gateway answers itself; a service there would be unreachable or would shadow them.
+    private static readonly string[] ReservedPrefixes = ["/connect", "/.well-known", "/usage", "/admin", "/healthz", "/readyz", "/metrics"];
 
     // A prefix nested in another ("/population" and "/population/v1") would let a grant for one service be
     // argued to cover the other; the registry refuses the ambiguity instead of relying on route precedence.
@@ -152,6 +166,11 @@ public static partial class RegistryValidator
         if (grant.Purposes.Any(string.IsNullOrWhiteSpace))
         {
             errors.Add(new("grant", grant.Id, "purposes must not be empty strings"));
+        }
+
+        if (grant.DailyQuota is < 0 || grant.MonthlyQuota is < 0)
+        {
+            errors.Add(new("grant", grant.Id, "quotas must not be negative"));
         }
 
         if (grant.ValidFrom is { } from && grant.ValidUntil is { } until && from >= until)

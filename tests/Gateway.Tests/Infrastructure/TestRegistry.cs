@@ -7,6 +7,7 @@ namespace Ndxp.Gateway.Tests.Infrastructure;
 internal static class TestRegistry
 {
     public const string Secret = "test-secret";
+    public const int QtaDailyQuota = 3;
 
     // The lowest work factor the registry accepts keeps the suite fast; the algorithm is the production one.
     public static readonly string SecretHash = ClientSecretHasher.Hash(Secret, ClientSecretHasher.MinimumIterations);
@@ -21,6 +22,9 @@ internal static class TestRegistry
             new() { Code = "VIETTEL", Name = "Demo telecom", Kind = AgencyKind.Telecom },
             new() { Code = "HNI", Name = "Demo province", Kind = AgencyKind.Province },
             new() { Code = "SUSP", Name = "A suspended agency", Kind = AgencyKind.Other, Status = EntityStatus.Suspended },
+            new() { Code = "NDXP", Name = "Platform operator", Kind = AgencyKind.Other },
+            new() { Code = "MTR", Name = "An agency only the metering tests call as", Kind = AgencyKind.Other },
+            new() { Code = "QTA", Name = "An agency with a small daily quota", Kind = AgencyKind.Other },
         ],
         Clients =
         [
@@ -30,6 +34,10 @@ internal static class TestRegistry
             new() { Id = "hni-other", Agency = "HNI", SecretHash = SecretHash },
             new() { Id = "hni-suspended", Agency = "HNI", SecretHash = SecretHash, Status = EntityStatus.Suspended },
             new() { Id = "susp-app", Agency = "SUSP", SecretHash = SecretHash },
+            new() { Id = "ops-console", Agency = "NDXP", SecretHash = SecretHash, Roles = ["operator"] },
+            new() { Id = "mtr-app", Agency = "MTR", SecretHash = SecretHash },
+            new() { Id = "mtr-other", Agency = "MTR", SecretHash = SecretHash },
+            new() { Id = "qta-app", Agency = "QTA", SecretHash = SecretHash },
         ],
         Services =
         [
@@ -59,6 +67,10 @@ internal static class TestRegistry
             new() { Id = "hni-enterprise-portal-only", ConsumerAgency = "HNI", ConsumerClient = "hni-portal", Service = "enterprise" },
             new() { Id = "hni-population", ConsumerAgency = "HNI", Service = "population", Purposes = ["public-service"] },
             new() { Id = "susp-population", ConsumerAgency = "SUSP", Service = "population", Purposes = ["ekyc"] },
+            new() { Id = "mtr-population", ConsumerAgency = "MTR", Service = "population", Purposes = ["audit"] },
+            new() { Id = "mtr-echo", ConsumerAgency = "MTR", Service = "echo", Methods = ["GET", "POST"], Purposes = ["audit"] },
+            new() { Id = "mtr-dead", ConsumerAgency = "MTR", Service = "dead" },
+            new() { Id = "qta-enterprise", ConsumerAgency = "QTA", Service = "enterprise", DailyQuota = QtaDailyQuota },
         ],
     };
 }

@@ -31,11 +31,12 @@ public sealed class SqliteRegistryStoreTests : IDisposable
         var (loaded, revision) = await store.LoadAsync(CancellationToken.None);
         Assert.Equal(2, revision);
         Assert.Equal(document.Agencies.OrderBy(a => a.Code), loaded.Agencies.OrderBy(a => a.Code));
-        Assert.Equal(document.Clients.OrderBy(c => c.Id), loaded.Clients.OrderBy(c => c.Id));
+        Assert.Equal(document.Clients.Select(c => (c.Id, c.Agency, c.SecretHash, c.Status, string.Join(',', c.Roles))).Order(),
+            loaded.Clients.Select(c => (c.Id, c.Agency, c.SecretHash, c.Status, string.Join(',', c.Roles))).Order());
         Assert.Equal(document.Services.Select(s => (s.Id, s.PathPrefix, s.TimeoutMs, s.PersonalData, s.Destinations[0])).Order(),
             loaded.Services.Select(s => (s.Id, s.PathPrefix, s.TimeoutMs, s.PersonalData, s.Destinations[0])).Order());
-        Assert.Equal(document.Grants.Select(g => (g.Id, g.ConsumerAgency, g.ConsumerClient, string.Join(',', g.Purposes))).Order(),
-            loaded.Grants.Select(g => (g.Id, g.ConsumerAgency, g.ConsumerClient, string.Join(',', g.Purposes))).Order());
+        Assert.Equal(document.Grants.Select(g => (g.Id, g.ConsumerAgency, g.ConsumerClient, string.Join(',', g.Purposes), g.DailyQuota)).Order(),
+            loaded.Grants.Select(g => (g.Id, g.ConsumerAgency, g.ConsumerClient, string.Join(',', g.Purposes), g.DailyQuota)).Order());
     }
 
     [Fact]
