@@ -9,7 +9,8 @@ namespace Ndxp.Gateway.Metering;
 public sealed class UsageRecorder
 {
     private readonly Channel<UsageRecord> _channel = Channel.CreateUnbounded<UsageRecord>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+        // Not SingleReader: that channel cannot report its Count, which the backlog metric needs.
+        new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
 
     public ChannelReader<UsageRecord> Reader => _channel.Reader;
 
