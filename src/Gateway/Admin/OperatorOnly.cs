@@ -21,8 +21,7 @@ internal sealed class OperatorOnly(RegistrySnapshotProvider snapshots) : IEndpoi
             var kind = http.User.Identity?.IsAuthenticated == true
                 ? ProblemKind.TokenInvalid
                 : http.Features.Get<TokenFailure>()?.Kind ?? ProblemKind.TokenMissing;
-            await http.WriteProblemAsync(kind);
-            return null;
+            return ProblemResponses.Result(kind);
         }
 
         var refusal = GrantEvaluator.CheckCaller(snapshots.Current, caller, out var client);
@@ -33,8 +32,7 @@ internal sealed class OperatorOnly(RegistrySnapshotProvider snapshots) : IEndpoi
 
         if (refusal is { } problem)
         {
-            await http.WriteProblemAsync(problem);
-            return null;
+            return ProblemResponses.Result(problem);
         }
 
         return await next(context);

@@ -18,6 +18,9 @@ public interface IUsageStore
     /// <summary>Hourly aggregates whose hour lies in [<paramref name="filter"/>.From, To), filtered.</summary>
     Task<IReadOnlyList<HourlyUsage>> QueryAsync(UsageFilter filter, CancellationToken cancellationToken);
 
+    /// <summary>Raw records of one agency with a timestamp in [since, until), oldest first (audit and reconciliation).</summary>
+    Task<IReadOnlyList<UsageRecord>> ReadRecordsAsync(string agency, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken);
+
     /// <summary>Raw records with a timestamp in [since, until).</summary>
     Task<long> CountRecordsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken);
 

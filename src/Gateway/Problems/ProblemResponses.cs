@@ -5,6 +5,9 @@ namespace Ndxp.Gateway.Problems;
 /// <summary>Writes a refusal or failure as <c>application/problem+json</c> from <see cref="ProblemCatalog"/>.</summary>
 public static class ProblemResponses
 {
+    /// <summary>The problem as an <see cref="IResult"/>, for endpoint filters and handlers.</summary>
+    public static IResult Result(ProblemKind kind, string? detail = null) => new ProblemResult(kind, detail);
+
     public static async Task WriteProblemAsync(this HttpContext context, ProblemKind kind, string? detail = null)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -29,5 +32,10 @@ public static class ProblemResponses
             context.Response.ContentType = "application/problem+json";
             await context.Response.WriteAsJsonAsync(problem, options: null, contentType: "application/problem+json");
         }
+    }
+
+    private sealed class ProblemResult(ProblemKind kind, string? detail) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => httpContext.WriteProblemAsync(kind, detail);
     }
 }

@@ -21,6 +21,9 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public string DataDirectory => _workspace!.DataDirectory;
 
+    /// <summary>The gateway's services, for tests that read what it stored.</summary>
+    public IServiceProvider Services { get; private set; } = null!;
+
     /// <summary>Every log event the gateway wrote, as compact JSON lines.</summary>
     public string LogFile => Path.Combine(_workspace!.Directory, "gateway.log");
 
@@ -35,6 +38,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             DataPort,
             AdminPort,
             "--Forwarding:HealthCheckInterval=00:00:00.500",
+            "--Metering:FlushInterval=00:00:00.200",
             // Everything, framework chatter included, goes to a file that tests can search for leaks.
             "--Serilog:MinimumLevel:Default=Information",
             "--Serilog:MinimumLevel:Override:Microsoft=Information",
@@ -44,6 +48,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             $"--Serilog:WriteTo:0:Args:path={LogFile}",
             "--Serilog:WriteTo:0:Args:formatter=Serilog.Formatting.Compact.RenderedCompactJsonFormatter, Serilog.Formatting.Compact");
         await gateway.StartAsync();
+        Services = gateway.Services;
         Data = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{DataPort}") };
         Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{AdminPort}") };
     }

@@ -37,6 +37,7 @@ internal static class TestRegistry
             new() { Id = "ops-console", Agency = "NDXP", SecretHash = SecretHash, Roles = ["operator"] },
             new() { Id = "mtr-app", Agency = "MTR", SecretHash = SecretHash },
             new() { Id = "mtr-other", Agency = "MTR", SecretHash = SecretHash },
+            new() { Id = "mtr-count", Agency = "MTR", SecretHash = SecretHash },
             new() { Id = "qta-app", Agency = "QTA", SecretHash = SecretHash },
         ],
         Services =

@@ -1,0 +1,82 @@
+using System.Net;
+using Ndxp.Gateway.Metering;
+using Ndxp.Gateway.Problems;
+using Ndxp.Gateway.Tests.Infrastructure;
+
+namespace Ndxp.Gateway.Tests.Limits;
+
+public sealed class QuotaTests : IAsyncLifetime
+{
+    private const string Enterprise = "/enterprise/v1/enterprises/0109999001";
+    private GatewayWorkspace _workspace = null!;
+    private string _seed = "";
+
+    public async Task InitializeAsync()
+    {
+        _workspace = await GatewayWorkspace.CreateAsync();
+        _seed = await _workspace.WriteSeedAsync(_workspace.Registry);
+    }
+
+    [Fact]
+    public async Task Call_over_the_daily_quota_is_429_until_midnight_utc_and_metered_as_quota_exceeded()
+    {
+        var (client, services) = await StartAsync();
+        var token = await client.TokenAsync("qta-app");
+        for (var i = 0; i < TestRegistry.QtaDailyQuota; i++)
+        {
+            using var admitted = await client.CallAsync(HttpMethod.Get, Enterprise, token);
+            Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        }
+
+        using var refused = await client.CallAsync(HttpMethod.Get, Enterprise, token);
+
+        await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.TooManyRequests, "quota-exceeded");
+        var untilMidnight = (DateTime.UtcNow.Date.AddDays(1) - DateTime.UtcNow).TotalSeconds;
+        Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds, untilMidnight - 5, untilMidnight + 5);
+        var records = await WaitForRecordsAsync(services, TestRegistry.QtaDailyQuota + 1);
+        Assert.Equal(TestRegistry.QtaDailyQuota, records.Count(r => r.Outcome == Outcome.Ok));
+        Assert.Equal(1, records.Count(r => r.Outcome == Outcome.QuotaExceeded && r.Status == 429));
+    }
+
+    [Fact]
+    public async Task Restart_does_not_reset_the_quota()
+    {
+        var (client, services) = await StartAsync();
+        var token = await client.TokenAsync("qta-app");
+        for (var i = 0; i < TestRegistry.QtaDailyQuota; i++)
+        {
+            using var admitted = await client.CallAsync(HttpMethod.Get, Enterprise, token);
+            Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        }
+
+        // A graceful stop flushes metering; the next start rebuilds the counters from it.
+        await ((IHost)services.GetRequiredService<IHost>()).StopAsync();
+        var (restarted, _) = await StartAsync();
+        using var refused = await restarted.CallAsync(HttpMethod.Get, Enterprise, await restarted.TokenAsync("qta-app"));
+
+        await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.TooManyRequests, "quota-exceeded");
+    }
+
+    public async Task DisposeAsync() => await _workspace.DisposeAsync();
+
+    private async Task<(HttpClient Client, IServiceProvider Services)> StartAsync()
+    {
+        var port = FreePort.Next();
+        var app = await _workspace.CreateGatewayAsync(_seed, port, "--Metering:FlushInterval=00:00:00.100");
+        await app.StartAsync();
+        return (new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") }, app.Services);
+    }
+
+    private static async Task<IReadOnlyList<UsageRecord>> WaitForRecordsAsync(IServiceProvider services, int expected)
+    {
+        var store = services.GetRequiredService<IUsageStore>();
+        IReadOnlyList<UsageRecord> records = [];
+        for (var attempt = 0; attempt < 100 && records.Count < expected; attempt++)
+        {
+            await Task.Delay(100);
+            records = await store.ReadRecordsAsync("QTA", DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
+        }
+
+        return records;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Text;
+using Ndxp.Gateway.Metering;
+using Ndxp.Gateway.Problems;
+using Ndxp.Gateway.Tests.Infrastructure;
+
+namespace Ndxp.Gateway.Tests.Metering;
+
+[Collection(GatewayCollection.Name)]
+public sealed class MeteringTests(GatewayFixture gateway)
+{
+    [Fact]
+    public async Task Every_call_by_an_identifiable_caller_yields_exactly_one_record_with_its_outcome()
+    {
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        // A client no other test calls as: every record of it in the window is one of these calls.
+        var token = await gateway.TokenAsync("mtr-count");
+        var transactionIds = new List<string>();
+        async Task CallAsync(string path, string? purpose, HttpStatusCode expected)
+        {
+            using var response = await gateway.CallAsync(HttpMethod.Get, path, token, purpose);
+            Assert.Equal(expected, response.StatusCode);
+            transactionIds.Add(response.Headers.GetValues("X-Transaction-Id").Single());
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            await CallAsync("/population/v1/citizens/001099012345", "audit", HttpStatusCode.OK);
+        }
+
+        await CallAsync("/population/v1/citizens/001099012345", null, HttpStatusCode.Forbidden);
+        await CallAsync("/population/v1/citizens/001099012345", "marketing", HttpStatusCode.Forbidden);
+        await CallAsync("/population/v1/citizens/999999999999", "audit", HttpStatusCode.NotFound);
+        await CallAsync("/dead/x", null, HttpStatusCode.BadGateway);
+        await CallAsync("/enterprise/v1/enterprises/0109999001", null, HttpStatusCode.Forbidden);
+
+        var records = (await WaitForRecordsAsync("MTR", since, transactionIds.Count, "mtr-count")).ToList();
+
+        Assert.Equal(transactionIds.Order(StringComparer.Ordinal), records.Select(r => r.TransactionId).Order(StringComparer.Ordinal));
+        Assert.Equal(5, records.Count(r => r.Outcome == Outcome.Ok));
+        Assert.Equal(3, records.Count(r => r.Outcome == Outcome.Forbidden));
+        Assert.Equal(1, records.Count(r => r.Outcome == Outcome.ClientError && r.Status == 404));
+        Assert.Equal(1, records.Count(r => r.Outcome == Outcome.UpstreamError && r.Status == 502));
+    }
+
+    [Fact]
+    public async Task Record_carries_service_version_grant_purpose_bytes_and_latencies()
+    {
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var token = await gateway.TokenAsync("mtr-app");
+        var body = new string('x', 1234);
+        using var response = await gateway.CallAsync(HttpMethod.Post, "/echo/data", token, "audit",
+            r => r.Content = new StringContent(body, Encoding.UTF8, "text/plain"));
+        var answer = await response.Content.ReadAsByteArrayAsync();
+        var transactionId = response.Headers.GetValues("X-Transaction-Id").Single();
+
+        var record = Assert.Single(await WaitForRecordsAsync("MTR", since, 1, "mtr-app"), r => r.TransactionId == transactionId);
+
+        Assert.Equal("echo", record.Service);
+        Assert.Equal("v1", record.ServiceVersion);
+        Assert.Equal("mtr-echo", record.Grant);
+        Assert.Equal("POST", record.Method);
+        Assert.Equal(200, record.Status);
+        Assert.Equal("audit", record.Purpose);
+        Assert.Equal(1234, record.RequestBytes);
+        Assert.Equal(answer.Length, record.ResponseBytes);
+        Assert.InRange(record.UpstreamLatencyMs!.Value, 0.001, record.LatencyMs);
+        Assert.InRange(record.Timestamp, since, DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
+    public async Task Calls_without_an_identifiable_caller_are_not_metered()
+    {
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        using var anonymous = await gateway.CallAsync(HttpMethod.Get, "/population/v1/citizens/001099012345", token: null, "audit");
+        var token = await gateway.TokenAsync("mtr-app");
+        using var identified = await gateway.CallAsync(HttpMethod.Get, "/population/v1/citizens/001099012345", token, "audit");
+
+        var records = await WaitForRecordsAsync("MTR", since, 1, "mtr-app");
+        Assert.Contains(identified.Headers.GetValues("X-Transaction-Id").Single(), records.Select(r => r.TransactionId));
+        Assert.DoesNotContain(anonymous.Headers.GetValues("X-Transaction-Id").Single(), records.Select(r => r.TransactionId));
+    }
+
+    [Fact]
+    public async Task Stored_usage_never_holds_the_citizen_id_or_the_query_string()
+    {
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var token = await gateway.TokenAsync("mtr-app");
+        // Province 098 is never generated: the provider answers 404, but the call is metered all the same.
+        var citizenId = "0980" + Random.Shared.NextInt64(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var response = await gateway.CallAsync(HttpMethod.Get, $"/population/v1/citizens/{citizenId}?q={citizenId}", token, "audit");
+        await WaitForRecordsAsync("MTR", since, 1);
+
+        foreach (var file in Directory.GetFiles(gateway.DataDirectory, "gateway.db*"))
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var memory = new MemoryStream();
+            await stream.CopyToAsync(memory);
+            Assert.DoesNotContain(citizenId, Encoding.ASCII.GetString(memory.ToArray()), StringComparison.Ordinal);
+        }
+    }
+
+    private async Task<IReadOnlyList<UsageRecord>> WaitForRecordsAsync(string agency, DateTimeOffset since, int expected, string? client = null)
+    {
+        var store = gateway.Services.GetRequiredService<IUsageStore>();
+        async Task<List<UsageRecord>> ReadAsync() =>
+            (await store.ReadRecordsAsync(agency, since, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None))
+            .Where(r => client is null || r.Client == client).ToList();
+
+        var records = new List<UsageRecord>();
+        for (var attempt = 0; attempt < 100 && records.Count < expected; attempt++)
+        {
+            await Task.Delay(100);
+            records = await ReadAsync();
+        }
+
+        // A few more flush intervals (200 ms in the fixture): anything recorded twice would show up by now.
+        await Task.Delay(TimeSpan.FromSeconds(0.8));
+        return await ReadAsync();
+    }
+}
