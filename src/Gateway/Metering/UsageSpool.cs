@@ -34,7 +34,7 @@ internal sealed class UsageSpool
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
         await using (var stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024, FileOptions.Asynchronous))
         {
-            await using (var writer = new StreamWriter(stream))
+            await using (var writer = new StreamWriter(stream, leaveOpen: true))
             {
                 foreach (var record in records)
                 {

@@ -47,10 +47,18 @@ internal sealed partial class UsageWriter : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutdown: fall through to the final flush.
+            // Shutdown: the final flush happens in StopAsync.
         }
+    }
 
-        // The server has stopped taking calls before hosted services stop, so this sees every completed call.
+    /// <summary>
+    /// Stops the periodic loop, then writes (or spools) everything recorded. It runs here rather than at the end of
+    /// <see cref="ExecuteAsync"/>, which may never start when the host stops right after starting. The web server has
+    /// stopped and drained its calls before hosted services stop, so this sees every completed call.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
         _recorder.Complete();
         await FlushAsync(CancellationToken.None);
         if (_pending.Count > 0)
