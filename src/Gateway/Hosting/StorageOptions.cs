@@ -8,6 +8,12 @@ public sealed class StorageOptions
     /// <summary>The embedded SQLite file. Default: <c>gateway.db</c> in <see cref="GatewayHostOptions.DataDirectory"/>.</summary>
     public string? SqlitePath { get; set; }
 
+    /// <summary>
+    /// A PostgreSQL connection string (Npgsql format). When set, metering is stored in PostgreSQL, shared by all
+    /// replicas, instead of the embedded SQLite file.
+    /// </summary>
+    public string? PostgresConnectionString { get; set; }
+
     public string ResolveSqlitePath(GatewayHostOptions host)
     {
         ArgumentNullException.ThrowIfNull(host);

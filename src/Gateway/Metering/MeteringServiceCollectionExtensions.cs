@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Options;
 using Ndxp.Gateway.Hosting;
+using Npgsql;
 
 namespace Ndxp.Gateway.Metering;
 
 public static class MeteringServiceCollectionExtensions
 {
-    /// <summary>Usage recorder, background writer with spool, and the usage store (embedded SQLite by default).</summary>
+    /// <summary>Usage recorder, background writer with spool, and the usage store (embedded SQLite, or PostgreSQL when configured).</summary>
     public static IServiceCollection AddMetering(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MeteringOptions>().Bind(configuration.GetSection(MeteringOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
@@ -13,12 +14,21 @@ public static class MeteringServiceCollectionExtensions
         services.AddSingleton(sp => new UsageSpool(Path.Combine(
             sp.GetRequiredService<IOptions<GatewayHostOptions>>().Value.DataDirectory,
             sp.GetRequiredService<IOptions<MeteringOptions>>().Value.SpoolFile)));
-        services.AddSingleton<IUsageStore>(sp =>
+        var postgres = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.PostgresConnectionString;
+        if (postgres is not null)
         {
-            var path = sp.GetRequiredService<IOptions<StorageOptions>>().Value
-                .ResolveSqlitePath(sp.GetRequiredService<IOptions<GatewayHostOptions>>().Value);
-            return new SqliteUsageStore(path, commandTimeout: TimeSpan.FromSeconds(5));
-        });
+            services.AddSingleton(_ => NpgsqlDataSource.Create(postgres));
+            services.AddSingleton<IUsageStore>(sp => new PostgresUsageStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        }
+        else
+        {
+            services.AddSingleton<IUsageStore>(sp =>
+            {
+                var path = sp.GetRequiredService<IOptions<StorageOptions>>().Value
+                    .ResolveSqlitePath(sp.GetRequiredService<IOptions<GatewayHostOptions>>().Value);
+                return new SqliteUsageStore(path, commandTimeout: TimeSpan.FromSeconds(5));
+            });
+        }
         services.AddSingleton<UsageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageWriter>());
         return services;

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using Ndxp.Gateway.Metering;
+using Ndxp.Gateway.Tests.Infrastructure;
+
+namespace Ndxp.Gateway.Tests.Metering;
+
+/// <summary>What a real gateway process leaves in its embedded store when stopped under load.</summary>
+public sealed class MeteringShutdownTests : IAsyncLifetime
+{
+    private const string Citizen = "/population/v1/citizens/001099012345";
+    private GatewayWorkspace _workspace = null!;
+    private string _seed = "";
+
+    public async Task InitializeAsync()
+    {
+        _workspace = await GatewayWorkspace.CreateAsync();
+        _seed = await _workspace.WriteSeedAsync(_workspace.Registry);
+    }
+
+    [Fact]
+    public async Task Sigterm_during_load_meters_every_call_that_got_an_answer()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(_workspace.DataDirectory, _seed);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gateway.DataPort}") };
+        var token = await client.TokenAsync("mtr-app");
+        var answered = new ConcurrentBag<string>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        async Task LoadAsync()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var response = await client.CallAsync(HttpMethod.Get, Citizen, token, "audit");
+                    await response.Content.ReadAsByteArrayAsync();
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    answered.Add(response.Headers.GetValues("X-Transaction-Id").Single());
+                }
+                catch (HttpRequestException)
+                {
+                    // Refused once the gateway stopped listening: the load is over.
+                    return;
+                }
+            }
+        }
+
+        var load = Enumerable.Range(0, 8).Select(_ => Task.Run(LoadAsync)).ToArray();
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await gateway.TerminateAsync();
+        await Task.WhenAll(load);
+        var exitCode = await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, exitCode);
+        Assert.True(answered.Count > 50, $"only {answered.Count} calls answered: {gateway.Output}");
+        var records = await ReadStoredAsync();
+        Assert.Equal(answered.Order(StringComparer.Ordinal), records.Select(r => r.TransactionId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sigkill_loses_at_most_the_calls_of_the_last_flush_interval()
+    {
+        var flushInterval = TimeSpan.FromSeconds(1);
+        await using var gateway = await GatewayProcess.StartAsync(_workspace.DataDirectory, _seed, $"--Metering:FlushInterval={flushInterval:c}");
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gateway.DataPort}") };
+        var token = await client.TokenAsync("mtr-app");
+        var answered = new List<(string TransactionId, TimeSpan At)>();
+        var clock = Stopwatch.StartNew();
+
+        while (clock.Elapsed < TimeSpan.FromSeconds(3.5))
+        {
+            using var response = await client.CallAsync(HttpMethod.Get, Citizen, token, "audit");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            answered.Add((response.Headers.GetValues("X-Transaction-Id").Single(), clock.Elapsed));
+        }
+
+        var killedAt = clock.Elapsed;
+        gateway.Kill();
+        await gateway.WaitForExitAsync(TimeSpan.FromSeconds(10));
+
+        var stored = (await ReadStoredAsync()).Select(r => r.TransactionId).ToHashSet(StringComparer.Ordinal);
+        // The documented bound: calls answered more than one flush interval (plus the time one write takes) before
+        // the kill are in the store. Only the tail may be missing.
+        var bound = killedAt - flushInterval - TimeSpan.FromSeconds(0.5);
+        var mustBeStored = answered.Where(a => a.At < bound).ToList();
+        Assert.NotEmpty(mustBeStored);
+        Assert.All(mustBeStored, a => Assert.Contains(a.TransactionId, stored));
+        Assert.Subset(answered.Select(a => a.TransactionId).ToHashSet(StringComparer.Ordinal), stored);
+    }
+
+    public async Task DisposeAsync() => await _workspace.DisposeAsync();
+
+    private async Task<IReadOnlyList<UsageRecord>> ReadStoredAsync()
+    {
+        var store = new SqliteUsageStore(Path.Combine(_workspace.DataDirectory, "gateway.db"), TimeSpan.FromSeconds(5));
+        return await store.ReadRecordsAsync("MTR", DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
+    }
+}
