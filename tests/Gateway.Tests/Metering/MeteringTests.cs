@@ -100,6 +100,24 @@ public sealed class MeteringTests(GatewayFixture gateway)
         }
     }
 
+    [Fact]
+    public async Task Metering_is_visible_in_prometheus_metrics_on_the_admin_port()
+    {
+        var token = await gateway.TokenAsync("mtr-app");
+        using (await gateway.CallAsync(HttpMethod.Get, "/population/v1/citizens/001099012345", token, "audit"))
+        {
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(0.5));
+        var metrics = await gateway.Admin.GetStringAsync("/metrics");
+
+        Assert.Contains("ndxp_gateway_metered_calls_total{agency=\"MTR\",service=\"population\",outcome=\"ok\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("ndxp_gateway_metering_backlog_records ", metrics, StringComparison.Ordinal);
+        Assert.Contains("ndxp_gateway_metering_flush_duration_seconds_count ", metrics, StringComparison.Ordinal);
+        Assert.Contains("ndxp_gateway_metering_flush_failures_total ", metrics, StringComparison.Ordinal);
+        Assert.Contains("ndxp_gateway_metering_spool_bytes ", metrics, StringComparison.Ordinal);
+    }
+
     private async Task<IReadOnlyList<UsageRecord>> WaitForRecordsAsync(string agency, DateTimeOffset since, int expected, string? client = null)
     {
         var store = gateway.Services.GetRequiredService<IUsageStore>();
