@@ -76,3 +76,8 @@ run baseline "http://127.0.0.1:$BASELINE_PORT$PATH_UNDER_TEST"
 run gateway "http://127.0.0.1:$DATA_PORT$PATH_UNDER_TEST" -H "Authorization: Bearer $token" -H "X-Purpose: ekyc"
 echo
 python3 -c "import sys; g,b=float(sys.argv[1]),float(sys.argv[2]); print(f'gateway/baseline throughput ratio: {g/b:.2f}')" "$RPS_gateway" "$RPS_baseline"
+
+# Did metering keep up? The backlog right after the run, and again after two flush intervals.
+backlog() { curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | awk '/^ndxp_gateway_metering_backlog_records / {print $2}'; }
+metered() { curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | awk '/^ndxp_gateway_metered_calls_total/ {s += $2} END {printf "%d", s}'; }
+echo "metering backlog right after the gateway run: $(backlog) records; 2 s later: $(sleep 2; backlog); calls metered: $(metered)"
