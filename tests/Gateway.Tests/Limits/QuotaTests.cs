@@ -1,4 +1,5 @@
 using System.Net;
+using Ndxp.Gateway.Limits;
 using Ndxp.Gateway.Metering;
 using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Tests.Infrastructure;
@@ -36,6 +37,10 @@ public sealed class QuotaTests : IAsyncLifetime
         var records = await WaitForRecordsAsync(services, TestRegistry.QtaDailyQuota + 1);
         Assert.Equal(TestRegistry.QtaDailyQuota, records.Count(r => r.Outcome == Outcome.Ok));
         Assert.Equal(1, records.Count(r => r.Outcome == Outcome.QuotaExceeded && r.Status == 429));
+        // The quota counter and metering agree on what was admitted under the grant.
+        var (today, month) = services.GetRequiredService<QuotaCounters>().Used("qta-enterprise", DateTimeOffset.UtcNow);
+        Assert.Equal(records.Count(r => r.Admitted && r.Grant == "qta-enterprise"), today);
+        Assert.Equal(today, month);
     }
 
     [Fact]
@@ -50,7 +55,7 @@ public sealed class QuotaTests : IAsyncLifetime
         }
 
         // A graceful stop flushes metering; the next start rebuilds the counters from it.
-        await ((IHost)services.GetRequiredService<IHost>()).StopAsync();
+        await services.GetRequiredService<IHost>().StopAsync();
         var (restarted, _) = await StartAsync();
         using var refused = await restarted.CallAsync(HttpMethod.Get, Enterprise, await restarted.TokenAsync("qta-app"));
 

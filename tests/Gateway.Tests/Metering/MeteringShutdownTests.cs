@@ -57,6 +57,10 @@ public sealed class MeteringShutdownTests : IAsyncLifetime
         Assert.True(answered.Count > 50, $"only {answered.Count} calls answered: {gateway.Output}");
         var records = await ReadStoredAsync();
         Assert.Equal(answered.Order(StringComparer.Ordinal), records.Select(r => r.TransactionId).Order(StringComparer.Ordinal));
+        var hourly = await Store().QueryAsync(
+            new UsageFilter(HourlyUsage.HourOf(DateTimeOffset.UtcNow.AddHours(-1)), HourlyUsage.HourOf(DateTimeOffset.UtcNow).AddHours(1)) { Agency = "MTR" },
+            CancellationToken.None);
+        Assert.Equal(answered.Count, hourly.Sum(h => h.Count));
     }
 
     [Fact]
@@ -92,9 +96,10 @@ public sealed class MeteringShutdownTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _workspace.DisposeAsync();
 
+    private SqliteUsageStore Store() => new(Path.Combine(_workspace.DataDirectory, "gateway.db"), TimeSpan.FromSeconds(5));
+
     private async Task<IReadOnlyList<UsageRecord>> ReadStoredAsync()
     {
-        var store = new SqliteUsageStore(Path.Combine(_workspace.DataDirectory, "gateway.db"), TimeSpan.FromSeconds(5));
-        return await store.ReadRecordsAsync("MTR", DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
+        return await Store().ReadRecordsAsync("MTR", DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
     }
 }
