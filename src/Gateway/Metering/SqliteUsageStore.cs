@@ -173,9 +173,8 @@ internal sealed class SqliteUsageStore : IUsageStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT transaction_id, ts, agency, client, service, service_version, grant_id, method, status, outcome,
-                   latency_ms, upstream_latency_ms, request_bytes, response_bytes, purpose
+        command.CommandText = $"""
+            SELECT {UsageRecordColumns.Select}
             FROM usage_record WHERE agency = $agency AND ts >= $since AND ts < $until ORDER BY ts, transaction_id
             """;
         command.Parameters.AddWithValue("$agency", agency);
@@ -185,24 +184,7 @@ internal sealed class SqliteUsageStore : IUsageStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            records.Add(new UsageRecord
-            {
-                TransactionId = reader.GetString(0),
-                Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                Agency = reader.GetString(2),
-                Client = reader.GetString(3),
-                Service = reader.GetString(4),
-                ServiceVersion = reader.IsDBNull(5) ? null : reader.GetString(5),
-                Grant = reader.IsDBNull(6) ? null : reader.GetString(6),
-                Method = reader.GetString(7),
-                Status = reader.GetInt32(8),
-                Outcome = (Outcome)reader.GetInt32(9),
-                LatencyMs = reader.GetDouble(10),
-                UpstreamLatencyMs = reader.IsDBNull(11) ? null : reader.GetDouble(11),
-                RequestBytes = reader.GetInt64(12),
-                ResponseBytes = reader.GetInt64(13),
-                Purpose = reader.IsDBNull(14) ? null : reader.GetString(14),
-            });
+            records.Add(UsageRecordColumns.Read(reader, r => DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1))));
         }
 
         return records;
