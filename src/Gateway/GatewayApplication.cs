@@ -103,7 +103,7 @@ public static class GatewayApplication
         services.AddRegistry(configuration);
         services.AddGatewayIdentity(configuration);
         services.AddMetering(configuration);
-        services.AddSingleton<QuotaCounters>();
+        services.AddLimits(configuration);
         services.AddReverseProxy().AddTransforms<IdentityHeadersTransformProvider>();
     }
 
@@ -111,6 +111,7 @@ public static class GatewayApplication
     {
         var host = app.Configuration.GetSection(GatewayHostOptions.SectionName).Get<GatewayHostOptions>() ?? new GatewayHostOptions();
         var identity = app.Configuration.GetSection(IdentityOptions.SectionName).Get<IdentityOptions>() ?? new IdentityOptions();
+        var limits = app.Configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
 
         app.UseMiddleware<TransactionMiddleware>();
         app.UseMiddleware<CallSummaryMiddleware>();
@@ -124,7 +125,11 @@ public static class GatewayApplication
         {
             proxy.UseMiddleware<ForwardingProblemMiddleware>();
             proxy.UseMiddleware<Access.AccessMiddleware>();
-            proxy.UseMiddleware<QuotaMiddleware>();
+            if (limits.Enabled)
+            {
+                proxy.UseMiddleware<LimitsMiddleware>();
+            }
+
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

@@ -36,6 +36,8 @@ public static class ProblemCatalog
         [ProblemKind.InvalidQuery] = new(400, "invalid-query", "A query parameter is missing or malformed", Outcome.ClientError),
         [ProblemKind.OperatorRoleRequired] = new(403, "operator-role-required", "This endpoint is for platform operators only", Outcome.Forbidden),
         [ProblemKind.QuotaExceeded] = new(429, "quota-exceeded", "The grant's quota for this period is used up", Outcome.QuotaExceeded),
+        [ProblemKind.RateLimited] = new(429, "rate-limited", "Too many calls: the grant's rate limit is reached", Outcome.RateLimited),
+        [ProblemKind.CapacityExceeded] = new(503, "capacity-exceeded", "The provider's capacity is fully used by all consumers together", Outcome.RateLimited),
     }.ToFrozenDictionary();
 
     public static ProblemDescriptor Describe(ProblemKind kind) => Descriptors[kind];

@@ -27,4 +27,6 @@ public enum ProblemKind
     InvalidQuery,
     OperatorRoleRequired,
     QuotaExceeded,
+    RateLimited,
+    CapacityExceeded,
 }

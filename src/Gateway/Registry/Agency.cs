@@ -9,5 +9,8 @@ public sealed record Agency
 
     public AgencyKind Kind { get; init; } = AgencyKind.Other;
 
+    /// <summary>Rate limit for this agency's grants that name none of their own.</summary>
+    public RateLimit? DefaultRateLimit { get; init; }
+
     public EntityStatus Status { get; init; } = EntityStatus.Active;
 }

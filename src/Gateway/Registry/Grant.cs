@@ -24,6 +24,9 @@ public sealed record Grant
 
     public DateTimeOffset? ValidUntil { get; init; }
 
+    /// <summary>The grant's rate limit; when null, the consumer agency's default applies (if any).</summary>
+    public RateLimit? RateLimit { get; init; }
+
     /// <summary>Calls admitted per UTC day; none when null.</summary>
     public long? DailyQuota { get; init; }
 

@@ -29,6 +29,8 @@ public static partial class RegistryValidator
             {
                 errors.Add(new("agency", agency.Code, "name is required"));
             }
+
+            CheckRateLimit("agency", agency.Code, "defaultRateLimit", agency.DefaultRateLimit, errors);
         }
 
         var clients = CheckUnique(document.Clients, c => c.Id, "client", errors);
@@ -110,6 +112,16 @@ public static partial class RegistryValidator
             errors.Add(new("service", service.Id, $"timeoutMs {service.TimeoutMs} must be between 1 and 300000"));
         }
 
+        if (service.Capacity is { } capacity)
+        {
+            if (capacity.MaxConcurrent is < 1)
+            {
+                errors.Add(new("service", service.Id, "capacity.maxConcurrent must be at least 1"));
+            }
+
+            CheckRateLimit("service", service.Id, "capacity.rate", capacity.Rate, errors);
+        }
+
         if (service.HealthCheckPath is { } health && !health.StartsWith('/'))
         {
             errors.Add(new("service", service.Id, $"healthCheckPath '{health}' must start with '/'"));
@@ -168,6 +180,8 @@ public static partial class RegistryValidator
             errors.Add(new("grant", grant.Id, "purposes must not be empty strings"));
         }
 
+        CheckRateLimit("grant", grant.Id, "rateLimit", grant.RateLimit, errors);
+
         if (grant.DailyQuota is < 0 || grant.MonthlyQuota is < 0)
         {
             errors.Add(new("grant", grant.Id, "quotas must not be negative"));
@@ -194,6 +208,14 @@ public static partial class RegistryValidator
         if (client is not null && !string.Equals(client.Agency, grant.ConsumerAgency, StringComparison.Ordinal))
         {
             errors.Add(new("grant", grant.Id, $"consumer client '{client.Id}' belongs to agency '{client.Agency}', not '{grant.ConsumerAgency}'"));
+        }
+    }
+
+    private static void CheckRateLimit(string entity, string? id, string field, RateLimit? limit, List<RegistryError> errors)
+    {
+        if (limit is not null && (limit.PerSecond is not (> 0 and <= 1_000_000) || limit.Burst is < 1 or > 10_000_000))
+        {
+            errors.Add(new(entity, id, $"{field} needs perSecond in (0, 1000000] and burst in [1, 10000000]"));
         }
     }
 

@@ -29,5 +29,8 @@ public sealed record Service
     /// <summary>Services carrying personal data require callers to declare a granted purpose.</summary>
     public bool PersonalData { get; init; }
 
+    /// <summary>Protects the provider's database from all consumers together; none when null.</summary>
+    public CapacityCap? Capacity { get; init; }
+
     public EntityStatus Status { get; init; } = EntityStatus.Active;
 }

@@ -1,0 +1,114 @@
+using System.Globalization;
+using Microsoft.Net.Http.Headers;
+using Ndxp.Gateway.Problems;
+using Ndxp.Gateway.Registry;
+
+namespace Ndxp.Gateway.Limits;
+
+/// <summary>
+/// After access admitted a call: the service's concurrency cap, then (in one decision) the grant's rate limit, the
+/// service's total rate and the grant's quotas. Refusals: 429 rate-limited or quota-exceeded, 503 capacity-exceeded,
+/// all with <c>Retry-After</c>. Limited routes also answer the <c>RateLimit-Policy</c> and <c>RateLimit</c> headers
+/// of the IETF httpapi rate-limit draft, so clients can pace themselves.
+/// </summary>
+internal sealed class LimitsMiddleware
+{
+    public const string PolicyHeader = "RateLimit-Policy";
+    public const string StateHeader = "RateLimit";
+
+    private readonly RequestDelegate _next;
+    private readonly ICallLimiter _limiter;
+    private readonly ServiceConcurrency _concurrency;
+    private readonly RegistrySnapshotProvider _snapshots;
+    private readonly TimeProvider _timeProvider;
+
+    public LimitsMiddleware(RequestDelegate next, ICallLimiter limiter, ServiceConcurrency concurrency, RegistrySnapshotProvider snapshots, TimeProvider timeProvider)
+    {
+        _next = next;
+        _limiter = limiter;
+        _concurrency = concurrency;
+        _snapshots = snapshots;
+        _timeProvider = timeProvider;
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var call = context.GetGatewayCall()!;
+        var snapshot = _snapshots.Current;
+        if (call.GrantId is null || !snapshot.Grants.TryGetValue(call.GrantId, out var grant)
+            || !snapshot.Services.TryGetValue(grant.Service, out var service))
+        {
+            await _next(context);
+            return;
+        }
+
+        using var inFlight = _concurrency.TryEnter(service.Definition);
+        if (inFlight is { IsAcquired: false })
+        {
+            await RefuseAsync(context, call, new LimitDecision(LimitReason.ServiceConcurrency, TimeSpan.FromSeconds(1), null, null));
+            return;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var rate = grant.RateLimit ?? snapshot.Agencies.GetValueOrDefault(grant.ConsumerAgency)?.DefaultRateLimit;
+        var decision = await _limiter.AcquireAsync(new LimitRequest(grant, rate, service.Definition, now), context.RequestAborted);
+        WriteRateLimitHeaders(context.Response.Headers, grant, rate, decision, now);
+        if (!decision.Admitted)
+        {
+            await RefuseAsync(context, call, decision);
+            return;
+        }
+
+        await _next(context);
+    }
+
+    private static Task RefuseAsync(HttpContext context, GatewayCall call, LimitDecision decision)
+    {
+        LimitsMetrics.LimitedCalls.WithLabels(call.Agency ?? "-", call.ServiceId ?? "-", LimitsMetrics.Label(decision.Reason)).Inc();
+        context.Response.Headers[HeaderNames.RetryAfter] = Seconds(decision.RetryAfter).ToString(CultureInfo.InvariantCulture);
+        return decision.Reason switch
+        {
+            LimitReason.Quota => context.WriteProblemAsync(ProblemKind.QuotaExceeded, $"The quota resets in {Seconds(decision.RetryAfter)} s (UTC day or month)."),
+            LimitReason.GrantRate => context.WriteProblemAsync(ProblemKind.RateLimited),
+            _ => context.WriteProblemAsync(ProblemKind.CapacityExceeded),
+        };
+    }
+
+    // draft-ietf-httpapi-ratelimit-headers: RateLimit-Policy: "name";q=quota;w=window, RateLimit: "name";r=remaining;t=reset.
+    private static void WriteRateLimitHeaders(IHeaderDictionary headers, Grant grant, RateLimit? rate, LimitDecision decision, DateTimeOffset now)
+    {
+        var policies = new List<string>(2);
+        var states = new List<string>(2);
+        if (rate is not null)
+        {
+            policies.Add(string.Create(CultureInfo.InvariantCulture, $"\"grant\";q={rate.Burst};w={Seconds(TimeSpan.FromSeconds(rate.WindowSeconds))}"));
+            if (decision.GrantTokensLeft is { } left)
+            {
+                var refill = TimeSpan.FromSeconds(Math.Max(0, rate.Burst - left) / rate.PerSecond);
+                states.Add(string.Create(CultureInfo.InvariantCulture, $"\"grant\";r={left};t={(left >= rate.Burst ? 0 : Seconds(refill))}"));
+            }
+        }
+
+        if (grant.DailyQuota is { } daily)
+        {
+            policies.Add(string.Create(CultureInfo.InvariantCulture, $"\"daily\";q={daily};w=86400"));
+            if (decision.DailyQuotaLeft is { } left)
+            {
+                var midnight = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
+                states.Add(string.Create(CultureInfo.InvariantCulture, $"\"daily\";r={Math.Max(0, left)};t={Seconds(midnight - now)}"));
+            }
+        }
+
+        if (policies.Count > 0)
+        {
+            headers[PolicyHeader] = string.Join(", ", policies);
+        }
+
+        if (states.Count > 0)
+        {
+            headers[StateHeader] = string.Join(", ", states);
+        }
+    }
+
+    private static long Seconds(TimeSpan time) => Math.Max(1, (long)Math.Ceiling(time.TotalSeconds));
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Ndxp.Gateway.Limits;
+
+/// <summary>Rate limits, capacity caps and quotas. Bound from the <c>Limits</c> section.</summary>
+public sealed class LimitsOptions
+{
+    public const string SectionName = "Limits";
+
+    /// <summary>Off: no rate limits, caps or quotas at all (benchmarks compare with it).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// How many replicas share the limits. Without Redis, or while Redis is unreachable, each replica enforces the
+    /// shared limits divided by this number, so that together they stay near the configured totals.
+    /// </summary>
+    [Range(1, 1000)]
+    public int ReplicaCount { get; set; } = 1;
+
+    /// <summary>Redis (StackExchange.Redis configuration string) holding the limits shared by all replicas; none: local limits.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>A Redis command slower than this counts as a failure and the call is limited locally.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:05")]
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often a replica in fallback checks whether Redis is back.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan RedisProbeInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+}

@@ -1,0 +1,15 @@
+namespace Ndxp.Gateway.Limits;
+
+public static class LimitsServiceCollectionExtensions
+{
+    /// <summary>Quotas, rate limits and capacity caps: local on one node, shared through Redis when configured.</summary>
+    public static IServiceCollection AddLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<QuotaCounters>();
+        services.AddSingleton<ServiceConcurrency>();
+        services.AddSingleton<LocalCallLimiter>();
+        services.AddSingleton<ICallLimiter>(sp => sp.GetRequiredService<LocalCallLimiter>());
+        return services;
+    }
+}

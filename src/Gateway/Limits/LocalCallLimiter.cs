@@ -1,0 +1,83 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Ndxp.Gateway.Limits;
+
+/// <summary>
+/// Limits on one node with System.Threading.RateLimiting: a token bucket per grant and per service, partitioned by
+/// id and limit values (so a changed limit in a new registry snapshot starts a new bucket at once, and idle buckets
+/// are dropped), and the in-process quota counters. With several replicas and no Redis, or while Redis is down,
+/// each replica takes its share: the limits divided by <see cref="LimitsOptions.ReplicaCount"/>.
+/// </summary>
+internal sealed class LocalCallLimiter : ICallLimiter, IDisposable
+{
+    private readonly PartitionedRateLimiter<BucketKey> _grantBuckets;
+    private readonly PartitionedRateLimiter<BucketKey> _serviceBuckets;
+    private readonly QuotaCounters _quotas;
+    private readonly int _share;
+
+    public LocalCallLimiter(QuotaCounters quotas, IOptions<LimitsOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _quotas = quotas;
+        _share = options.Value.ReplicaCount;
+        _grantBuckets = PartitionedRateLimiter.Create<BucketKey, BucketKey>(key => RateLimitPartition.GetTokenBucketLimiter(key, Bucket));
+        _serviceBuckets = PartitionedRateLimiter.Create<BucketKey, BucketKey>(key => RateLimitPartition.GetTokenBucketLimiter(key, Bucket));
+    }
+
+    public ValueTask<LimitDecision> AcquireAsync(LimitRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        long? grantTokensLeft = null;
+        if (request.GrantRate is { } grantRate)
+        {
+            var key = new BucketKey(request.Grant.Id, grantRate.PerSecond, grantRate.Burst, _share);
+            using var lease = _grantBuckets.AttemptAcquire(key);
+            if (!lease.IsAcquired)
+            {
+                return ValueTask.FromResult(new LimitDecision(LimitReason.GrantRate, RetryAfter(lease, key), 0, null));
+            }
+
+            grantTokensLeft = _grantBuckets.GetStatistics(key)?.CurrentAvailablePermits;
+        }
+
+        if (request.Service.Capacity?.Rate is { } serviceRate)
+        {
+            var key = new BucketKey(request.Service.Id, serviceRate.PerSecond, serviceRate.Burst, _share);
+            using var lease = _serviceBuckets.AttemptAcquire(key);
+            if (!lease.IsAcquired)
+            {
+                return ValueTask.FromResult(new LimitDecision(LimitReason.ServiceRate, RetryAfter(lease, key), grantTokensLeft, null));
+            }
+        }
+
+        if (!_quotas.TryConsume(request.Grant, request.Now, out var resetsAt))
+        {
+            return ValueTask.FromResult(new LimitDecision(LimitReason.Quota, resetsAt - request.Now, grantTokensLeft, 0));
+        }
+
+        long? dailyLeft = request.Grant.DailyQuota is { } daily ? daily - _quotas.Used(request.Grant.Id, request.Now).Day : null;
+        return ValueTask.FromResult(new LimitDecision(LimitReason.None, TimeSpan.Zero, grantTokensLeft, dailyLeft));
+    }
+
+    public void Dispose()
+    {
+        _grantBuckets.Dispose();
+        _serviceBuckets.Dispose();
+    }
+
+    private static TokenBucketRateLimiterOptions Bucket(BucketKey key) => new()
+    {
+        TokenLimit = Math.Max(1, key.Burst / key.Share),
+        TokensPerPeriod = 1,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(key.Share / key.PerSecond),
+        // The partitioned limiter replenishes all buckets from one timer instead of one timer per bucket.
+        AutoReplenishment = false,
+        QueueLimit = 0,
+    };
+
+    private static TimeSpan RetryAfter(RateLimitLease lease, BucketKey key) =>
+        lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(key.Share / key.PerSecond);
+
+    private readonly record struct BucketKey(string Id, double PerSecond, int Burst, int Share);
+}
