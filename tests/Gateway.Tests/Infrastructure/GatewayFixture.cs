@@ -7,7 +7,6 @@ namespace Ndxp.Gateway.Tests.Infrastructure;
 public sealed class GatewayFixture : IAsyncLifetime
 {
     private GatewayWorkspace? _workspace;
-    private TestUpstream? _upstream;
 
     public HttpClient Data { get; private set; } = null!;
 
@@ -30,8 +29,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _workspace = await GatewayWorkspace.CreateAsync();
-        _upstream = await TestUpstream.StartAsync();
-        var seed = await _workspace.WriteSeedAsync(TestRegistry.Build(_workspace.ProvidersUrl, _upstream.Url, $"http://127.0.0.1:{FreePort.Next()}"));
+        var seed = await _workspace.WriteSeedAsync(_workspace.Registry);
 
         var gateway = await _workspace.CreateGatewayAsync(
             seed,
@@ -74,11 +72,6 @@ public sealed class GatewayFixture : IAsyncLifetime
         if (_workspace is not null)
         {
             await _workspace.DisposeAsync();
-        }
-
-        if (_upstream is not null)
-        {
-            await _upstream.DisposeAsync();
         }
     }
 }

@@ -6,17 +6,20 @@ using Ndxp.Gateway.Registry;
 namespace Ndxp.Gateway.Tests.Infrastructure;
 
 /// <summary>
-/// A temporary folder with the demo providers running, in which a test starts gateways of its own configuration
+/// A temporary folder with the demo providers and a <see cref="TestUpstream"/> running, in which a test starts
+/// gateways of its own configuration
 /// (seed, keys, authorities) on free loopback ports. Everything is stopped and deleted on dispose.
 /// </summary>
 internal sealed class GatewayWorkspace : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _owned = [];
 
-    private GatewayWorkspace(WebApplication providers, string providersUrl)
+    private GatewayWorkspace(WebApplication providers, string providersUrl, TestUpstream upstream)
     {
         _owned.Add(providers);
+        _owned.Add(upstream);
         ProvidersUrl = providersUrl;
+        UpstreamUrl = upstream.Url;
     }
 
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("ndxp-gateway-test-").FullName;
@@ -25,15 +28,20 @@ internal sealed class GatewayWorkspace : IAsyncDisposable
 
     public string ProvidersUrl { get; }
 
-    /// <summary>The test registry with every service pointing at the demo providers.</summary>
-    public RegistryDocument Registry => TestRegistry.Build(ProvidersUrl, ProvidersUrl, ProvidersUrl);
+    public string UpstreamUrl { get; }
+
+    /// <summary>The test registry: demo services at the demo providers, test services at the test upstream.</summary>
+    public RegistryDocument Registry => TestRegistry.Build(ProvidersUrl, UpstreamUrl, DeadUrl);
+
+    /// <summary>An address nobody listens on.</summary>
+    public string DeadUrl { get; } = $"http://127.0.0.1:{FreePort.Next()}";
 
     public static async Task<GatewayWorkspace> CreateAsync()
     {
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         var providers = DemoProviderApp.Build([], url);
         await providers.StartAsync();
-        return new GatewayWorkspace(providers, url);
+        return new GatewayWorkspace(providers, url, await TestUpstream.StartAsync());
     }
 
     public async Task<string> WriteSeedAsync(RegistryDocument document)

@@ -25,6 +25,8 @@ internal static class TestRegistry
             new() { Code = "NDXP", Name = "Platform operator", Kind = AgencyKind.Other },
             new() { Code = "MTR", Name = "An agency only the metering tests call as", Kind = AgencyKind.Other },
             new() { Code = "QTA", Name = "An agency with a small daily quota", Kind = AgencyKind.Other },
+            new() { Code = "RL", Name = "An agency with rate-limited grants", Kind = AgencyKind.Other },
+            new() { Code = "RLD", Name = "An agency limited by its default", Kind = AgencyKind.Other, DefaultRateLimit = new RateLimit { PerSecond = 2, Burst = 2 } },
         ],
         Clients =
         [
@@ -39,6 +41,10 @@ internal static class TestRegistry
             new() { Id = "mtr-other", Agency = "MTR", SecretHash = SecretHash },
             new() { Id = "mtr-count", Agency = "MTR", SecretHash = SecretHash },
             new() { Id = "qta-app", Agency = "QTA", SecretHash = SecretHash },
+            new() { Id = "rl-app", Agency = "RL", SecretHash = SecretHash },
+            new() { Id = "rl-flood", Agency = "RL", SecretHash = SecretHash },
+            new() { Id = "rl-calm", Agency = "RL", SecretHash = SecretHash },
+            new() { Id = "rld-app", Agency = "RLD", SecretHash = SecretHash },
         ],
         Services =
         [
@@ -55,6 +61,13 @@ internal static class TestRegistry
             new() { Id = "dead", Provider = "BCA", PathPrefix = "/dead", Destinations = [deadUrl] },
             new() { Id = "sick", Provider = "BCA", PathPrefix = "/sick", Destinations = [deadUrl], HealthCheckPath = "/healthz" },
             new() { Id = "retired", Provider = "BCA", PathPrefix = "/retired", Destinations = [upstreamUrl], Status = EntityStatus.Suspended },
+            new() { Id = "limited", Provider = "BCA", PathPrefix = "/limited", Destinations = [upstreamUrl] },
+            new()
+            {
+                Id = "capped", Provider = "BCA", PathPrefix = "/capped", Destinations = [upstreamUrl],
+                Capacity = new CapacityCap { Rate = new RateLimit { PerSecond = 10, Burst = 10 } },
+            },
+            new() { Id = "narrow", Provider = "BCA", PathPrefix = "/pause", Destinations = [upstreamUrl], Capacity = new CapacityCap { MaxConcurrent = 2 } },
         ],
         Grants =
         [
@@ -72,6 +85,12 @@ internal static class TestRegistry
             new() { Id = "mtr-echo", ConsumerAgency = "MTR", Service = "echo", Methods = ["GET", "POST"], Purposes = ["audit"] },
             new() { Id = "mtr-dead", ConsumerAgency = "MTR", Service = "dead" },
             new() { Id = "qta-enterprise", ConsumerAgency = "QTA", Service = "enterprise", DailyQuota = QtaDailyQuota },
+            new() { Id = "rl-limited", ConsumerAgency = "RL", ConsumerClient = "rl-app", Service = "limited", RateLimit = new RateLimit { PerSecond = 5, Burst = 5 }, DailyQuota = 100_000 },
+            new() { Id = "rl-capped-flood", ConsumerAgency = "RL", ConsumerClient = "rl-flood", Service = "capped", RateLimit = new RateLimit { PerSecond = 6, Burst = 6 } },
+            new() { Id = "rl-capped-calm", ConsumerAgency = "RL", ConsumerClient = "rl-calm", Service = "capped", RateLimit = new RateLimit { PerSecond = 2, Burst = 2 } },
+            new() { Id = "rl-capped-any", ConsumerAgency = "RL", ConsumerClient = "rl-app", Service = "capped", RateLimit = new RateLimit { PerSecond = 100, Burst = 100 } },
+            new() { Id = "rl-narrow", ConsumerAgency = "RL", Service = "narrow" },
+            new() { Id = "rld-limited", ConsumerAgency = "RLD", Service = "limited" },
         ],
     };
 }

@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace Ndxp.Gateway.Tests.Infrastructure;
 
 /// <summary>
-/// A provider under the test's control: <c>/echo/...</c> answers with the headers it received (so a test sees what
-/// the gateway forwarded) and <c>/slow/...</c> answers only after a long delay.
+/// A provider under the test's control: <c>/slow/...</c> answers only after a long delay, <c>/pause/...</c> after a
+/// second, and every other path answers with the headers it received (so a test sees what the gateway forwarded).
 /// </summary>
 internal sealed class TestUpstream : IAsyncDisposable
 {
@@ -27,7 +27,12 @@ internal sealed class TestUpstream : IAsyncDisposable
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        app.Map("/echo/{**rest}", (HttpRequest request) => Results.Json(new EchoedRequest(
+        app.Map("/pause/{**rest}", async (CancellationToken aborted) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), aborted);
+            return Results.Ok();
+        });
+        app.Map("/{**rest}", (HttpRequest request) => Results.Json(new EchoedRequest(
             request.Method,
             request.Path,
             request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase))));

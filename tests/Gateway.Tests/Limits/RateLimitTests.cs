@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Net;
+using Ndxp.Gateway.Registry;
+using Ndxp.Gateway.Tests.Infrastructure;
+
+namespace Ndxp.Gateway.Tests.Limits;
+
+/// <summary>Limits on one node: each test starts its own gateway so that buckets start full.</summary>
+public sealed class RateLimitTests : IAsyncLifetime
+{
+    private GatewayWorkspace _workspace = null!;
+    private string _seed = "";
+
+    public async Task InitializeAsync()
+    {
+        _workspace = await GatewayWorkspace.CreateAsync();
+        _seed = await _workspace.WriteSeedAsync(_workspace.Registry);
+    }
+
+    [Fact]
+    public async Task Burst_is_admitted_then_429_with_retry_after_and_ratelimit_headers()
+    {
+        var (client, _) = await StartAsync();
+        var token = await client.TokenAsync("rl-app");
+
+        var statuses = new List<HttpStatusCode>();
+        var remaining = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await client.CallAsync(HttpMethod.Get, "/limited/x", token);
+            statuses.Add(response.StatusCode);
+            Assert.Equal("\"grant\";q=5;w=1, \"daily\";q=100000;w=86400", response.Headers.GetValues("RateLimit-Policy").Single());
+            remaining.Add(response.Headers.GetValues("RateLimit").Single().Split(',')[0]);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                await ProblemAssert.IsProblemAsync(response, HttpStatusCode.TooManyRequests, "rate-limited");
+                Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter!.Delta);
+            }
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.OK, 5), HttpStatusCode.TooManyRequests], statuses);
+        Assert.StartsWith("\"grant\";r=4;", remaining[0], StringComparison.Ordinal);
+        Assert.StartsWith("\"grant\";r=0;", remaining[4], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bucket_refills_at_the_configured_rate_and_retry_after_is_enough()
+    {
+        var (client, _) = await StartAsync();
+        var token = await client.TokenAsync("rl-app");
+        for (var i = 0; i < 5; i++)
+        {
+            using var drain = await client.CallAsync(HttpMethod.Get, "/limited/x", token);
+            Assert.Equal(HttpStatusCode.OK, drain.StatusCode);
+        }
+
+        using var refused = await client.CallAsync(HttpMethod.Get, "/limited/x", token);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        await Task.Delay(refused.Headers.RetryAfter!.Delta!.Value);
+        using var afterRetry = await client.CallAsync(HttpMethod.Get, "/limited/x", token);
+        Assert.Equal(HttpStatusCode.OK, afterRetry.StatusCode);
+
+        // Empty the bucket again; then, over two seconds at 5/s, about ten calls get through (refilled in 100 ms steps).
+        while (true)
+        {
+            using var drain = await client.CallAsync(HttpMethod.Get, "/limited/x", token);
+            if (drain.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                break;
+            }
+        }
+
+        var admitted = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            using var response = await client.CallAsync(HttpMethod.Get, "/limited/x", token);
+            admitted += response.StatusCode == HttpStatusCode.OK ? 1 : 0;
+            await Task.Delay(20);
+        }
+
+        Assert.InRange(admitted, 8, 12);
+    }
+
+    [Fact]
+    public async Task Agency_default_applies_to_grants_without_their_own_limit()
+    {
+        var (client, _) = await StartAsync();
+        var token = await client.TokenAsync("rld-app");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await client.CallAsync(HttpMethod.Get, "/limited/x", token);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
+    public async Task Flooding_consumer_is_held_by_its_grant_and_the_other_consumer_stays_served()
+    {
+        var (client, _) = await StartAsync();
+        var flood = await client.TokenAsync("rl-flood");
+        var calm = await client.TokenAsync("rl-calm");
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        var floodStatuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
+
+        async Task FloodAsync()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var response = await client.CallAsync(HttpMethod.Get, "/capped/x", flood);
+                floodStatuses.Add(response.StatusCode);
+            }
+        }
+
+        var flooders = Enumerable.Range(0, 4).Select(_ => Task.Run(FloodAsync)).ToArray();
+        var calmStatuses = new List<HttpStatusCode>();
+        while (!stop.IsCancellationRequested)
+        {
+            using var response = await client.CallAsync(HttpMethod.Get, "/capped/x", calm);
+            calmStatuses.Add(response.StatusCode);
+            await Task.Delay(600);
+        }
+
+        await Task.WhenAll(flooders);
+        Assert.All(calmStatuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Contains(HttpStatusCode.TooManyRequests, floodStatuses);
+        Assert.DoesNotContain(HttpStatusCode.ServiceUnavailable, floodStatuses);
+        // 6 burst + 6/s over 3 s: the flooder cannot get much more than 24 calls through.
+        Assert.InRange(floodStatuses.Count(s => s == HttpStatusCode.OK), 12, 27);
+    }
+
+    [Fact]
+    public async Task Service_rate_cap_answers_503_when_all_consumers_together_exceed_it()
+    {
+        var (client, _) = await StartAsync();
+        var token = await client.TokenAsync("rl-app");
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? capped = null;
+        for (var i = 0; i < 15; i++)
+        {
+            var response = await client.CallAsync(HttpMethod.Get, "/capped/x", token);
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                capped ??= response;
+            }
+        }
+
+        Assert.Equal(10, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.NotNull(capped);
+        await ProblemAssert.IsProblemAsync(capped!, HttpStatusCode.ServiceUnavailable, "capacity-exceeded");
+        Assert.NotNull(capped!.Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Concurrency_cap_refuses_the_call_beyond_it_with_503()
+    {
+        var (client, _) = await StartAsync();
+        var token = await client.TokenAsync("rl-app");
+
+        var calls = Enumerable.Range(0, 3).Select(_ => client.CallAsync(HttpMethod.Get, "/pause/x", token)).ToArray();
+        var responses = await Task.WhenAll(calls);
+
+        Assert.Equal(2, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        await ProblemAssert.IsProblemAsync(responses.Single(r => r.StatusCode != HttpStatusCode.OK), HttpStatusCode.ServiceUnavailable, "capacity-exceeded");
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Limits_follow_a_new_registry_snapshot_without_restart()
+    {
+        var (client, services) = await StartAsync();
+        var token = await client.TokenAsync("rld-app");
+        async Task<int> AdmittedOfAsync(int calls)
+        {
+            var admitted = 0;
+            for (var i = 0; i < calls; i++)
+            {
+                using var response = await client.CallAsync(HttpMethod.Get, "/limited/x", token);
+                admitted += response.StatusCode == HttpStatusCode.OK ? 1 : 0;
+            }
+
+            return admitted;
+        }
+
+        Assert.Equal(2, await AdmittedOfAsync(5));
+
+        var snapshots = services.GetRequiredService<RegistrySnapshotProvider>();
+        var document = snapshots.Current.Document;
+        snapshots.Publish(RegistrySnapshot.Compile(document with
+        {
+            Grants = document.Grants.Select(g => g.Id == "rld-limited" ? g with { RateLimit = new RateLimit { PerSecond = 1, Burst = 8 } } : g).ToList(),
+        }, snapshots.Current.Revision + 1));
+
+        Assert.Equal(8, await AdmittedOfAsync(10));
+    }
+
+    public async Task DisposeAsync() => await _workspace.DisposeAsync();
+
+    private async Task<(HttpClient Client, IServiceProvider Services)> StartAsync()
+    {
+        var port = FreePort.Next();
+        var app = await _workspace.CreateGatewayAsync(_seed, port);
+        await app.StartAsync();
+        return (new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") }, app.Services);
+    }
+}
