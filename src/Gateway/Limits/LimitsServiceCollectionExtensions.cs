@@ -9,7 +9,15 @@ public static class LimitsServiceCollectionExtensions
         services.AddSingleton<QuotaCounters>();
         services.AddSingleton<ServiceConcurrency>();
         services.AddSingleton<LocalCallLimiter>();
-        services.AddSingleton<ICallLimiter>(sp => sp.GetRequiredService<LocalCallLimiter>());
+        if (configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>()?.Redis is not null)
+        {
+            services.AddSingleton<RedisCallLimiter>();
+            services.AddSingleton<ICallLimiter>(sp => sp.GetRequiredService<RedisCallLimiter>());
+        }
+        else
+        {
+            services.AddSingleton<ICallLimiter>(sp => sp.GetRequiredService<LocalCallLimiter>());
+        }
         return services;
     }
 }

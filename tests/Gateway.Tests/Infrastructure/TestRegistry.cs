@@ -8,6 +8,8 @@ internal static class TestRegistry
 {
     public const string Secret = "test-secret";
     public const int QtaDailyQuota = 3;
+    public const int ClusterRate = 20;
+    public const int ClusterQuota = 30;
 
     // The lowest work factor the registry accepts keeps the suite fast; the algorithm is the production one.
     public static readonly string SecretHash = ClientSecretHasher.Hash(Secret, ClientSecretHasher.MinimumIterations);
@@ -26,6 +28,7 @@ internal static class TestRegistry
             new() { Code = "MTR", Name = "An agency only the metering tests call as", Kind = AgencyKind.Other },
             new() { Code = "QTA", Name = "An agency with a small daily quota", Kind = AgencyKind.Other },
             new() { Code = "RL", Name = "An agency with rate-limited grants", Kind = AgencyKind.Other },
+            new() { Code = "CL", Name = "An agency the cluster tests call as", Kind = AgencyKind.Other },
             new() { Code = "RLD", Name = "An agency limited by its default", Kind = AgencyKind.Other, DefaultRateLimit = new RateLimit { PerSecond = 2, Burst = 2 } },
         ],
         Clients =
@@ -45,6 +48,9 @@ internal static class TestRegistry
             new() { Id = "rl-flood", Agency = "RL", SecretHash = SecretHash },
             new() { Id = "rl-calm", Agency = "RL", SecretHash = SecretHash },
             new() { Id = "rld-app", Agency = "RLD", SecretHash = SecretHash },
+            new() { Id = "cl-rate", Agency = "CL", SecretHash = SecretHash },
+            new() { Id = "cl-quota", Agency = "CL", SecretHash = SecretHash },
+            new() { Id = "cl-outage", Agency = "CL", SecretHash = SecretHash },
         ],
         Services =
         [
@@ -91,6 +97,9 @@ internal static class TestRegistry
             new() { Id = "rl-capped-any", ConsumerAgency = "RL", ConsumerClient = "rl-app", Service = "capped", RateLimit = new RateLimit { PerSecond = 100, Burst = 100 } },
             new() { Id = "rl-narrow", ConsumerAgency = "RL", Service = "narrow" },
             new() { Id = "rld-limited", ConsumerAgency = "RLD", Service = "limited" },
+            new() { Id = "cl-rate", ConsumerAgency = "CL", ConsumerClient = "cl-rate", Service = "limited", RateLimit = new RateLimit { PerSecond = ClusterRate, Burst = ClusterRate } },
+            new() { Id = "cl-quota", ConsumerAgency = "CL", ConsumerClient = "cl-quota", Service = "limited", DailyQuota = ClusterQuota },
+            new() { Id = "cl-outage", ConsumerAgency = "CL", ConsumerClient = "cl-outage", Service = "limited", RateLimit = new RateLimit { PerSecond = ClusterRate, Burst = ClusterRate } },
         ],
     };
 }
