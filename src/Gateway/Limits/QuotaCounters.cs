@@ -41,6 +41,24 @@ public sealed class QuotaCounters
         }
     }
 
+    /// <summary>Counts an admission decided elsewhere (by Redis), so the counters are current if Redis fails later.</summary>
+    public void Count(Grant grant, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        if (grant.DailyQuota is null && grant.MonthlyQuota is null)
+        {
+            return;
+        }
+
+        var usage = _usage.GetOrAdd(grant.Id, _ => new GrantUsage());
+        lock (usage)
+        {
+            usage.RollOver(now);
+            usage.Day++;
+            usage.Month++;
+        }
+    }
+
     /// <summary>Replaces the counters with the admissions metering stored for the current day and month.</summary>
     public async Task LoadAsync(IUsageStore store, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -63,16 +63,18 @@ internal sealed partial class RedisCallLimiter : ICallLimiter, IAsyncDisposable
 
     private readonly ConnectionMultiplexer _redis;
     private readonly LocalCallLimiter _local;
+    private readonly QuotaCounters _quotas;
     private readonly LimitsOptions _options;
     private readonly ILogger<RedisCallLimiter> _logger;
     private readonly CancellationTokenSource _stopping = new();
     private int _fallback;
     private int _disposed;
 
-    public RedisCallLimiter(LocalCallLimiter local, IOptions<LimitsOptions> options, ILogger<RedisCallLimiter> logger)
+    public RedisCallLimiter(LocalCallLimiter local, QuotaCounters quotas, IOptions<LimitsOptions> options, ILogger<RedisCallLimiter> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _local = local;
+        _quotas = quotas;
         _options = options.Value;
         _logger = logger;
         var configuration = ConfigurationOptions.Parse(_options.Redis!);
@@ -105,7 +107,13 @@ internal sealed partial class RedisCallLimiter : ICallLimiter, IAsyncDisposable
             var started = Stopwatch.GetTimestamp();
             var result = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(Script, Keys(request), Arguments(request)))!;
             LimitsMetrics.RedisRoundTrip.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            return Decode(request, result);
+            var decision = Decode(request, result);
+            if (decision.Admitted)
+            {
+                _quotas.Count(request.Grant, request.Now);
+            }
+
+            return decision;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
