@@ -12,14 +12,18 @@ public sealed record EnterpriseRecord(string TaxCode, string Name, string LegalF
 public static class EnterpriseDirectory
 {
     public const string WellKnownTaxCode = "0109999001";
+
+    /// <summary>A second well-known tax code, used by the platform's outside-in checks; the record is synthetic.</summary>
+    public const string SecondWellKnownTaxCode = "0100109106";
     public const int Size = 5_000;
 
     public static SyntheticDirectory<EnterpriseRecord> CreateDemo()
     {
         var random = new Random(20230621);
-        var enterprises = new List<EnterpriseRecord>(Size + 1)
+        var enterprises = new List<EnterpriseRecord>(Size + 2)
         {
             new(WellKnownTaxCode, "Công ty TNHH Dữ liệu Mẫu", "Công ty TNHH", new DateOnly(2015, 7, 1), "Hà Nội", "active"),
+            new(SecondWellKnownTaxCode, "Tổng Công ty Viễn thông Mẫu", "Công ty TNHH", new DateOnly(2005, 6, 1), "Hà Nội", "active"),
         };
         for (var i = 0; i < Size; i++)
         {

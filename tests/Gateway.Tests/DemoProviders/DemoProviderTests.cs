@@ -22,6 +22,7 @@ public sealed class DemoProviderTests : IAsyncLifetime
     [Theory]
     [InlineData("/population/v1/citizens/001099012345")]
     [InlineData("/enterprise/v1/enterprises/0109999001")]
+    [InlineData("/enterprise/v1/enterprises/0100109106")]
     [InlineData("/insurance/v1/participants/0199012345/status")]
     public async Task Well_known_records_are_found_and_marked_synthetic(string path)
     {
