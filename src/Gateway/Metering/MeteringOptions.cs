@@ -14,6 +14,10 @@ public sealed class MeteringOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>A write slower than this counts as a failure, so a slow store is handled like a down one (buffer, spool).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Most records written in one transaction.</summary>
     [Range(1, 100_000)]
     public int MaxBatchSize { get; set; } = 5_000;

@@ -122,7 +122,9 @@ internal sealed partial class UsageWriter : BackgroundService
     private async Task WriteBatchAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        await _store.WriteAsync(batch, cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.WriteTimeout);
+        await _store.WriteAsync(batch, timeout.Token);
         MeteringMetrics.FlushDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 

@@ -46,6 +46,24 @@ public sealed class UsageWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Slow_store_is_treated_as_down_after_the_write_timeout()
+    {
+        var recorder = new UsageRecorder();
+        var writer = NewWriter(recorder, writeTimeout: TimeSpan.FromMilliseconds(200));
+        _store.Delay = TimeSpan.FromSeconds(30);
+        RecordMany(recorder, 0, 25);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await writer.FlushAsync(CancellationToken.None);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"flush took {clock.Elapsed}");
+        Assert.True(File.Exists(SpoolPath));
+        _store.Delay = TimeSpan.Zero;
+        await writer.FlushAsync(CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, 25).Select(Id), _store.Written);
+    }
+
+    [Fact]
     public async Task Short_outage_keeps_records_in_memory_and_writes_them_when_the_store_returns()
     {
         var recorder = new UsageRecorder();
@@ -114,10 +132,11 @@ public sealed class UsageWriterTests : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private UsageWriter NewWriter(UsageRecorder recorder, TimeSpan? flushInterval = null)
+    private UsageWriter NewWriter(UsageRecorder recorder, TimeSpan? flushInterval = null, TimeSpan? writeTimeout = null)
     {
         var options = new MeteringOptions
         {
+            WriteTimeout = writeTimeout ?? TimeSpan.FromSeconds(5),
             MaxBufferedRecords = _options.MaxBufferedRecords,
             MaxBatchSize = _options.MaxBatchSize,
             FlushInterval = flushInterval ?? _options.FlushInterval,
@@ -142,6 +161,8 @@ public sealed class UsageWriterTests : IDisposable
     {
         public bool Available { get; set; } = true;
 
+        public TimeSpan Delay { get; set; }
+
         public List<string> Written { get; } = [];
 
         public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
@@ -152,6 +173,8 @@ public sealed class UsageWriterTests : IDisposable
             {
                 throw new IOException("store unreachable");
             }
+
+            await Task.Delay(Delay, cancellationToken);
 
             var written = await inner.WriteAsync(records, cancellationToken);
             Written.AddRange(records.Select(r => r.TransactionId));
