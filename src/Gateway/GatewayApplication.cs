@@ -44,6 +44,7 @@ public static class GatewayApplication
         await app.Services.GetRequiredService<QuotaCounters>().LoadAsync(usage, app.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
         // Load (or, in embedded mode, create) the signing keys now: a missing key secret must stop start-up.
         app.Services.GetRequiredService<SigningKeyRing>();
+        StateMetrics.Register(app.Services);
         return app;
     }
 
@@ -53,6 +54,7 @@ public static class GatewayApplication
         var services = builder.Services;
         var host = configuration.GetSection(GatewayHostOptions.SectionName).Get<GatewayHostOptions>() ?? new GatewayHostOptions();
         var demo = configuration.GetSection(DemoOptions.SectionName).Get<DemoOptions>() ?? new DemoOptions();
+        var observability = configuration.GetSection(ObservabilityOptions.SectionName).Get<ObservabilityOptions>() ?? new ObservabilityOptions();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -70,19 +72,23 @@ public static class GatewayApplication
                 return;
             }
 
+            // Console writes happen on a background thread (bounded buffer, dropping when full) so that logging never
+            // holds up a call; metering, not the log, is the record of calls.
+            var bufferSize = observability.LogBufferSize;
             if (builder.Environment.IsDevelopment())
             {
-                logger.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                logger.WriteTo.Async(a => a.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture), bufferSize);
             }
             else
             {
-                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+                logger.WriteTo.Async(a => a.Console(new RenderedCompactJsonFormatter()), bufferSize);
             }
         },
         // The static Log.Logger stays untouched: several gateways in one process (tests) must not close each other's sinks.
         preserveStaticLogger: true);
 
         services.AddSingleton(TimeProvider.System);
+        services.AddOptions<ObservabilityOptions>().Bind(configuration.GetSection(ObservabilityOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GatewayHostOptions>().Bind(configuration.GetSection(GatewayHostOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName));
         if (demo.Enabled)
@@ -115,6 +121,7 @@ public static class GatewayApplication
 
         app.UseMiddleware<TransactionMiddleware>();
         app.UseMiddleware<CallSummaryMiddleware>();
+        app.UseMiddleware<CallMetricsMiddleware>();
         app.UseMiddleware<MeteringMiddleware>();
         app.UseRouting();
         app.UseAuthentication();

@@ -38,6 +38,11 @@ public sealed class GatewayCall
 
     public ProblemKind? Problem { get; set; }
 
+    /// <summary>Body bytes received from the caller and sent back, once the call is metered.</summary>
+    public long RequestBytes { get; set; }
+
+    public long ResponseBytes { get; set; }
+
     /// <summary>The outcome category: the gateway's own refusal or failure if any, else read from the status.</summary>
     public Outcome OutcomeFor(int status)
     {

@@ -70,6 +70,7 @@ internal static partial class TokenEndpoint
         if (client is null || !secretMatches)
         {
             Log.ClientAuthenticationFailed(logger, client is null ? "unknown-client" : "wrong-secret");
+            Observability.GatewayMetrics.AuthenticationFailures.WithLabels("invalid_client").Inc();
             return new InvalidClientResult(credentials.UsedBasic, "Client authentication failed.");
         }
 
@@ -81,6 +82,7 @@ internal static partial class TokenEndpoint
 
         var token = issuer.Issue(client);
         Log.TokenIssued(logger, client.Id, client.Agency);
+        Observability.GatewayMetrics.TokensIssued.WithLabels(client.Id).Inc();
         return Results.Json(new TokenResponse(token, "Bearer", (int)issuer.Lifetime.TotalSeconds));
     }
 

@@ -42,6 +42,8 @@ internal sealed partial class MeteringMiddleware
         }
         finally
         {
+            call.RequestBytes = context.Request.ContentLength ?? requestBytes;
+            call.ResponseBytes = body.BytesWritten;
             if (call.Agency is { } agency && call.ClientId is { } client && call.ServiceId is { } service)
             {
                 var status = context.Response.StatusCode;
@@ -59,8 +61,8 @@ internal sealed partial class MeteringMiddleware
                     Outcome = call.OutcomeFor(status),
                     LatencyMs = Stopwatch.GetElapsedTime(call.StartTimestamp).TotalMilliseconds,
                     UpstreamLatencyMs = call.UpstreamLatency?.TotalMilliseconds,
-                    RequestBytes = context.Request.ContentLength ?? requestBytes,
-                    ResponseBytes = body.BytesWritten,
+                    RequestBytes = call.RequestBytes,
+                    ResponseBytes = call.ResponseBytes,
                     Purpose = call.Purpose,
                 };
                 MeteringMetrics.Count(record);

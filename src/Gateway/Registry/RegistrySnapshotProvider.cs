@@ -11,11 +11,15 @@ public sealed class RegistrySnapshotProvider : IDisposable
     private readonly Lock _publishLock = new();
     private volatile RegistrySnapshot _current = RegistrySnapshot.Empty;
     private CancellationTokenSource _changed = new();
+    private long _publishCount;
 
     public RegistrySnapshot Current => _current;
 
     /// <summary>True once a registry has been loaded from the store (readiness).</summary>
     public bool IsLoaded => !ReferenceEquals(_current, RegistrySnapshot.Empty);
+
+    /// <summary>How many snapshots were published since start (the first load included).</summary>
+    public long PublishCount => Interlocked.Read(ref _publishCount);
 
     public IChangeToken GetChangeToken() => new CancellationChangeToken(_changed.Token);
 
@@ -26,6 +30,7 @@ public sealed class RegistrySnapshotProvider : IDisposable
         lock (_publishLock)
         {
             _current = snapshot;
+            _publishCount++;
             previous = _changed;
             _changed = new CancellationTokenSource();
         }

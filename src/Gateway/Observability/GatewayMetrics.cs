@@ -1,0 +1,65 @@
+using System.Collections.Frozen;
+using Prometheus;
+
+namespace Ndxp.Gateway.Observability;
+
+/// <summary>
+/// The gateway's own Prometheus series. Label values come only from the registry (agency, service, client codes)
+/// or from fixed sets (method, status class, outcome, reason), never from request input, so no caller can make the
+/// series count grow: unknown agencies are <c>unknown</c>, unmatched routes <c>none</c>, odd methods <c>OTHER</c>.
+/// </summary>
+internal static class GatewayMetrics
+{
+    public const string NoService = "none";
+    public const string NoAgency = "none";
+    public const string UnknownAgency = "unknown";
+
+    private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private static readonly FrozenSet<string> KnownMethods =
+        new[] { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" }.ToFrozenSet(StringComparer.Ordinal);
+
+    public static readonly Counter Requests = Metrics.CreateCounter(
+        "ndxp_gateway_requests_total", "Data-plane calls by service, consumer agency, method, status class and outcome.",
+        "service", "agency", "method", "status_class", "outcome");
+
+    public static readonly Histogram RequestDuration = Metrics.CreateHistogram(
+        "ndxp_gateway_request_duration_seconds", "Whole call as the gateway saw it, by service.",
+        new HistogramConfiguration { LabelNames = ["service"], Buckets = LatencyBuckets });
+
+    public static readonly Histogram UpstreamDuration = Metrics.CreateHistogram(
+        "ndxp_gateway_upstream_duration_seconds", "Provider leg: request sent until response headers (or failure), by service.",
+        new HistogramConfiguration { LabelNames = ["service"], Buckets = LatencyBuckets });
+
+    public static readonly Gauge InFlight = Metrics.CreateGauge(
+        "ndxp_gateway_requests_in_flight", "Data-plane calls being handled now.");
+
+    public static readonly Counter AuthenticationFailures = Metrics.CreateCounter(
+        "ndxp_gateway_authentication_failures_total", "Refused credentials, by reason (problem type or OAuth error).", "reason");
+
+    public static readonly Counter TokensIssued = Metrics.CreateCounter(
+        "ndxp_gateway_tokens_issued_total", "Access tokens issued by the token endpoint, by client.", "client");
+
+    public static readonly Gauge HealthyDestinations = Metrics.CreateGauge(
+        "ndxp_gateway_provider_destinations_healthy", "Provider instances YARP considers available, by service.", "service");
+
+    public static readonly Gauge Destinations = Metrics.CreateGauge(
+        "ndxp_gateway_provider_destinations", "Provider instances registered, by service.", "service");
+
+    public static readonly Gauge RegistryRevision = Metrics.CreateGauge(
+        "ndxp_gateway_registry_revision", "Revision of the registry snapshot in use.");
+
+    public static readonly Counter RegistryReloads = Metrics.CreateCounter(
+        "ndxp_gateway_registry_reloads_total", "Registry snapshots published (the first load included).");
+
+    public static string Method(string method) => KnownMethods.Contains(method) ? method : "OTHER";
+
+    public static string StatusClass(int status) => status switch
+    {
+        < 200 => "1xx",
+        < 300 => "2xx",
+        < 400 => "3xx",
+        < 500 => "4xx",
+        _ => "5xx",
+    };
+}

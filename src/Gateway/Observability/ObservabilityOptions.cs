@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Ndxp.Gateway.Observability;
+
+/// <summary>How much the gateway says about each call. Bound from the <c>Observability</c> section.</summary>
+public sealed class ObservabilityOptions
+{
+    public const string SectionName = "Observability";
+
+    /// <summary>Level of the per-call summary event.</summary>
+    public LogLevel CallSummaryLevel { get; set; } = LogLevel.Information;
+
+    /// <summary>Share of successful calls whose summary is logged (0 to 1); refused and failed calls are always logged.</summary>
+    [Range(0.0, 1.0)]
+    public double SuccessSampleRate { get; set; } = 1.0;
+
+    /// <summary>Log events buffered for the console writer; past this, events are dropped rather than slowing calls.</summary>
+    [Range(100, 10_000_000)]
+    public int LogBufferSize { get; set; } = 100_000;
+}
