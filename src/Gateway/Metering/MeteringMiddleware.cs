@@ -11,12 +11,14 @@ internal sealed partial class MeteringMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly UsageRecorder _recorder;
+    private readonly Registry.RegistrySnapshotProvider _snapshots;
     private readonly ILogger<MeteringMiddleware> _logger;
 
-    public MeteringMiddleware(RequestDelegate next, UsageRecorder recorder, ILogger<MeteringMiddleware> logger)
+    public MeteringMiddleware(RequestDelegate next, UsageRecorder recorder, Registry.RegistrySnapshotProvider snapshots, ILogger<MeteringMiddleware> logger)
     {
         _next = next;
         _recorder = recorder;
+        _snapshots = snapshots;
         _logger = logger;
     }
 
@@ -65,7 +67,7 @@ internal sealed partial class MeteringMiddleware
                     ResponseBytes = call.ResponseBytes,
                     Purpose = call.Purpose,
                 };
-                MeteringMetrics.Count(record);
+                MeteringMetrics.Count(record, _snapshots.Current);
                 if (!_recorder.Record(record))
                 {
                     Log.RecordRefused(_logger, call.TransactionId);

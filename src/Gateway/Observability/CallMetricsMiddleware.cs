@@ -41,9 +41,8 @@ internal sealed class CallMetricsMiddleware
     {
         var snapshot = _snapshots.Current;
         var status = context.Response.StatusCode;
-        var service = call.ServiceId is { } id && snapshot.Services.ContainsKey(id) ? id : GatewayMetrics.NoService;
-        var agency = call.Agency is null ? GatewayMetrics.NoAgency
-            : snapshot.Agencies.ContainsKey(call.Agency) ? call.Agency : GatewayMetrics.UnknownAgency;
+        var service = GatewayMetrics.Service(snapshot, call.ServiceId);
+        var agency = GatewayMetrics.Agency(snapshot, call.Agency);
         var outcome = call.OutcomeFor(status);
 
         GatewayMetrics.Requests.WithLabels(service, agency, GatewayMetrics.Method(context.Request.Method), GatewayMetrics.StatusClass(status), outcome.Name()).Inc();

@@ -52,6 +52,14 @@ internal static class GatewayMetrics
     public static readonly Counter RegistryReloads = Metrics.CreateCounter(
         "ndxp_gateway_registry_reloads_total", "Registry snapshots published (the first load included).");
 
+    /// <summary>The agency as a label value: registered codes only.</summary>
+    public static string Agency(Registry.RegistrySnapshot snapshot, string? agency) =>
+        agency is null ? NoAgency : snapshot.Agencies.ContainsKey(agency) ? agency : UnknownAgency;
+
+    /// <summary>The service as a label value: registered ids only.</summary>
+    public static string Service(Registry.RegistrySnapshot snapshot, string? service) =>
+        service is not null && snapshot.Services.ContainsKey(service) ? service : NoService;
+
     public static string Method(string method) => KnownMethods.Contains(method) ? method : "OTHER";
 
     public static string StatusClass(int status) => status switch
