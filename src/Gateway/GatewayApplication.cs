@@ -45,6 +45,7 @@ public static class GatewayApplication
         // Load (or, in embedded mode, create) the signing keys now: a missing key secret must stop start-up.
         app.Services.GetRequiredService<SigningKeyRing>();
         StateMetrics.Register(app.Services);
+        Draining.Register(app.Services);
         return app;
     }
 

@@ -19,6 +19,13 @@ public sealed class GatewayHostOptions
     [Range(1, 65535)]
     public int AdminPort { get; set; } = 8081;
 
+    /// <summary>
+    /// After SIGTERM, how long the replica reports not ready while still serving, before it stops taking calls:
+    /// a little longer than the load balancer needs to notice (a few seconds in Kubernetes; 0 on a laptop).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan ShutdownDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>Where the embedded store and generated keys live. Relative to the working directory.</summary>
     [Required]
     public string DataDirectory { get; set; } = "data";

@@ -12,9 +12,12 @@ internal static class ReadinessChecks
 
     public static IServiceCollection AddGatewayHealthChecks(this IServiceCollection services)
     {
+        services.AddSingleton<Draining>();
         services.AddHealthChecks()
             .AddCheck<RegistryLoadedCheck>("registry", tags: [ReadyTag])
-            .AddCheck<RegistryStoreCheck>("store", tags: [ReadyTag]);
+            .AddCheck<RegistryStoreCheck>("store", tags: [ReadyTag])
+            .AddCheck<RedisCheck>("redis", tags: [ReadyTag])
+            .AddCheck<DrainingCheck>("draining", tags: [ReadyTag]);
         return services;
     }
 
@@ -34,6 +37,28 @@ internal static class ReadinessChecks
             checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
+    }
+
+    /// <summary>
+    /// Redis, when configured: Degraded (still ready, HTTP 200) while the replica limits locally. Failing readiness
+    /// would take every replica out of the load balancer at once when Redis goes down, which is the outage that the
+    /// local fallback exists to avoid.
+    /// </summary>
+    private sealed class RedisCheck(IServiceProvider services) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(services.GetService<Limits.RedisCallLimiter>() switch
+            {
+                null => HealthCheckResult.Healthy("not configured"),
+                { InFallback: true } => HealthCheckResult.Degraded("unreachable: limits enforced locally"),
+                _ => HealthCheckResult.Healthy(),
+            });
+    }
+
+    private sealed class DrainingCheck(Draining draining) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(draining.IsDraining ? HealthCheckResult.Unhealthy("shutting down") : HealthCheckResult.Healthy());
     }
 
     private sealed class RegistryLoadedCheck(RegistrySnapshotProvider snapshots) : IHealthCheck

@@ -13,6 +13,7 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
 {
     private const int Replicas = 3;
     private readonly List<HttpClient> _replicas = [];
+    private readonly List<HttpClient> _admins = [];
     private GatewayWorkspace _workspace = null!;
 
     public async Task InitializeAsync()
@@ -24,12 +25,14 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
         {
             // Started one after the other: the first seeds the registry and creates the signing key the others load.
             var port = FreePort.Next();
-            var app = await _workspace.CreateGatewayAsync(seed, port,
+            var adminPort = FreePort.Next();
+            var app = await _workspace.CreateGatewayAsync(seed, port, adminPort,
                 $"--Limits:Redis={redis.Configuration}",
                 $"--Limits:ReplicaCount={Replicas}",
                 $"--Storage:PostgresConnectionString={database}");
             await app.StartAsync();
             _replicas.Add(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
+            _admins.Add(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") });
         }
     }
 
@@ -62,6 +65,11 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
         try
         {
             (duringOutage, _) = await LoadAsync("cl-outage", TimeSpan.FromSeconds(2));
+
+            // Still ready (Redis down must not take every replica out of the load balancer), but it says so.
+            using var ready = await _admins[0].GetAsync("/readyz");
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.Contains("\"redis\":{\"status\":\"Degraded\"", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
         finally
         {
@@ -92,7 +100,7 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
 
     public async Task DisposeAsync()
     {
-        foreach (var client in _replicas)
+        foreach (var client in _replicas.Concat(_admins))
         {
             client.Dispose();
         }
