@@ -119,10 +119,15 @@ public static class GatewayApplication
         var host = app.Configuration.GetSection(GatewayHostOptions.SectionName).Get<GatewayHostOptions>() ?? new GatewayHostOptions();
         var identity = app.Configuration.GetSection(IdentityOptions.SectionName).Get<IdentityOptions>() ?? new IdentityOptions();
         var limits = app.Configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
+        var observability = app.Configuration.GetSection(ObservabilityOptions.SectionName).Get<ObservabilityOptions>() ?? new ObservabilityOptions();
 
         app.UseMiddleware<TransactionMiddleware>();
         app.UseMiddleware<CallSummaryMiddleware>();
-        app.UseMiddleware<CallMetricsMiddleware>();
+        if (observability.CallMetrics)
+        {
+            app.UseMiddleware<CallMetricsMiddleware>();
+        }
+
         app.UseMiddleware<MeteringMiddleware>();
         app.UseRouting();
         app.UseAuthentication();

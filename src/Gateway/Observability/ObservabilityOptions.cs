@@ -7,6 +7,9 @@ public sealed class ObservabilityOptions
 {
     public const string SectionName = "Observability";
 
+    /// <summary>Per-call Prometheus series (requests, latencies, in flight); off only to measure what they cost.</summary>
+    public bool CallMetrics { get; set; } = true;
+
     /// <summary>Level of the per-call summary event.</summary>
     public LogLevel CallSummaryLevel { get; set; } = LogLevel.Information;
 

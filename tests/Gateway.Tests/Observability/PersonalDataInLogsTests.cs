@@ -15,7 +15,9 @@ public sealed class PersonalDataInLogsTests(GatewayFixture gateway)
         var queryValue = "note" + Guid.NewGuid().ToString("N");
         var token = await gateway.TokenAsync("vcb-ekyc");
 
-        using var allowed = await gateway.CallAsync(HttpMethod.Get, $"/population/v1/citizens/{citizenId}?q={queryValue}", token, "ekyc");
+        var headerSecret = "s3cr3t-" + Guid.NewGuid().ToString("N");
+        using var allowed = await gateway.CallAsync(HttpMethod.Get, $"/population/v1/citizens/{citizenId}?q={queryValue}", token, "ekyc",
+            r => r.Headers.Add("X-Api-Key", headerSecret));
         using var refused = await gateway.CallAsync(HttpMethod.Get, $"/population/v1/citizens/{citizenId}", token);
         using var failed = await gateway.CallAsync(HttpMethod.Get, $"/dead/{citizenId}?q={queryValue}", token);
         using var unknown = await gateway.CallAsync(HttpMethod.Get, $"/nowhere/{citizenId}", token);
@@ -40,5 +42,6 @@ public sealed class PersonalDataInLogsTests(GatewayFixture gateway)
         Assert.DoesNotContain(queryValue, log, StringComparison.Ordinal);
         Assert.DoesNotContain(token.Split('.')[2], log, StringComparison.Ordinal);
         Assert.DoesNotContain(TestRegistry.Secret, log, StringComparison.Ordinal);
+        Assert.DoesNotContain(headerSecret, log, StringComparison.Ordinal);
     }
 }
