@@ -16,7 +16,7 @@ public sealed class PrometheusTests : IAsyncLifetime
     public async Task Alert_rules_pass_promtool_check_and_their_unit_tests()
     {
         var check = await Tool.RunAsync("promtool", "check", "rules", Repository.File("config", "prometheus", "ndxp-gateway-rules.yml"));
-        var test = await Tool.RunAsync("promtool", "test", "rules", Repository.File("config", "prometheus", "ndxp-gateway-rules.test.yml"));
+        var test = await Tool.RunAsync("promtool", "test", "rules", Repository.File("config", "prometheus", "tests", "ndxp-gateway-alerts.test.yml"));
 
         Assert.True(check.ExitCode == 0, check.Output);
         Assert.True(test.ExitCode == 0, test.Output);
