@@ -13,6 +13,7 @@ namespace Ndxp.Gateway.Tests.Infrastructure;
 internal sealed class GatewayWorkspace : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _owned = [];
+    private string? _defaultSeed;
 
     private GatewayWorkspace(WebApplication providers, string providersUrl, TestUpstream upstream)
     {
@@ -69,6 +70,16 @@ internal sealed class GatewayWorkspace : IAsyncDisposable
         ]);
         _owned.Insert(0, app);
         return app;
+    }
+
+    /// <summary>Starts a gateway seeded with <see cref="Registry"/>; returns a data-plane client and its services.</summary>
+    public async Task<(HttpClient Client, IServiceProvider Services)> StartDefaultGatewayAsync(params string[] settings)
+    {
+        _defaultSeed ??= await WriteSeedAsync(Registry);
+        var port = FreePort.Next();
+        var app = await CreateGatewayAsync(_defaultSeed, port, settings);
+        await app.StartAsync();
+        return (new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") }, app.Services);
     }
 
     /// <summary>Starts a gateway and returns a client for its data plane.</summary>

@@ -10,18 +10,13 @@ public sealed class QuotaTests : IAsyncLifetime
 {
     private const string Enterprise = "/enterprise/v1/enterprises/0109999001";
     private GatewayWorkspace _workspace = null!;
-    private string _seed = "";
 
-    public async Task InitializeAsync()
-    {
-        _workspace = await GatewayWorkspace.CreateAsync();
-        _seed = await _workspace.WriteSeedAsync(_workspace.Registry);
-    }
+    public async Task InitializeAsync() => _workspace = await GatewayWorkspace.CreateAsync();
 
     [Fact]
     public async Task Call_over_the_daily_quota_is_429_until_midnight_utc_and_metered_as_quota_exceeded()
     {
-        var (client, services) = await StartAsync();
+        var (client, services) = await _workspace.StartDefaultGatewayAsync("--Metering:FlushInterval=00:00:00.100");
         var token = await client.TokenAsync("qta-app");
         for (var i = 0; i < TestRegistry.QtaDailyQuota; i++)
         {
@@ -46,7 +41,7 @@ public sealed class QuotaTests : IAsyncLifetime
     [Fact]
     public async Task Restart_does_not_reset_the_quota()
     {
-        var (client, services) = await StartAsync();
+        var (client, services) = await _workspace.StartDefaultGatewayAsync("--Metering:FlushInterval=00:00:00.100");
         var token = await client.TokenAsync("qta-app");
         for (var i = 0; i < TestRegistry.QtaDailyQuota; i++)
         {
@@ -56,7 +51,7 @@ public sealed class QuotaTests : IAsyncLifetime
 
         // A graceful stop flushes metering; the next start rebuilds the counters from it.
         await services.GetRequiredService<IHost>().StopAsync();
-        var (restarted, _) = await StartAsync();
+        var (restarted, _) = await _workspace.StartDefaultGatewayAsync("--Metering:FlushInterval=00:00:00.100");
         using var refused = await restarted.CallAsync(HttpMethod.Get, Enterprise, await restarted.TokenAsync("qta-app"));
 
         await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.TooManyRequests, "quota-exceeded");
@@ -64,13 +59,6 @@ public sealed class QuotaTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _workspace.DisposeAsync();
 
-    private async Task<(HttpClient Client, IServiceProvider Services)> StartAsync()
-    {
-        var port = FreePort.Next();
-        var app = await _workspace.CreateGatewayAsync(_seed, port, "--Metering:FlushInterval=00:00:00.100");
-        await app.StartAsync();
-        return (new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") }, app.Services);
-    }
 
     private static async Task<IReadOnlyList<UsageRecord>> WaitForRecordsAsync(IServiceProvider services, int expected)
     {

@@ -9,18 +9,13 @@ namespace Ndxp.Gateway.Tests.Limits;
 public sealed class RateLimitTests : IAsyncLifetime
 {
     private GatewayWorkspace _workspace = null!;
-    private string _seed = "";
 
-    public async Task InitializeAsync()
-    {
-        _workspace = await GatewayWorkspace.CreateAsync();
-        _seed = await _workspace.WriteSeedAsync(_workspace.Registry);
-    }
+    public async Task InitializeAsync() => _workspace = await GatewayWorkspace.CreateAsync();
 
     [Fact]
     public async Task Burst_is_admitted_then_429_with_retry_after_and_ratelimit_headers()
     {
-        var (client, _) = await StartAsync();
+        var (client, _) = await _workspace.StartDefaultGatewayAsync();
         var token = await client.TokenAsync("rl-app");
 
         var statuses = new List<HttpStatusCode>();
@@ -46,7 +41,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Bucket_refills_at_the_configured_rate_and_retry_after_is_enough()
     {
-        var (client, _) = await StartAsync();
+        var (client, _) = await _workspace.StartDefaultGatewayAsync();
         var token = await client.TokenAsync("rl-app");
         for (var i = 0; i < 5; i++)
         {
@@ -85,7 +80,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Agency_default_applies_to_grants_without_their_own_limit()
     {
-        var (client, _) = await StartAsync();
+        var (client, _) = await _workspace.StartDefaultGatewayAsync();
         var token = await client.TokenAsync("rld-app");
 
         var statuses = new List<HttpStatusCode>();
@@ -101,7 +96,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Flooding_consumer_is_held_by_its_grant_and_the_other_consumer_stays_served()
     {
-        var (client, _) = await StartAsync();
+        var (client, _) = await _workspace.StartDefaultGatewayAsync();
         var flood = await client.TokenAsync("rl-flood");
         var calm = await client.TokenAsync("rl-calm");
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
@@ -136,7 +131,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Service_rate_cap_answers_503_when_all_consumers_together_exceed_it()
     {
-        var (client, _) = await StartAsync();
+        var (client, _) = await _workspace.StartDefaultGatewayAsync();
         var token = await client.TokenAsync("rl-app");
 
         var statuses = new List<HttpStatusCode>();
@@ -160,7 +155,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Concurrency_cap_refuses_the_call_beyond_it_with_503()
     {
-        var (client, _) = await StartAsync();
+        var (client, _) = await _workspace.StartDefaultGatewayAsync();
         var token = await client.TokenAsync("rl-app");
 
         var calls = Enumerable.Range(0, 3).Select(_ => client.CallAsync(HttpMethod.Get, "/pause/x", token)).ToArray();
@@ -177,7 +172,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Limits_follow_a_new_registry_snapshot_without_restart()
     {
-        var (client, services) = await StartAsync();
+        var (client, services) = await _workspace.StartDefaultGatewayAsync();
         var token = await client.TokenAsync("rld-app");
         async Task<int> AdmittedOfAsync(int calls)
         {
@@ -204,12 +199,4 @@ public sealed class RateLimitTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _workspace.DisposeAsync();
-
-    private async Task<(HttpClient Client, IServiceProvider Services)> StartAsync()
-    {
-        var port = FreePort.Next();
-        var app = await _workspace.CreateGatewayAsync(_seed, port);
-        await app.StartAsync();
-        return (new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") }, app.Services);
-    }
 }
