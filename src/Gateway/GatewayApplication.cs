@@ -107,6 +107,7 @@ public static class GatewayApplication
         });
         services.AddSingleton<MatcherPolicy, PlaneMatcherPolicy>();
         services.AddGatewayHealthChecks();
+        services.AddStorage(configuration);
         services.AddRegistry(configuration);
         services.AddGatewayIdentity(configuration);
         services.AddMetering(configuration);

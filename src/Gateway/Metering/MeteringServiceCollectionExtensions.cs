@@ -14,10 +14,8 @@ public static class MeteringServiceCollectionExtensions
         services.AddSingleton(sp => new UsageSpool(Path.Combine(
             sp.GetRequiredService<IOptions<GatewayHostOptions>>().Value.DataDirectory,
             sp.GetRequiredService<IOptions<MeteringOptions>>().Value.SpoolFile)));
-        var postgres = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.PostgresConnectionString;
-        if (postgres is not null)
+        if (StorageServiceCollectionExtensions.UsesPostgres(configuration, out _))
         {
-            services.AddSingleton(_ => NpgsqlDataSource.Create(postgres));
             services.AddSingleton<IUsageStore>(sp => new PostgresUsageStore(sp.GetRequiredService<NpgsqlDataSource>()));
         }
         else

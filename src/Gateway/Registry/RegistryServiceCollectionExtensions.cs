@@ -1,25 +1,32 @@
 using Microsoft.Extensions.Options;
 using Ndxp.Gateway.Forwarding;
 using Ndxp.Gateway.Hosting;
+using Npgsql;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Ndxp.Gateway.Registry;
 
 public static class RegistryServiceCollectionExtensions
 {
-    /// <summary>The registry store (embedded SQLite), its live snapshot, and YARP routes built from it.</summary>
+    /// <summary>The registry store (embedded SQLite, or PostgreSQL when configured), its live snapshot, and YARP routes built from it.</summary>
     public static IServiceCollection AddRegistry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.SectionName));
         services.AddSingleton<RegistrySnapshotProvider>();
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
-        services.AddSingleton<IRegistryStore>(sp =>
+        if (StorageServiceCollectionExtensions.UsesPostgres(configuration, out _))
         {
-            var path = sp.GetRequiredService<IOptions<StorageOptions>>().Value
-                .ResolveSqlitePath(sp.GetRequiredService<IOptions<GatewayHostOptions>>().Value);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            return new SqliteRegistryStore(path, sp.GetRequiredService<TimeProvider>());
-        });
+            services.AddSingleton<IRegistryStore>(sp => new PostgresRegistryStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        }
+        else
+        {
+            services.AddSingleton<IRegistryStore>(sp =>
+            {
+                var path = sp.GetRequiredService<IOptions<StorageOptions>>().Value
+                    .ResolveSqlitePath(sp.GetRequiredService<IOptions<GatewayHostOptions>>().Value);
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+                return new SqliteRegistryStore(path, sp.GetRequiredService<TimeProvider>());
+            });
+        }
         services.AddSingleton<RegistryLoader>();
         services.AddOptions<ForwardingOptions>().Bind(configuration.GetSection(ForwardingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IProxyConfigProvider, RegistryProxyConfigProvider>();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace Ndxp.Gateway.Registry;
@@ -9,11 +8,6 @@ namespace Ndxp.Gateway.Registry;
 /// </summary>
 internal sealed class SqliteRegistryStore : IRegistryStore
 {
-    private const string AgencyKind = "agency";
-    private const string ClientKind = "client";
-    private const string ServiceKind = "service";
-    private const string GrantKind = "grant";
-
     private readonly string _connectionString;
     private readonly TimeProvider _timeProvider;
 
@@ -71,29 +65,17 @@ internal sealed class SqliteRegistryStore : IRegistryStore
         revisionCommand.CommandText = "SELECT revision FROM registry_revision WHERE singleton = 1";
         var revision = Convert.ToInt64(await revisionCommand.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
 
-        var agencies = new List<Agency>();
-        var clients = new List<Client>();
-        var services = new List<Service>();
-        var grants = new List<Grant>();
+        var rows = new RegistryEntities.Reader();
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "SELECT kind, id, document FROM registry_entity ORDER BY kind, id";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var kind = reader.GetString(0);
-            var json = reader.GetString(2);
-            switch (kind)
-            {
-                case AgencyKind: agencies.Add(Deserialize<Agency>(json, kind, reader.GetString(1))); break;
-                case ClientKind: clients.Add(Deserialize<Client>(json, kind, reader.GetString(1))); break;
-                case ServiceKind: services.Add(Deserialize<Service>(json, kind, reader.GetString(1))); break;
-                case GrantKind: grants.Add(Deserialize<Grant>(json, kind, reader.GetString(1))); break;
-                default: throw new InvalidDataException($"The registry store holds an entity of unknown kind '{kind}'.");
-            }
+            rows.Add(reader.GetString(0), reader.GetString(1), reader.GetString(2));
         }
 
-        return (new RegistryDocument { Agencies = agencies, Clients = clients, Services = services, Grants = grants }, revision);
+        return (rows.Document(), revision);
     }
 
     public async Task<long> ReplaceAllAsync(RegistryDocument document, CancellationToken cancellationToken)
@@ -119,7 +101,7 @@ internal sealed class SqliteRegistryStore : IRegistryStore
             var json = insert.Parameters.Add("$document", SqliteType.Text);
             insert.Parameters.AddWithValue("$now", now);
 
-            foreach (var (entityKind, entityId, entity) in Entities(document))
+            foreach (var (entityKind, entityId, entity) in RegistryEntities.Of(document))
             {
                 kind.Value = entityKind;
                 id.Value = entityId;
@@ -138,25 +120,6 @@ internal sealed class SqliteRegistryStore : IRegistryStore
 
         await transaction.CommitAsync(cancellationToken);
         return revision;
-    }
-
-    private static IEnumerable<(string Kind, string Id, string Json)> Entities(RegistryDocument document) =>
-        document.Agencies.Select(a => (AgencyKind, a.Code, JsonSerializer.Serialize(a, RegistryJson.Options)))
-            .Concat(document.Clients.Select(c => (ClientKind, c.Id, JsonSerializer.Serialize(c, RegistryJson.Options))))
-            .Concat(document.Services.Select(s => (ServiceKind, s.Id, JsonSerializer.Serialize(s, RegistryJson.Options))))
-            .Concat(document.Grants.Select(g => (GrantKind, g.Id, JsonSerializer.Serialize(g, RegistryJson.Options))));
-
-    private static T Deserialize<T>(string json, string kind, string id)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<T>(json, RegistryJson.Options)
-                ?? throw new InvalidDataException($"The registry store holds an empty {kind} '{id}'.");
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"The registry store holds an unreadable {kind} '{id}': {ex.Message}", ex);
-        }
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

@@ -42,7 +42,12 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 
     /// <summary>Stops the server (fast shutdown), as an outage would.</summary>
-    public Task StopAsync() => PgAsync("pg_ctl", "-D", DataDirectory, "-m", "fast", "-w", "stop");
+    public async Task StopAsync()
+    {
+        await PgAsync("pg_ctl", "-D", DataDirectory, "-m", "fast", "-w", "stop");
+        // Pooled connections to the stopped server are dead: later tests must not be handed one.
+        NpgsqlConnection.ClearAllPools();
+    }
 
     public Task StartAsync() => PgAsync(
         "pg_ctl", "-D", DataDirectory, "-w", "-t", "60", "-l", Path.Combine(_directory, "server.log"),

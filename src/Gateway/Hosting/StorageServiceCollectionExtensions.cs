@@ -1,0 +1,25 @@
+using Npgsql;
+
+namespace Ndxp.Gateway.Hosting;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Storage settings, and the PostgreSQL data source shared by the stores when a connection string is set.</summary>
+    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
+        if (UsesPostgres(configuration, out var connectionString))
+        {
+            services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        }
+
+        return services;
+    }
+
+    /// <summary>True when the cluster stores (PostgreSQL) are configured instead of the embedded SQLite file.</summary>
+    public static bool UsesPostgres(IConfiguration configuration, out string connectionString)
+    {
+        connectionString = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.PostgresConnectionString ?? "";
+        return connectionString.Length > 0;
+    }
+}

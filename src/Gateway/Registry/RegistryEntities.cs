@@ -1,0 +1,57 @@
+using System.Text.Json;
+
+namespace Ndxp.Gateway.Registry;
+
+/// <summary>
+/// How both registry stores keep entities: one JSON document per (kind, id). Writing splits a document into rows;
+/// reading gathers rows back into a document.
+/// </summary>
+internal static class RegistryEntities
+{
+    public const string AgencyKind = "agency";
+    public const string ClientKind = "client";
+    public const string ServiceKind = "service";
+    public const string GrantKind = "grant";
+
+    public static IEnumerable<(string Kind, string Id, string Json)> Of(RegistryDocument document) =>
+        document.Agencies.Select(a => (AgencyKind, a.Code, JsonSerializer.Serialize(a, RegistryJson.Options)))
+            .Concat(document.Clients.Select(c => (ClientKind, c.Id, JsonSerializer.Serialize(c, RegistryJson.Options))))
+            .Concat(document.Services.Select(s => (ServiceKind, s.Id, JsonSerializer.Serialize(s, RegistryJson.Options))))
+            .Concat(document.Grants.Select(g => (GrantKind, g.Id, JsonSerializer.Serialize(g, RegistryJson.Options))));
+
+    /// <summary>Gathers stored rows into a document; a row that cannot be read names its kind and id.</summary>
+    public sealed class Reader
+    {
+        private readonly List<Agency> _agencies = [];
+        private readonly List<Client> _clients = [];
+        private readonly List<Service> _services = [];
+        private readonly List<Grant> _grants = [];
+
+        public void Add(string kind, string id, string json)
+        {
+            switch (kind)
+            {
+                case AgencyKind: _agencies.Add(Deserialize<Agency>(json, kind, id)); break;
+                case ClientKind: _clients.Add(Deserialize<Client>(json, kind, id)); break;
+                case ServiceKind: _services.Add(Deserialize<Service>(json, kind, id)); break;
+                case GrantKind: _grants.Add(Deserialize<Grant>(json, kind, id)); break;
+                default: throw new InvalidDataException($"The registry store holds an entity of unknown kind '{kind}'.");
+            }
+        }
+
+        public RegistryDocument Document() => new() { Agencies = _agencies, Clients = _clients, Services = _services, Grants = _grants };
+
+        private static T Deserialize<T>(string json, string kind, string id)
+        {
+            try
+            {
+                return JsonSerializer.Deserialize<T>(json, RegistryJson.Options)
+                    ?? throw new InvalidDataException($"The registry store holds an empty {kind} '{id}'.");
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidDataException($"The registry store holds an unreadable {kind} '{id}': {ex.Message}", ex);
+            }
+        }
+    }
+}
