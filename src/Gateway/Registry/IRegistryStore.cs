@@ -8,6 +8,9 @@ public interface IRegistryStore
 
     Task<bool> IsEmptyAsync(CancellationToken cancellationToken);
 
+    /// <summary>The revision of the stored registry: a cheap check for changes.</summary>
+    Task<long> GetRevisionAsync(CancellationToken cancellationToken);
+
     /// <summary>Reads the whole registry and its revision in one consistent read.</summary>
     Task<(RegistryDocument Document, long Revision)> LoadAsync(CancellationToken cancellationToken);
 

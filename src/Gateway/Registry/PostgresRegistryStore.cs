@@ -46,6 +46,12 @@ internal sealed class PostgresRegistryStore : IRegistryStore
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    public async Task<long> GetRevisionAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT revision FROM registry_revision WHERE singleton = 1");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task<(RegistryDocument Document, long Revision)> LoadAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);

@@ -10,4 +10,7 @@ public sealed class RegistryOptions
     /// are resolved against the application's directory. Null: no seeding.
     /// </summary>
     public string? SeedFile { get; set; }
+
+    /// <summary>How often the store is checked for a registry changed by another replica (or an operator tool).</summary>
+    public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

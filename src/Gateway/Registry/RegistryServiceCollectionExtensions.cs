@@ -28,6 +28,7 @@ public static class RegistryServiceCollectionExtensions
             });
         }
         services.AddSingleton<RegistryLoader>();
+        services.AddHostedService<RegistryReloader>();
         services.AddOptions<ForwardingOptions>().Bind(configuration.GetSection(ForwardingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IProxyConfigProvider, RegistryProxyConfigProvider>();
         return services;

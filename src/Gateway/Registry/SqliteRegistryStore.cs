@@ -55,6 +55,14 @@ internal sealed class SqliteRegistryStore : IRegistryStore
         return Convert.ToBoolean(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    public async Task<long> GetRevisionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT revision FROM registry_revision WHERE singleton = 1";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async Task<(RegistryDocument Document, long Revision)> LoadAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

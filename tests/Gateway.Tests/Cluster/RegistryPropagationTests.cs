@@ -1,0 +1,79 @@
+using System.Net;
+using Ndxp.Gateway.Registry;
+using Ndxp.Gateway.Tests.Infrastructure;
+using Npgsql;
+
+namespace Ndxp.Gateway.Tests.Cluster;
+
+/// <summary>Two gateways sharing a PostgreSQL registry follow a change committed to it, without restart.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class RegistryPropagationTests(PostgresServer postgres) : IAsyncLifetime
+{
+    private GatewayWorkspace _workspace = null!;
+
+    public async Task InitializeAsync() => _workspace = await GatewayWorkspace.CreateAsync();
+
+    [Fact]
+    public async Task A_committed_change_reaches_every_replica_within_two_seconds_and_an_invalid_one_is_refused()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var seed = await _workspace.WriteSeedAsync(_workspace.Registry);
+        var replicas = new List<HttpClient>();
+        for (var i = 0; i < 2; i++)
+        {
+            var port = FreePort.Next();
+            // Replicas of one cluster share an issuer (and signing keys: the same data directory here).
+            var app = await _workspace.CreateGatewayAsync(seed, port, $"--Storage:PostgresConnectionString={database}", "--Identity:Issuer=https://gateway.test");
+            await app.StartAsync();
+            replicas.Add(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
+        }
+
+        var token = await replicas[0].TokenAsync("viettel-sim");
+        foreach (var replica in replicas)
+        {
+            using var before = await replica.CallAsync(HttpMethod.Get, "/enterprise/v1/enterprises/0109999001", token);
+            Assert.Equal(HttpStatusCode.Forbidden, before.StatusCode);
+        }
+
+        // An operator's change committed to the shared store (what the admin API will do): VIETTEL gains a grant.
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        var store = new PostgresRegistryStore(dataSource);
+        var (document, _) = await store.LoadAsync(CancellationToken.None);
+        await store.ReplaceAllAsync(document with
+        {
+            Grants = [.. document.Grants, new Grant { Id = "viettel-enterprise", ConsumerAgency = "VIETTEL", Service = "enterprise" }],
+        }, CancellationToken.None);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var replica in replicas)
+        {
+            var status = HttpStatusCode.Forbidden;
+            while (status != HttpStatusCode.OK && clock.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                await Task.Delay(50);
+                using var after = await replica.CallAsync(HttpMethod.Get, "/enterprise/v1/enterprises/0109999001", token);
+                status = after.StatusCode;
+            }
+
+            Assert.Equal(HttpStatusCode.OK, status);
+        }
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"propagation took {clock.Elapsed}");
+
+        // An invalid change (a grant to an unknown agency) is refused: the running registry stays as it was.
+        var (current, _) = await store.LoadAsync(CancellationToken.None);
+        await store.ReplaceAllAsync(current with
+        {
+            Grants = [.. current.Grants.Where(g => g.Id != "viettel-enterprise"), new Grant { Id = "broken", ConsumerAgency = "NOPE", Service = "enterprise" }],
+        }, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        foreach (var replica in replicas)
+        {
+            using var still = await replica.CallAsync(HttpMethod.Get, "/enterprise/v1/enterprises/0109999001", token);
+            Assert.Equal(HttpStatusCode.OK, still.StatusCode);
+            replica.Dispose();
+        }
+    }
+
+    public async Task DisposeAsync() => await _workspace.DisposeAsync();
+}
