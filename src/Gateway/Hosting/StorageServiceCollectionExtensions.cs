@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Ndxp.Gateway.Hosting;
@@ -14,6 +15,16 @@ public static class StorageServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    /// <summary>The embedded SQLite file both stores share, its folder created if missing.</summary>
+    public static string SqlitePath(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var path = services.GetRequiredService<IOptions<StorageOptions>>().Value
+            .ResolveSqlitePath(services.GetRequiredService<IOptions<GatewayHostOptions>>().Value);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return path;
     }
 
     /// <summary>True when the cluster stores (PostgreSQL) are configured instead of the embedded SQLite file.</summary>

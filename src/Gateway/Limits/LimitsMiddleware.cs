@@ -77,6 +77,11 @@ internal sealed class LimitsMiddleware
     // draft-ietf-httpapi-ratelimit-headers: RateLimit-Policy: "name";q=quota;w=window, RateLimit: "name";r=remaining;t=reset.
     private static void WriteRateLimitHeaders(IHeaderDictionary headers, Grant grant, RateLimit? rate, LimitDecision decision, DateTimeOffset now)
     {
+        if (rate is null && grant.DailyQuota is null)
+        {
+            return;
+        }
+
         var policies = new List<string>(2);
         var states = new List<string>(2);
         if (rate is not null)

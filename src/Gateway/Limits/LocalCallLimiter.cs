@@ -51,12 +51,12 @@ internal sealed class LocalCallLimiter : ICallLimiter, IDisposable
             }
         }
 
-        if (!_quotas.TryConsume(request.Grant, request.Now, out var resetsAt))
+        if (!_quotas.TryConsume(request.Grant, request.Now, out var resetsAt, out var usedToday))
         {
             return ValueTask.FromResult(new LimitDecision(LimitReason.Quota, resetsAt - request.Now, grantTokensLeft, 0));
         }
 
-        long? dailyLeft = request.Grant.DailyQuota is { } daily ? daily - _quotas.Used(request.Grant.Id, request.Now).Day : null;
+        long? dailyLeft = request.Grant.DailyQuota is { } daily ? daily - usedToday : null;
         return ValueTask.FromResult(new LimitDecision(LimitReason.None, TimeSpan.Zero, grantTokensLeft, dailyLeft));
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Ndxp.Gateway.Metering;
+using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
 
 namespace Ndxp.Gateway.Limits;
@@ -13,11 +14,15 @@ public sealed class QuotaCounters
 {
     private readonly ConcurrentDictionary<string, GrantUsage> _usage = new(StringComparer.Ordinal);
 
-    /// <summary>Counts an admission unless it would pass a quota; then says until when the quota stays used up.</summary>
-    public bool TryConsume(Grant grant, DateTimeOffset now, out DateTimeOffset resetsAt)
+    /// <summary>
+    /// Counts an admission unless it would pass a quota; then says until when the quota stays used up. Reports the
+    /// admissions counted today, this one included.
+    /// </summary>
+    public bool TryConsume(Grant grant, DateTimeOffset now, out DateTimeOffset resetsAt, out long usedToday)
     {
         ArgumentNullException.ThrowIfNull(grant);
         resetsAt = default;
+        usedToday = 0;
         if (grant.DailyQuota is null && grant.MonthlyQuota is null)
         {
             return true;
@@ -32,10 +37,11 @@ public sealed class QuotaCounters
             if (monthFull || dayFull)
             {
                 resetsAt = monthFull ? NextMonth(now) : NextDay(now);
+                usedToday = usage.Day;
                 return false;
             }
 
-            usage.Day++;
+            usedToday = ++usage.Day;
             usage.Month++;
             return true;
         }
@@ -68,7 +74,7 @@ public sealed class QuotaCounters
         var hourly = await store.QueryAsync(new UsageFilter(monthStart, HourlyUsage.HourOf(now).AddHours(1)), cancellationToken);
 
         _usage.Clear();
-        foreach (var usage in hourly.Where(u => u.Key.Grant is not null && IsAdmitted(u.Key.Outcome)))
+        foreach (var usage in hourly.Where(u => u.Key.Grant is not null && u.Key.Outcome.IsAdmitted()))
         {
             var counters = _usage.GetOrAdd(usage.Key.Grant!, _ => new GrantUsage());
             counters.RollOver(now);
@@ -94,9 +100,6 @@ public sealed class QuotaCounters
             return (usage.Day, usage.Month);
         }
     }
-
-    internal static bool IsAdmitted(Problems.Outcome outcome) =>
-        outcome is not (Problems.Outcome.Unauthorized or Problems.Outcome.Forbidden or Problems.Outcome.RateLimited or Problems.Outcome.QuotaExceeded);
 
     private static DateTimeOffset NextDay(DateTimeOffset now) => new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
 

@@ -21,11 +21,7 @@ public static class MeteringServiceCollectionExtensions
         else
         {
             services.AddSingleton<IUsageStore>(sp =>
-            {
-                var path = sp.GetRequiredService<IOptions<StorageOptions>>().Value
-                    .ResolveSqlitePath(sp.GetRequiredService<IOptions<GatewayHostOptions>>().Value);
-                return new SqliteUsageStore(path, commandTimeout: TimeSpan.FromSeconds(5));
-            });
+                new SqliteUsageStore(StorageServiceCollectionExtensions.SqlitePath(sp), commandTimeout: TimeSpan.FromSeconds(5)));
         }
         services.AddSingleton<UsageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageWriter>());

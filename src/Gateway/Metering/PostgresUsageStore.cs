@@ -1,4 +1,5 @@
 using Ndxp.Gateway.Problems;
+using Ndxp.Gateway.Hosting;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -11,6 +12,42 @@ namespace Ndxp.Gateway.Metering;
 /// </summary>
 internal sealed class PostgresUsageStore : IUsageStore
 {
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS usage_record (
+            transaction_id      text PRIMARY KEY,
+            ts                  timestamptz NOT NULL,
+            agency              text NOT NULL,
+            client              text NOT NULL,
+            service             text NOT NULL,
+            service_version     text,
+            grant_id            text,
+            method              text NOT NULL,
+            status              integer NOT NULL,
+            outcome             smallint NOT NULL,
+            latency_ms          double precision NOT NULL,
+            upstream_latency_ms double precision,
+            request_bytes       bigint NOT NULL,
+            response_bytes      bigint NOT NULL,
+            purpose             text
+        );
+        CREATE INDEX IF NOT EXISTS usage_record_ts ON usage_record (ts);
+        CREATE INDEX IF NOT EXISTS usage_record_agency_ts ON usage_record (agency, ts);
+        CREATE TABLE IF NOT EXISTS usage_hourly (
+            hour           timestamptz NOT NULL,
+            agency         text NOT NULL,
+            client         text NOT NULL,
+            service        text NOT NULL,
+            grant_id       text NOT NULL,
+            outcome        smallint NOT NULL,
+            count          bigint NOT NULL,
+            request_bytes  bigint NOT NULL,
+            response_bytes bigint NOT NULL,
+            latency_sum_ms double precision NOT NULL,
+            latency_buckets bigint[] NOT NULL,
+            PRIMARY KEY (hour, agency, client, service, grant_id, outcome)
+        );
+        """;
+
     private readonly NpgsqlDataSource _dataSource;
 
     public PostgresUsageStore(NpgsqlDataSource dataSource)
@@ -18,50 +55,8 @@ internal sealed class PostgresUsageStore : IUsageStore
         _dataSource = dataSource;
     }
 
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // Replicas starting together must not race on CREATE TABLE IF NOT EXISTS.
-        await using var command = new NpgsqlCommand("""
-            SELECT pg_advisory_xact_lock(hashtext('ndxp_gateway_usage_schema'));
-            CREATE TABLE IF NOT EXISTS usage_record (
-                transaction_id      text PRIMARY KEY,
-                ts                  timestamptz NOT NULL,
-                agency              text NOT NULL,
-                client              text NOT NULL,
-                service             text NOT NULL,
-                service_version     text,
-                grant_id            text,
-                method              text NOT NULL,
-                status              integer NOT NULL,
-                outcome             smallint NOT NULL,
-                latency_ms          double precision NOT NULL,
-                upstream_latency_ms double precision,
-                request_bytes       bigint NOT NULL,
-                response_bytes      bigint NOT NULL,
-                purpose             text
-            );
-            CREATE INDEX IF NOT EXISTS usage_record_ts ON usage_record (ts);
-            CREATE INDEX IF NOT EXISTS usage_record_agency_ts ON usage_record (agency, ts);
-            CREATE TABLE IF NOT EXISTS usage_hourly (
-                hour           timestamptz NOT NULL,
-                agency         text NOT NULL,
-                client         text NOT NULL,
-                service        text NOT NULL,
-                grant_id       text NOT NULL,
-                outcome        smallint NOT NULL,
-                count          bigint NOT NULL,
-                request_bytes  bigint NOT NULL,
-                response_bytes bigint NOT NULL,
-                latency_sum_ms double precision NOT NULL,
-                latency_buckets bigint[] NOT NULL,
-                PRIMARY KEY (hour, agency, client, service, grant_id, outcome)
-            );
-            """, connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken) =>
+        PostgresSchema.EnsureAsync(_dataSource, "ndxp_gateway_usage_schema", Schema, cancellationToken);
 
     public async Task<int> WriteAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
     {

@@ -40,6 +40,5 @@ public sealed record UsageRecord
     public string? Purpose { get; init; }
 
     /// <summary>Whether the call was let through to the provider, and so counts against quotas.</summary>
-    public bool Admitted => Outcome is not (Outcome.Unauthorized or Outcome.Forbidden or Outcome.RateLimited or Outcome.QuotaExceeded)
-                            && Grant is not null;
+    public bool Admitted => Grant is not null && Outcome.IsAdmitted();
 }

@@ -29,4 +29,11 @@ public static class OutcomeNames
     }
 
     public static IReadOnlyList<string> All => Names;
+
+    /// <summary>
+    /// Whether a call with this outcome was let through to the provider (and so counts against quotas): everything
+    /// but the gateway's refusals.
+    /// </summary>
+    public static bool IsAdmitted(this Outcome outcome) =>
+        outcome is not (Outcome.Unauthorized or Outcome.Forbidden or Outcome.RateLimited or Outcome.QuotaExceeded);
 }

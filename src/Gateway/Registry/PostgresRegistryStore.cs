@@ -1,3 +1,4 @@
+using Ndxp.Gateway.Hosting;
 using Npgsql;
 
 namespace Ndxp.Gateway.Registry;
@@ -8,6 +9,22 @@ namespace Ndxp.Gateway.Registry;
 /// </summary>
 internal sealed class PostgresRegistryStore : IRegistryStore
 {
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS registry_entity (
+            kind       text        NOT NULL,
+            id         text        NOT NULL,
+            document   jsonb       NOT NULL,
+            version    bigint      NOT NULL,
+            updated_at timestamptz NOT NULL,
+            PRIMARY KEY (kind, id)
+        );
+        CREATE TABLE IF NOT EXISTS registry_revision (
+            singleton  integer PRIMARY KEY CHECK (singleton = 1),
+            revision   bigint NOT NULL
+        );
+        INSERT INTO registry_revision (singleton, revision) VALUES (1, 0) ON CONFLICT DO NOTHING;
+        """;
+
     private readonly NpgsqlDataSource _dataSource;
 
     public PostgresRegistryStore(NpgsqlDataSource dataSource)
@@ -15,30 +32,8 @@ internal sealed class PostgresRegistryStore : IRegistryStore
         _dataSource = dataSource;
     }
 
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // Replicas starting together must not race on CREATE TABLE IF NOT EXISTS.
-        await using var command = new NpgsqlCommand("""
-            SELECT pg_advisory_xact_lock(hashtext('ndxp_gateway_registry_schema'));
-            CREATE TABLE IF NOT EXISTS registry_entity (
-                kind       text        NOT NULL,
-                id         text        NOT NULL,
-                document   jsonb       NOT NULL,
-                version    bigint      NOT NULL,
-                updated_at timestamptz NOT NULL,
-                PRIMARY KEY (kind, id)
-            );
-            CREATE TABLE IF NOT EXISTS registry_revision (
-                singleton  integer PRIMARY KEY CHECK (singleton = 1),
-                revision   bigint NOT NULL
-            );
-            INSERT INTO registry_revision (singleton, revision) VALUES (1, 0) ON CONFLICT DO NOTHING;
-            """, connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken) =>
+        PostgresSchema.EnsureAsync(_dataSource, "ndxp_gateway_registry_schema", Schema, cancellationToken);
 
     public async Task<bool> IsEmptyAsync(CancellationToken cancellationToken)
     {

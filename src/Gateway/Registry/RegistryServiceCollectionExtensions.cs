@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Ndxp.Gateway.Forwarding;
 using Ndxp.Gateway.Hosting;
 using Npgsql;
@@ -20,12 +19,7 @@ public static class RegistryServiceCollectionExtensions
         else
         {
             services.AddSingleton<IRegistryStore>(sp =>
-            {
-                var path = sp.GetRequiredService<IOptions<StorageOptions>>().Value
-                    .ResolveSqlitePath(sp.GetRequiredService<IOptions<GatewayHostOptions>>().Value);
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-                return new SqliteRegistryStore(path, sp.GetRequiredService<TimeProvider>());
-            });
+                new SqliteRegistryStore(StorageServiceCollectionExtensions.SqlitePath(sp), sp.GetRequiredService<TimeProvider>()));
         }
         services.AddSingleton<RegistryLoader>();
         services.AddHostedService<RegistryReloader>();
