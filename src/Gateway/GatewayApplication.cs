@@ -22,6 +22,28 @@ public static class GatewayApplication
     /// <summary>Builds the host and loads the registry; throws with every registry error named if it is invalid.</summary>
     public static async Task<WebApplication> CreateAsync(string[] args, CancellationToken cancellationToken = default)
     {
+        var app = Build(args);
+        Configure(app);
+
+        await app.Services.GetRequiredService<RegistryLoader>().LoadAsync(cancellationToken);
+        var usage = app.Services.GetRequiredService<IUsageStore>();
+        await usage.InitializeAsync(cancellationToken);
+        await app.Services.GetRequiredService<QuotaCounters>().LoadAsync(usage, app.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
+        // Load (or, in embedded mode, create) the signing keys now: a missing key secret must stop start-up.
+        app.Services.GetRequiredService<SigningKeyRing>();
+        StateMetrics.Register(app.Services);
+        Draining.Register(app.Services);
+        return app;
+    }
+
+    /// <summary>
+    /// The gateway's services with the same configuration, not serving and with nothing loaded: for the operator
+    /// commands that work on the configured stores (registry export/apply, audit verify).
+    /// </summary>
+    public static WebApplication CreateForCommand(string[] args) => Build(args);
+
+    private static WebApplication Build(string[] args)
+    {
         ArgumentNullException.ThrowIfNull(args);
         var demo = args.Contains(DemoSwitch, StringComparer.Ordinal);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -35,18 +57,7 @@ public static class GatewayApplication
         }
 
         ConfigureServices(builder);
-        var app = builder.Build();
-        Configure(app);
-
-        await app.Services.GetRequiredService<RegistryLoader>().LoadAsync(cancellationToken);
-        var usage = app.Services.GetRequiredService<IUsageStore>();
-        await usage.InitializeAsync(cancellationToken);
-        await app.Services.GetRequiredService<QuotaCounters>().LoadAsync(usage, app.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
-        // Load (or, in embedded mode, create) the signing keys now: a missing key secret must stop start-up.
-        app.Services.GetRequiredService<SigningKeyRing>();
-        StateMetrics.Register(app.Services);
-        Draining.Register(app.Services);
-        return app;
+        return builder.Build();
     }
 
     private static void ConfigureServices(WebApplicationBuilder builder)
@@ -113,6 +124,8 @@ public static class GatewayApplication
         services.AddMetering(configuration);
         services.AddLimits(configuration);
         services.AddReverseProxy().AddTransforms<IdentityHeadersTransformProvider>();
+        services.AddSingleton<AdminCommit>();
+        services.AddOpenApi(AdminDocs.DocumentName, AdminDocs.Configure);
     }
 
     private static void Configure(WebApplication app)
@@ -130,6 +143,7 @@ public static class GatewayApplication
         }
 
         app.UseMiddleware<MeteringMiddleware>();
+        app.UseWhen(context => context.Connection.LocalPort == host.AdminPort, admin => admin.UseAdminDocsPage());
         app.UseRouting();
         app.UseAuthentication();
 
@@ -151,6 +165,10 @@ public static class GatewayApplication
         app.MapFallback(context => context.WriteProblemAsync(ProblemKind.RouteNotFound));
 
         app.MapUsageApi();
+        app.MapRegistryAdminApi();
+        app.MapRegistryFileApi();
+        app.MapAuditApi();
+        app.MapOpenApi(AdminDocs.DocumentPath).OnAdminPlane();
         app.MapGatewayHealthChecks();
         app.MapMetrics().OnAdminPlane();
         app.MapFallback(context => context.WriteProblemAsync(ProblemKind.RouteNotFound)).OnAdminPlane();

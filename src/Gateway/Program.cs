@@ -16,6 +16,19 @@ if (args is ["hash-secret", ..])
     return 0;
 }
 
+if (Ndxp.Gateway.Admin.OperatorCommands.Handles(args))
+{
+    try
+    {
+        return await Ndxp.Gateway.Admin.OperatorCommands.RunAsync(args, Console.Out, Console.Error);
+    }
+    catch (Exception ex) when (ex is InvalidDataException or IOException or InvalidOperationException)
+    {
+        await Console.Error.WriteLineAsync(ex.Message);
+        return 1;
+    }
+}
+
 try
 {
     await using var app = await GatewayApplication.CreateAsync(args);

@@ -33,6 +33,11 @@ public static class ClientSecretHasher
         return string.Join('$', Scheme, iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
     }
 
+    /// <summary>A new client secret: 32 random bytes, base64url; shown to the operator once and only its hash is kept.</summary>
+    public static string NewSecret() => Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+
+    private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
     public static bool IsWellFormed(string? encoded) => TryParse(encoded, out _, out _, out _);
 
     /// <summary>Compares in constant time; a null or malformed hash never verifies but still costs a full derivation.</summary>

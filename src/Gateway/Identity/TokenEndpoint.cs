@@ -20,7 +20,7 @@ internal static partial class TokenEndpoint
         return endpoints;
     }
 
-    private static async Task<IResult> IssueAsync(HttpContext context, RegistrySnapshotProvider snapshots, TokenIssuer issuer, ILoggerFactory loggers)
+    private static async Task<IResult> IssueAsync(HttpContext context, RegistrySnapshotProvider snapshots, TokenIssuer issuer, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(TokenEndpoint));
         context.Response.Headers.CacheControl = "no-store";
@@ -66,7 +66,10 @@ internal static partial class TokenEndpoint
         var client = snapshot.Clients.GetValueOrDefault(credentials.ClientId);
 
         // Verify even for unknown clients (against a dummy hash) so timing does not reveal which client ids exist.
-        var secretMatches = ClientSecretHasher.Verify(credentials.Secret, client?.SecretHash);
+        var secretMatches = ClientSecretHasher.Verify(credentials.Secret, client?.SecretHash)
+            || (client is { PreviousSecretHash: { } previous, PreviousSecretValidUntil: { } until }
+                && time.GetUtcNow() < until
+                && ClientSecretHasher.Verify(credentials.Secret, previous));
         if (client is null || !secretMatches)
         {
             Log.ClientAuthenticationFailed(logger, client is null ? "unknown-client" : "wrong-secret");

@@ -38,6 +38,13 @@ public static class ProblemCatalog
         [ProblemKind.QuotaExceeded] = new(429, "quota-exceeded", "The grant's quota for this period is used up", Outcome.QuotaExceeded),
         [ProblemKind.RateLimited] = new(429, "rate-limited", "Too many calls: the grant's rate limit is reached", Outcome.RateLimited),
         [ProblemKind.CapacityExceeded] = new(503, "capacity-exceeded", "The provider's capacity is fully used by all consumers together", Outcome.RateLimited),
+        [ProblemKind.InvalidBody] = new(400, "invalid-body", "The request body is not valid JSON of the expected shape", Outcome.ClientError),
+        [ProblemKind.UnsupportedMediaType] = new(415, "unsupported-media-type", "The request body must be application/json", Outcome.ClientError),
+        [ProblemKind.RegistryInvalid] = new(422, "registry-invalid", "The change would leave the registry invalid", Outcome.ClientError),
+        [ProblemKind.EntityNotFound] = new(404, "entity-not-found", "No such entity in the registry", Outcome.ClientError),
+        [ProblemKind.EntityExists] = new(409, "entity-exists", "An entity with this id already exists", Outcome.ClientError),
+        [ProblemKind.PreconditionFailed] = new(412, "precondition-failed", "The entity changed since it was read (stale If-Match)", Outcome.ClientError),
+        [ProblemKind.PreconditionRequired] = new(428, "precondition-required", "This change needs an If-Match header with the entity's ETag (or *)", Outcome.ClientError),
     }.ToFrozenDictionary();
 
     public static ProblemDescriptor Describe(ProblemKind kind) => Descriptors[kind];

@@ -29,4 +29,11 @@ public enum ProblemKind
     QuotaExceeded,
     RateLimited,
     CapacityExceeded,
+    InvalidBody,
+    UnsupportedMediaType,
+    RegistryInvalid,
+    EntityNotFound,
+    EntityExists,
+    PreconditionFailed,
+    PreconditionRequired,
 }

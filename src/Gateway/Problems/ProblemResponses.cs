@@ -6,9 +6,10 @@ namespace Ndxp.Gateway.Problems;
 public static class ProblemResponses
 {
     /// <summary>The problem as an <see cref="IResult"/>, for endpoint filters and handlers.</summary>
-    public static IResult Result(ProblemKind kind, string? detail = null) => new ProblemResult(kind, detail);
+    public static IResult Result(ProblemKind kind, string? detail = null, IReadOnlyDictionary<string, object?>? extensions = null) =>
+        new ProblemResult(kind, detail, extensions);
 
-    public static async Task WriteProblemAsync(this HttpContext context, ProblemKind kind, string? detail = null)
+    public static async Task WriteProblemAsync(this HttpContext context, ProblemKind kind, string? detail = null, IReadOnlyDictionary<string, object?>? extensions = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         var descriptor = ProblemCatalog.Describe(kind);
@@ -25,6 +26,10 @@ public static class ProblemResponses
             Status = descriptor.Status,
             Detail = detail,
         };
+        foreach (var (name, value) in extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[name] = value;
+        }
 
         var service = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         if (!await service.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
@@ -34,8 +39,8 @@ public static class ProblemResponses
         }
     }
 
-    private sealed class ProblemResult(ProblemKind kind, string? detail) : IResult
+    private sealed class ProblemResult(ProblemKind kind, string? detail, IReadOnlyDictionary<string, object?>? extensions) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext) => httpContext.WriteProblemAsync(kind, detail);
+        public Task ExecuteAsync(HttpContext httpContext) => httpContext.WriteProblemAsync(kind, detail, extensions);
     }
 }

@@ -15,6 +15,14 @@ public sealed record Client
     /// </summary>
     public string? SecretHash { get; init; }
 
+    /// <summary>
+    /// The hash of the secret replaced by the last rotation, still accepted until <see cref="PreviousSecretValidUntil"/>
+    /// so that the agency can roll the new secret out to all its instances without a failed call.
+    /// </summary>
+    public string? PreviousSecretHash { get; init; }
+
+    public DateTimeOffset? PreviousSecretValidUntil { get; init; }
+
     /// <summary>Platform roles of the client; <c>operator</c> opens the admin plane.</summary>
     public IReadOnlyList<string> Roles { get; init; } = [];
 

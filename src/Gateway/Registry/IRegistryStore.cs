@@ -1,6 +1,12 @@
+using Ndxp.Gateway.Audit;
+
 namespace Ndxp.Gateway.Registry;
 
-/// <summary>Where the registry is kept: the embedded SQLite file by default, PostgreSQL in a cluster.</summary>
+/// <summary>
+/// Where the registry and its audit trail are kept: the embedded SQLite file by default, PostgreSQL in a cluster.
+/// Every change goes through <see cref="CommitAsync"/>, one serialized transaction that writes the entities, the new
+/// revision and the audit entries together, so the trail can never miss a change that took effect.
+/// </summary>
 public interface IRegistryStore
 {
     /// <summary>Creates the schema if it is missing; safe to call on every start.</summary>
@@ -11,9 +17,18 @@ public interface IRegistryStore
     /// <summary>The revision of the stored registry: a cheap check for changes.</summary>
     Task<long> GetRevisionAsync(CancellationToken cancellationToken);
 
-    /// <summary>Reads the whole registry and its revision in one consistent read.</summary>
-    Task<(RegistryDocument Document, long Revision)> LoadAsync(CancellationToken cancellationToken);
+    /// <summary>Reads the whole registry, its revision and the entities' versions in one consistent read.</summary>
+    Task<StoredRegistry> ReadAsync(CancellationToken cancellationToken);
 
-    /// <summary>Replaces the whole registry in one transaction and returns the new revision.</summary>
-    Task<long> ReplaceAllAsync(RegistryDocument document, CancellationToken cancellationToken);
+    /// <summary>
+    /// Reads the registry under the store's write lock, asks <paramref name="plan"/> what to change (it may throw to
+    /// refuse), then writes the changes, a new revision and one audit entry per change in the same transaction. A plan
+    /// that changes nothing commits nothing.
+    /// </summary>
+    Task<RegistryCommitResult> CommitAsync(Func<StoredRegistry, IReadOnlyList<EntityChange>> plan, AuditActor actor, CancellationToken cancellationToken);
+
+    /// <summary>Audit entries with a sequence above <paramref name="afterSequence"/>, oldest first.</summary>
+    Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken);
+
+    Task<AuditHead> ReadAuditHeadAsync(CancellationToken cancellationToken);
 }

@@ -26,9 +26,11 @@ internal static class RegistryEntities
         private readonly List<Client> _clients = [];
         private readonly List<Service> _services = [];
         private readonly List<Grant> _grants = [];
+        private readonly Dictionary<EntityKey, long> _versions = [];
 
-        public void Add(string kind, string id, string json)
+        public void Add(string kind, string id, string json, long version)
         {
+            _versions[new(kind, id)] = version;
             switch (kind)
             {
                 case AgencyKind: _agencies.Add(Deserialize<Agency>(json, kind, id)); break;
@@ -39,7 +41,8 @@ internal static class RegistryEntities
             }
         }
 
-        public RegistryDocument Document() => new() { Agencies = _agencies, Clients = _clients, Services = _services, Grants = _grants };
+        public StoredRegistry Stored(long revision) =>
+            new(new() { Agencies = _agencies, Clients = _clients, Services = _services, Grants = _grants }, revision, _versions);
 
         private static T Deserialize<T>(string json, string kind, string id)
         {

@@ -22,6 +22,9 @@ internal sealed partial class RegistryLoader
         _logger = logger;
     }
 
+    /// <summary>The audit trail's actor for the first-start import of the seed file.</summary>
+    public const string SeedActor = "seed";
+
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         await _store.InitializeAsync(cancellationToken);
@@ -32,21 +35,29 @@ internal sealed partial class RegistryLoader
             var seed = RegistryJson.ReadFile(path);
             try
             {
-                RegistrySnapshot.Compile(seed, revision: 0);
+                RegistryDiff.EnsureValid(seed);
             }
             catch (RegistryValidationException ex)
             {
                 throw new RegistryValidationException(ex.Errors.Select(e => e with { Message = $"{e.Message} (in {path})" }).ToList());
             }
 
-            var seededRevision = await _store.ReplaceAllAsync(seed, cancellationToken);
-            Log.Seeded(_logger, path, seededRevision);
+            // Checked again under the store's write lock: replicas starting together on an empty store seed it once.
+            var seeded = await _store.CommitAsync(
+                stored => stored.Versions.Count == 0 ? DeclarativeRegistry.Plan(stored.Document, seed) : [],
+                new Audit.AuditActor(SeedActor, null, "file:" + Path.GetFileName(path)),
+                cancellationToken);
+            if (seeded.Changes.Count > 0)
+            {
+                Log.Seeded(_logger, path, seeded.Revision);
+            }
         }
 
-        var (document, revision) = await _store.LoadAsync(cancellationToken);
-        var snapshot = RegistrySnapshot.Compile(document, revision);
+        var registry = await _store.ReadAsync(cancellationToken);
+        var snapshot = RegistrySnapshot.Compile(registry.Document, registry.Revision);
         _snapshots.Publish(snapshot);
-        Log.Loaded(_logger, revision, document.Agencies.Count, document.Clients.Count, document.Services.Count, document.Grants.Count);
+        var document = registry.Document;
+        Log.Loaded(_logger, registry.Revision, document.Agencies.Count, document.Clients.Count, document.Services.Count, document.Grants.Count);
     }
 
     private static partial class Log

@@ -3,9 +3,10 @@ using Microsoft.Extensions.Options;
 namespace Ndxp.Gateway.Registry;
 
 /// <summary>
-/// Follows registry changes committed by any replica: checks the store's revision every
-/// <see cref="RegistryOptions.ReloadInterval"/> and, when it moved, loads, validates and publishes the new snapshot.
-/// A change that does not validate is refused: the running snapshot stays and the refusal is logged with every error.
+/// Follows registry changes committed by any replica: checks the store's revision when woken (a PostgreSQL
+/// notification, or a commit on this replica) and every <see cref="RegistryOptions.ReloadInterval"/> as a safety net,
+/// and, when it moved, loads, validates and publishes the new snapshot. A stored registry that does not validate is
+/// refused: the running snapshot stays and the refusal is logged with every error.
 /// </summary>
 internal sealed partial class RegistryReloader : BackgroundService
 {
@@ -13,6 +14,9 @@ internal sealed partial class RegistryReloader : BackgroundService
     private readonly RegistrySnapshotProvider _snapshots;
     private readonly RegistryOptions _options;
     private readonly ILogger<RegistryReloader> _logger;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    // One reload at a time: a slower, older load must never publish over a newer one.
+    private readonly SemaphoreSlim _reloading = new(1, 1);
     private long _refusedRevision = -1;
 
     public RegistryReloader(IRegistryStore store, RegistrySnapshotProvider snapshots, IOptions<RegistryOptions> options, ILogger<RegistryReloader> logger)
@@ -24,13 +28,33 @@ internal sealed partial class RegistryReloader : BackgroundService
         _logger = logger;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Asks for a check now instead of at the next interval.</summary>
+    public void Wake()
     {
-        using var timer = new PeriodicTimer(_options.ReloadInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A check is already due.
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        _reloading.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
             {
+                await _wake.WaitAsync(_options.ReloadInterval, stoppingToken);
                 await ReloadIfChangedAsync(stoppingToken);
             }
         }
@@ -42,17 +66,18 @@ internal sealed partial class RegistryReloader : BackgroundService
 
     internal async Task ReloadIfChangedAsync(CancellationToken cancellationToken)
     {
+        await _reloading.WaitAsync(cancellationToken);
         try
         {
             var stored = await _store.GetRevisionAsync(cancellationToken);
-            if (stored == _snapshots.Current.Revision || stored == _refusedRevision)
+            if (stored <= _snapshots.Current.Revision || stored == _refusedRevision)
             {
                 return;
             }
 
-            var (document, revision) = await _store.LoadAsync(cancellationToken);
-            _snapshots.Publish(RegistrySnapshot.Compile(document, revision));
-            Log.Reloaded(_logger, revision);
+            var registry = await _store.ReadAsync(cancellationToken);
+            _snapshots.Publish(RegistrySnapshot.Compile(registry.Document, registry.Revision));
+            Log.Reloaded(_logger, registry.Revision);
         }
         catch (RegistryValidationException ex)
         {
@@ -62,6 +87,10 @@ internal sealed partial class RegistryReloader : BackgroundService
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Log.CheckFailed(_logger, ex);
+        }
+        finally
+        {
+            _reloading.Release();
         }
     }
 

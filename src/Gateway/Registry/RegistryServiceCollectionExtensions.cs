@@ -14,7 +14,8 @@ public static class RegistryServiceCollectionExtensions
         services.AddSingleton<RegistrySnapshotProvider>();
         if (StorageServiceCollectionExtensions.UsesPostgres(configuration, out _))
         {
-            services.AddSingleton<IRegistryStore>(sp => new PostgresRegistryStore(sp.GetRequiredService<NpgsqlDataSource>()));
+            services.AddSingleton<IRegistryStore>(sp => new PostgresRegistryStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddHostedService<PostgresRegistryNotifications>();
         }
         else
         {
@@ -22,7 +23,8 @@ public static class RegistryServiceCollectionExtensions
                 new SqliteRegistryStore(StorageServiceCollectionExtensions.SqlitePath(sp), sp.GetRequiredService<TimeProvider>()));
         }
         services.AddSingleton<RegistryLoader>();
-        services.AddHostedService<RegistryReloader>();
+        services.AddSingleton<RegistryReloader>();
+        services.AddHostedService(sp => sp.GetRequiredService<RegistryReloader>());
         services.AddOptions<ForwardingOptions>().Bind(configuration.GetSection(ForwardingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IProxyConfigProvider, RegistryProxyConfigProvider>();
         return services;

@@ -22,12 +22,12 @@ public static partial class RegistryValidator
         {
             if (!CodePattern().IsMatch(agency.Code ?? ""))
             {
-                errors.Add(new("agency", agency.Code, "code must be 2-32 characters of A-Z, 0-9, '_' or '-'"));
+                errors.Add(new("agency", agency.Code, "code", "code must be 2-32 characters of A-Z, 0-9, '_' or '-'"));
             }
 
             if (string.IsNullOrWhiteSpace(agency.Name))
             {
-                errors.Add(new("agency", agency.Code, "name is required"));
+                errors.Add(new("agency", agency.Code, "name", "name is required"));
             }
 
             CheckRateLimit("agency", agency.Code, "defaultRateLimit", agency.DefaultRateLimit, errors);
@@ -37,15 +37,25 @@ public static partial class RegistryValidator
         foreach (var client in document.Clients)
         {
             CheckIdentifier("client", client.Id, errors);
-            CheckReference("client", client.Id, "agency", client.Agency, agencies, errors);
+            CheckReference("client", client.Id, "agency", "agency", client.Agency, agencies, errors);
             foreach (var role in client.Roles.Where(r => r != GatewayClaims.OperatorRole))
             {
-                errors.Add(new("client", client.Id, $"unknown role '{role}' (known: {GatewayClaims.OperatorRole})"));
+                errors.Add(new("client", client.Id, "roles", $"unknown role '{role}' (known: {GatewayClaims.OperatorRole})"));
             }
 
             if (client.SecretHash is not null && !ClientSecretHasher.IsWellFormed(client.SecretHash))
             {
-                errors.Add(new("client", client.Id, "secretHash is not a hash produced by the gateway (pbkdf2-sha256$iterations$salt$hash, at least 10000 iterations)"));
+                errors.Add(new("client", client.Id, "secretHash", "secretHash is not a hash produced by the gateway (pbkdf2-sha256$iterations$salt$hash, at least 10000 iterations)"));
+            }
+
+            if (client.PreviousSecretHash is not null && !ClientSecretHasher.IsWellFormed(client.PreviousSecretHash))
+            {
+                errors.Add(new("client", client.Id, "previousSecretHash", "previousSecretHash is not a hash produced by the gateway"));
+            }
+
+            if ((client.PreviousSecretHash is null) != (client.PreviousSecretValidUntil is null))
+            {
+                errors.Add(new("client", client.Id, "previousSecretValidUntil", "previousSecretHash and previousSecretValidUntil go together"));
             }
         }
 
@@ -76,25 +86,25 @@ public static partial class RegistryValidator
     private static void CheckService(Service service, HashSet<string> agencies, List<RegistryError> errors)
     {
         CheckIdentifier("service", service.Id, errors);
-        CheckReference("service", service.Id, "provider agency", service.Provider, agencies, errors);
+        CheckReference("service", service.Id, "provider", "provider agency", service.Provider, agencies, errors);
 
         if (!PathPrefixPattern().IsMatch(service.PathPrefix ?? ""))
         {
-            errors.Add(new("service", service.Id,
+            errors.Add(new("service", service.Id, "pathPrefix",
                 $"pathPrefix '{service.PathPrefix}' must start with '/', have no trailing '/', and use only lower-case letters, digits, '-', '.' and '_' in its segments (no '.' or '..' segments)"));
         }
 
         foreach (var reserved in ReservedPrefixes.Where(r =>
             string.Equals(service.PathPrefix, r, StringComparison.OrdinalIgnoreCase) || IsSegmentPrefix(r, service.PathPrefix ?? "") || IsSegmentPrefix(service.PathPrefix ?? "", r)))
         {
-            errors.Add(new("service", service.Id, $"pathPrefix '{service.PathPrefix}' collides with the gateway's own '{reserved}'"));
+            errors.Add(new("service", service.Id, "pathPrefix", $"pathPrefix '{service.PathPrefix}' collides with the gateway's own '{reserved}'"));
         }
 
         CheckMethods("service", service.Id, service.Methods, errors);
 
         if (service.Destinations.Count == 0)
         {
-            errors.Add(new("service", service.Id, "at least one destination is required"));
+            errors.Add(new("service", service.Id, "destinations", "at least one destination is required"));
         }
 
         foreach (var destination in service.Destinations)
@@ -103,20 +113,20 @@ public static partial class RegistryValidator
                 || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
                 || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment) || !string.IsNullOrEmpty(uri.UserInfo))
             {
-                errors.Add(new("service", service.Id, $"destination '{destination}' is not an absolute http(s) URL without query, fragment or credentials"));
+                errors.Add(new("service", service.Id, "destinations", $"destination '{destination}' is not an absolute http(s) URL without query, fragment or credentials"));
             }
         }
 
         if (service.TimeoutMs is < 1 or > 300_000)
         {
-            errors.Add(new("service", service.Id, $"timeoutMs {service.TimeoutMs} must be between 1 and 300000"));
+            errors.Add(new("service", service.Id, "timeoutMs", $"timeoutMs {service.TimeoutMs} must be between 1 and 300000"));
         }
 
         if (service.Capacity is { } capacity)
         {
             if (capacity.MaxConcurrent is < 1)
             {
-                errors.Add(new("service", service.Id, "capacity.maxConcurrent must be at least 1"));
+                errors.Add(new("service", service.Id, "capacity.maxConcurrent", "capacity.maxConcurrent must be at least 1"));
             }
 
             CheckRateLimit("service", service.Id, "capacity.rate", capacity.Rate, errors);
@@ -124,7 +134,7 @@ public static partial class RegistryValidator
 
         if (service.HealthCheckPath is { } health && !health.StartsWith('/'))
         {
-            errors.Add(new("service", service.Id, $"healthCheckPath '{health}' must start with '/'"));
+            errors.Add(new("service", service.Id, "healthCheckPath", $"healthCheckPath '{health}' must start with '/'"));
         }
     }
 
@@ -143,11 +153,11 @@ public static partial class RegistryValidator
                 var b = services[j].PathPrefix ?? "";
                 if (string.Equals(a, b, StringComparison.OrdinalIgnoreCase))
                 {
-                    errors.Add(new("service", services[j].Id, $"pathPrefix '{b}' duplicates that of service '{services[i].Id}'"));
+                    errors.Add(new("service", services[j].Id, "pathPrefix", $"pathPrefix '{b}' duplicates that of service '{services[i].Id}'"));
                 }
                 else if (IsSegmentPrefix(a, b) || IsSegmentPrefix(b, a))
                 {
-                    errors.Add(new("service", services[j].Id, $"pathPrefix '{b}' overlaps '{a}' of service '{services[i].Id}'"));
+                    errors.Add(new("service", services[j].Id, "pathPrefix", $"pathPrefix '{b}' overlaps '{a}' of service '{services[i].Id}'"));
                 }
             }
         }
@@ -166,30 +176,30 @@ public static partial class RegistryValidator
         List<RegistryError> errors)
     {
         CheckIdentifier("grant", grant.Id, errors);
-        CheckReference("grant", grant.Id, "consumer agency", grant.ConsumerAgency, agencies, errors);
-        CheckReference("grant", grant.Id, "service", grant.Service, services, errors);
+        CheckReference("grant", grant.Id, "consumerAgency", "consumer agency", grant.ConsumerAgency, agencies, errors);
+        CheckReference("grant", grant.Id, "service", "service", grant.Service, services, errors);
         if (grant.ConsumerClient is { } clientId)
         {
-            CheckReference("grant", grant.Id, "consumer client", clientId, clients, errors);
+            CheckReference("grant", grant.Id, "consumerClient", "consumer client", clientId, clients, errors);
         }
 
         CheckMethods("grant", grant.Id, grant.Methods, errors);
 
         if (grant.Purposes.Any(string.IsNullOrWhiteSpace))
         {
-            errors.Add(new("grant", grant.Id, "purposes must not be empty strings"));
+            errors.Add(new("grant", grant.Id, "purposes", "purposes must not be empty strings"));
         }
 
         CheckRateLimit("grant", grant.Id, "rateLimit", grant.RateLimit, errors);
 
         if (grant.DailyQuota is < 0 || grant.MonthlyQuota is < 0)
         {
-            errors.Add(new("grant", grant.Id, "quotas must not be negative"));
+            errors.Add(new("grant", grant.Id, "dailyQuota", "quotas must not be negative"));
         }
 
         if (grant.ValidFrom is { } from && grant.ValidUntil is { } until && from >= until)
         {
-            errors.Add(new("grant", grant.Id, "validFrom must be before validUntil"));
+            errors.Add(new("grant", grant.Id, "validFrom", "validFrom must be before validUntil"));
         }
     }
 
@@ -197,17 +207,17 @@ public static partial class RegistryValidator
     {
         foreach (var method in grant.Methods.Where(m => !service.Methods.Contains(m, StringComparer.OrdinalIgnoreCase)))
         {
-            errors.Add(new("grant", grant.Id, $"method {method} is not offered by service '{service.Id}'"));
+            errors.Add(new("grant", grant.Id, "methods", $"method {method} is not offered by service '{service.Id}'"));
         }
 
         if (service.PersonalData && grant.Purposes.Count == 0)
         {
-            errors.Add(new("grant", grant.Id, $"service '{service.Id}' carries personal data: the grant must name at least one purpose"));
+            errors.Add(new("grant", grant.Id, "purposes", $"service '{service.Id}' carries personal data: the grant must name at least one purpose"));
         }
 
         if (client is not null && !string.Equals(client.Agency, grant.ConsumerAgency, StringComparison.Ordinal))
         {
-            errors.Add(new("grant", grant.Id, $"consumer client '{client.Id}' belongs to agency '{client.Agency}', not '{grant.ConsumerAgency}'"));
+            errors.Add(new("grant", grant.Id, "consumerClient", $"consumer client '{client.Id}' belongs to agency '{client.Agency}', not '{grant.ConsumerAgency}'"));
         }
     }
 
@@ -215,7 +225,7 @@ public static partial class RegistryValidator
     {
         if (limit is not null && (limit.PerSecond is not (> 0 and <= 1_000_000) || limit.Burst is < 1 or > 10_000_000))
         {
-            errors.Add(new(entity, id, $"{field} needs perSecond in (0, 1000000] and burst in [1, 10000000]"));
+            errors.Add(new(entity, id, field, $"{field} needs perSecond in (0, 1000000] and burst in [1, 10000000]"));
         }
     }
 
@@ -223,12 +233,12 @@ public static partial class RegistryValidator
     {
         if (methods.Count == 0)
         {
-            errors.Add(new(entity, id, "at least one method is required"));
+            errors.Add(new(entity, id, "methods", "at least one method is required"));
         }
 
         foreach (var method in methods.Where(m => !KnownMethods.Contains(m)))
         {
-            errors.Add(new(entity, id, $"method '{method}' is not one of {string.Join(", ", KnownMethods)} (upper case)"));
+            errors.Add(new(entity, id, "methods", $"method '{method}' is not one of {string.Join(", ", KnownMethods)} (upper case)"));
         }
     }
 
@@ -236,19 +246,19 @@ public static partial class RegistryValidator
     {
         if (!IdentifierPattern().IsMatch(id ?? ""))
         {
-            errors.Add(new(entity, id, "id must be 1-64 characters of a-z, 0-9, '-', '_' or '.', starting with a letter or digit"));
+            errors.Add(new(entity, id, entity == "agency" ? "code" : "id", "id must be 1-64 characters of a-z, 0-9, '-', '_' or '.', starting with a letter or digit"));
         }
     }
 
-    private static void CheckReference(string entity, string id, string what, string? target, HashSet<string> known, List<RegistryError> errors)
+    private static void CheckReference(string entity, string id, string field, string what, string? target, HashSet<string> known, List<RegistryError> errors)
     {
         if (string.IsNullOrEmpty(target))
         {
-            errors.Add(new(entity, id, $"{what} is required"));
+            errors.Add(new(entity, id, field, $"{what} is required"));
         }
         else if (!known.Contains(target))
         {
-            errors.Add(new(entity, id, $"unknown {what} '{target}'"));
+            errors.Add(new(entity, id, field, $"unknown {what} '{target}'"));
         }
     }
 
@@ -265,7 +275,7 @@ public static partial class RegistryValidator
 
             if (!seen.Add(id))
             {
-                errors.Add(new(entity, id, "is defined more than once"));
+                errors.Add(new(entity, id, entity == "agency" ? "code" : "id", "is defined more than once"));
             }
         }
 
@@ -282,8 +292,8 @@ public static partial class RegistryValidator
     private static partial Regex PathPrefixPattern();
 }
 
-/// <summary>One problem in a registry document, naming the entry it is about.</summary>
-public sealed record RegistryError(string Entity, string? Id, string Message)
+/// <summary>One problem in a registry document, naming the entry and the field (JSON name, dotted path) it is about.</summary>
+public sealed record RegistryError(string Entity, string? Id, string Field, string Message)
 {
     public override string ToString() => $"{Entity} '{Id}': {Message}";
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Ndxp.Gateway.Audit;
 
 namespace Ndxp.Gateway.Registry;
 
@@ -43,6 +45,31 @@ internal sealed class SqliteRegistryStore : IRegistryStore
                 revision   INTEGER NOT NULL
             );
             INSERT OR IGNORE INTO registry_revision (singleton, revision) VALUES (1, 0);
+            CREATE TABLE IF NOT EXISTS registry_audit (
+                sequence      INTEGER PRIMARY KEY,
+                at            TEXT    NOT NULL,
+                actor         TEXT    NOT NULL,
+                actor_agency  TEXT,
+                source        TEXT,
+                action        TEXT    NOT NULL,
+                kind          TEXT    NOT NULL,
+                entity_id     TEXT    NOT NULL,
+                before        TEXT,
+                after         TEXT,
+                revision      INTEGER NOT NULL,
+                previous_hash TEXT    NOT NULL,
+                hash          TEXT    NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS registry_audit_head (
+                singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+                sequence   INTEGER NOT NULL,
+                hash       TEXT    NOT NULL
+            );
+            -- Append-only: the gateway never rewrites its trail; the hash chain catches whoever gets around this.
+            CREATE TRIGGER IF NOT EXISTS registry_audit_no_update BEFORE UPDATE ON registry_audit
+                BEGIN SELECT RAISE(ABORT, 'registry_audit is append-only'); END;
+            CREATE TRIGGER IF NOT EXISTS registry_audit_no_delete BEFORE DELETE ON registry_audit
+                BEGIN SELECT RAISE(ABORT, 'registry_audit is append-only'); END;
             """;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -52,82 +79,163 @@ internal sealed class SqliteRegistryStore : IRegistryStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT NOT EXISTS (SELECT 1 FROM registry_entity)";
-        return Convert.ToBoolean(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToBoolean(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
     public async Task<long> GetRevisionAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT revision FROM registry_revision WHERE singleton = 1";
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        return await ReadRevisionAsync(connection, null, cancellationToken);
     }
 
-    public async Task<(RegistryDocument Document, long Revision)> LoadAsync(CancellationToken cancellationToken)
+    public async Task<StoredRegistry> ReadAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-
-        await using var revisionCommand = connection.CreateCommand();
-        revisionCommand.Transaction = transaction;
-        revisionCommand.CommandText = "SELECT revision FROM registry_revision WHERE singleton = 1";
-        var revision = Convert.ToInt64(await revisionCommand.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-
-        var rows = new RegistryEntities.Reader();
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT kind, id, document FROM registry_entity ORDER BY kind, id";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(reader.GetString(0), reader.GetString(1), reader.GetString(2));
-        }
-
-        return (rows.Document(), revision);
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        return await ReadAsync(connection, transaction, cancellationToken);
     }
 
-    public async Task<long> ReplaceAllAsync(RegistryDocument document, CancellationToken cancellationToken)
+    public async Task<RegistryCommitResult> CommitAsync(Func<StoredRegistry, IReadOnlyList<EntityChange>> plan, AuditActor actor, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(document);
-        var now = _timeProvider.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(actor);
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-
-        await using (var delete = connection.CreateCommand())
+        // BEGIN IMMEDIATE: the write lock is taken before reading, so two commits cannot plan from the same state.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var stored = await ReadAsync(connection, transaction, cancellationToken);
+        var changes = plan(stored);
+        if (changes.Count == 0)
         {
-            delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM registry_entity";
-            await delete.ExecuteNonQueryAsync(cancellationToken);
+            return new(stored.Revision, changes);
         }
 
-        await using (var insert = connection.CreateCommand())
+        var revision = stored.Revision + 1;
+        var now = AuditChain.Timestamp(_timeProvider.GetUtcNow());
+        await ExecuteAsync(connection, transaction, "UPDATE registry_revision SET revision = $revision WHERE singleton = 1", cancellationToken, ("$revision", revision));
+        foreach (var change in changes)
         {
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO registry_entity (kind, id, document, version, updated_at) VALUES ($kind, $id, $document, 1, $now)";
-            var kind = insert.Parameters.Add("$kind", SqliteType.Text);
-            var id = insert.Parameters.Add("$id", SqliteType.Text);
-            var json = insert.Parameters.Add("$document", SqliteType.Text);
-            insert.Parameters.AddWithValue("$now", now);
-
-            foreach (var (entityKind, entityId, entity) in RegistryEntities.Of(document))
+            if (change.After is null)
             {
-                kind.Value = entityKind;
-                id.Value = entityId;
-                json.Value = entity;
-                await insert.ExecuteNonQueryAsync(cancellationToken);
+                await ExecuteAsync(connection, transaction, "DELETE FROM registry_entity WHERE kind = $kind AND id = $id", cancellationToken,
+                    ("$kind", change.Kind), ("$id", change.Id));
+            }
+            else
+            {
+                await ExecuteAsync(connection, transaction, """
+                    INSERT INTO registry_entity (kind, id, document, version, updated_at) VALUES ($kind, $id, $document, $version, $now)
+                    ON CONFLICT (kind, id) DO UPDATE SET document = excluded.document, version = excluded.version, updated_at = excluded.updated_at
+                    """, cancellationToken,
+                    ("$kind", change.Kind), ("$id", change.Id), ("$document", change.After), ("$version", revision), ("$now", now.ToString("O", CultureInfo.InvariantCulture)));
             }
         }
 
-        long revision;
-        await using (var bump = connection.CreateCommand())
+        var head = await ReadAuditHeadAsync(connection, transaction, cancellationToken);
+        foreach (var change in changes)
         {
-            bump.Transaction = transaction;
-            bump.CommandText = "UPDATE registry_revision SET revision = revision + 1 WHERE singleton = 1 RETURNING revision";
-            revision = Convert.ToInt64(await bump.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            var entry = AuditChain.Seal(RegistryAudit.Unsealed(head.Sequence + 1, now, actor, change, revision), head.Hash);
+            await ExecuteAsync(connection, transaction, """
+                INSERT INTO registry_audit (sequence, at, actor, actor_agency, source, action, kind, entity_id, before, after, revision, previous_hash, hash)
+                VALUES ($sequence, $at, $actor, $agency, $source, $action, $kind, $id, $before, $after, $revision, $previous, $hash)
+                """, cancellationToken,
+                ("$sequence", entry.Sequence), ("$at", entry.At.ToString("O", CultureInfo.InvariantCulture)), ("$actor", entry.Actor),
+                ("$agency", entry.ActorAgency), ("$source", entry.Source), ("$action", entry.Action), ("$kind", entry.Kind), ("$id", entry.EntityId),
+                ("$before", entry.Before), ("$after", entry.After), ("$revision", entry.Revision), ("$previous", entry.PreviousHash), ("$hash", entry.Hash));
+            head = new(entry.Sequence, entry.Hash);
         }
 
+        await ExecuteAsync(connection, transaction, """
+            INSERT INTO registry_audit_head (singleton, sequence, hash) VALUES (1, $sequence, $hash)
+            ON CONFLICT (singleton) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
+            """, cancellationToken, ("$sequence", head.Sequence), ("$hash", head.Hash));
         await transaction.CommitAsync(cancellationToken);
-        return revision;
+        return new(revision, changes);
+    }
+
+    public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT sequence, at, actor, actor_agency, source, action, kind, entity_id, before, after, revision, previous_hash, hash
+            FROM registry_audit WHERE sequence > $after ORDER BY sequence LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$after", afterSequence);
+        command.Parameters.AddWithValue("$limit", limit);
+        var entries = new List<AuditEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new AuditEntry
+            {
+                Sequence = reader.GetInt64(0),
+                At = DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+                Actor = reader.GetString(2),
+                ActorAgency = reader.IsDBNull(3) ? null : reader.GetString(3),
+                Source = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Action = reader.GetString(5),
+                Kind = reader.GetString(6),
+                EntityId = reader.GetString(7),
+                Before = reader.IsDBNull(8) ? null : reader.GetString(8),
+                After = reader.IsDBNull(9) ? null : reader.GetString(9),
+                Revision = reader.GetInt64(10),
+                PreviousHash = reader.GetString(11),
+                Hash = reader.GetString(12),
+            });
+        }
+
+        return entries;
+    }
+
+    public async Task<AuditHead> ReadAuditHeadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ReadAuditHeadAsync(connection, null, cancellationToken);
+    }
+
+    private static async Task<AuditHead> ReadAuditHeadAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT sequence, hash FROM registry_audit_head WHERE singleton = 1";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new AuditHead(reader.GetInt64(0), reader.GetString(1)) : AuditHead.Empty;
+    }
+
+    private static async Task<StoredRegistry> ReadAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        var revision = await ReadRevisionAsync(connection, transaction, cancellationToken);
+        var rows = new RegistryEntities.Reader();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT kind, id, document, version FROM registry_entity ORDER BY kind, id";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3));
+        }
+
+        return rows.Stored(revision);
+    }
+
+    private static async Task<long> ReadRevisionAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT revision FROM registry_revision WHERE singleton = 1";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

@@ -37,12 +37,12 @@ public sealed class RegistryPropagationTests(PostgresServer postgres) : IAsyncLi
 
         // An operator's change committed to the shared store (what the admin API will do): VIETTEL gains a grant.
         await using var dataSource = NpgsqlDataSource.Create(database);
-        var store = new PostgresRegistryStore(dataSource);
-        var (document, _) = await store.LoadAsync(CancellationToken.None);
-        await store.ReplaceAllAsync(document with
+        var store = new PostgresRegistryStore(dataSource, TimeProvider.System);
+        var document = (await store.ReadAsync(CancellationToken.None)).Document;
+        await store.ApplyAsync(document with
         {
             Grants = [.. document.Grants, new Grant { Id = "viettel-enterprise", ConsumerAgency = "VIETTEL", Service = "enterprise" }],
-        }, CancellationToken.None);
+        });
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         foreach (var replica in replicas)
@@ -61,11 +61,11 @@ public sealed class RegistryPropagationTests(PostgresServer postgres) : IAsyncLi
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"propagation took {clock.Elapsed}");
 
         // An invalid change (a grant to an unknown agency) is refused: the running registry stays as it was.
-        var (current, _) = await store.LoadAsync(CancellationToken.None);
-        await store.ReplaceAllAsync(current with
+        var current = (await store.ReadAsync(CancellationToken.None)).Document;
+        await store.WriteUncheckedAsync(current with
         {
             Grants = [.. current.Grants.Where(g => g.Id != "viettel-enterprise"), new Grant { Id = "broken", ConsumerAgency = "NOPE", Service = "enterprise" }],
-        }, CancellationToken.None);
+        });
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         foreach (var replica in replicas)
         {

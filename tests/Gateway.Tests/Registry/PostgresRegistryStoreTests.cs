@@ -7,11 +7,13 @@ namespace Ndxp.Gateway.Tests.Registry;
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresRegistryStoreTests(PostgresServer server) : RegistryStoreContract, IDisposable
 {
-    private readonly List<NpgsqlDataSource> _dataSources = [];
+    private readonly Dictionary<IRegistryStore, NpgsqlDataSource> _dataSources = [];
+
+    protected override string DropAppendOnlyGuard => "DROP TRIGGER registry_audit_append_only ON registry_audit";
 
     public void Dispose()
     {
-        foreach (var dataSource in _dataSources)
+        foreach (var dataSource in _dataSources.Values)
         {
             dataSource.Dispose();
         }
@@ -20,9 +22,15 @@ public sealed class PostgresRegistryStoreTests(PostgresServer server) : Registry
     protected override async Task<IRegistryStore> NewStoreAsync()
     {
         var dataSource = NpgsqlDataSource.Create(await server.CreateDatabaseAsync());
-        _dataSources.Add(dataSource);
-        var store = new PostgresRegistryStore(dataSource);
+        var store = new PostgresRegistryStore(dataSource, TimeProvider.System);
+        _dataSources.Add(store, dataSource);
         await store.InitializeAsync(CancellationToken.None);
         return store;
+    }
+
+    protected override async Task ExecuteSqlAsync(IRegistryStore store, string sql)
+    {
+        await using var command = _dataSources[store].CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
     }
 }

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.OpenApi;
+
+namespace Ndxp.Gateway.Admin;
+
+/// <summary>
+/// The OpenAPI document of the gateway's own API (admin, usage, token) at <c>/openapi/v1.json</c> on the admin plane,
+/// and a browsable reference page for it at <c>/docs</c> (Swagger UI, served from the package: no CDN, so it works
+/// on an isolated network). Both are open on the admin plane: they describe the API and hold no data.
+/// </summary>
+internal static class AdminDocs
+{
+    public const string DocumentName = "v1";
+    public const string DocumentPath = "/openapi/{documentName}.json";
+    public const string PagePrefix = "docs";
+
+    public static void Configure(OpenApiOptions options)
+    {
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "NDXP Gateway admin API";
+            document.Info.Description =
+                "Operators manage agencies, clients, services and grants, read usage and the audit trail. Admin port only; "
+                + "every endpoint but this document needs a token of a client with the operator role. Errors are RFC 9457 "
+                + "problem+json with a stable type (urn:ndxp:problem:*).";
+            return Task.CompletedTask;
+        });
+    }
+
+    public static IApplicationBuilder UseAdminDocsPage(this IApplicationBuilder app) =>
+        app.UseSwaggerUI(options =>
+        {
+            options.RoutePrefix = PagePrefix;
+            options.DocumentTitle = "NDXP Gateway admin API";
+            options.SwaggerEndpoint("/openapi/v1.json", "NDXP Gateway admin API v1");
+        });
+}

@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using System.Globalization;
+using Ndxp.Gateway.Audit;
+using Ndxp.Gateway.Hosting;
+using Ndxp.Gateway.Problems;
+using Ndxp.Gateway.Registry;
+
+namespace Ndxp.Gateway.Admin;
+
+/// <summary>
+/// The audit trail of registry changes, operators only: <c>GET /admin/v1/audit</c> pages through it (oldest first,
+/// <c>after</c> a sequence, optionally for one <c>kind</c> and <c>id</c>), <c>GET /admin/v1/audit/verify</c> checks
+/// the hash chain and names the first broken link.
+/// </summary>
+internal static class AuditApi
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+
+    public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup($"{RegistryAdminApi.Prefix}/audit").WithTags("audit").AddEndpointFilter<OperatorOnly>().OnAdminPlane()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapGet("", async (IRegistryStore store, HttpContext context) =>
+        {
+            var query = context.Request.Query;
+            if (!TryReadNumber(query, "after", 0, long.MaxValue, 0, out var after) || !TryReadNumber(query, "limit", 1, MaxLimit, DefaultLimit, out var limit))
+            {
+                return ProblemResponses.Result(ProblemKind.InvalidQuery, $"after must be a sequence number (0 or more) and limit from 1 to {MaxLimit}.");
+            }
+
+            string? kind = query["kind"];
+            string? id = query["id"];
+            var page = await store.ReadAuditAsync(after, (int)limit, context.RequestAborted);
+            var items = page.Where(e => (kind is null || e.Kind == kind) && (id is null || e.EntityId == id)).ToList();
+            context.Response.Headers.CacheControl = "no-store";
+            return Results.Json(new AuditPage(items.Select(AuditEntryView.Of).ToList(), page.Count == limit ? page[^1].Sequence : null));
+        })
+        .WithSummary("Read the audit trail, oldest first; follow 'next' as 'after' for the next page")
+        .Produces<AuditPage>().ProducesProblem(StatusCodes.Status400BadRequest);
+
+        group.MapGet("/verify", async (IRegistryStore store, HttpContext context) =>
+            Results.Json(await AuditVerifier.VerifyAsync(store, context.RequestAborted)))
+        .WithSummary("Verify the audit trail's hash chain; names the first broken link")
+        .Produces<AuditVerification>();
+        return endpoints;
+    }
+
+    private static bool TryReadNumber(IQueryCollection query, string name, long min, long max, long fallback, out long value)
+    {
+        value = fallback;
+        if (!query.TryGetValue(name, out var raw))
+        {
+            return true;
+        }
+
+        return raw.Count == 1 && long.TryParse(raw.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
+    }
+}
+
+/// <summary>A page of the trail; <see cref="Next"/> is the <c>after</c> of the next page, null at the end.</summary>
+internal sealed record AuditPage(IReadOnlyList<AuditEntryView> Items, long? Next);
+
+/// <summary>An audit entry as the API shows it: the entity before and after as JSON objects rather than strings.</summary>
+internal sealed record AuditEntryView(
+    long Sequence, DateTimeOffset At, string Actor, string? ActorAgency, string? Source, string Action, string Kind, string EntityId,
+    JsonNode? Before, JsonNode? After, long Revision, string PreviousHash, string Hash)
+{
+    public static AuditEntryView Of(AuditEntry e) => new(
+        e.Sequence, e.At, e.Actor, e.ActorAgency, e.Source, e.Action, e.Kind, e.EntityId,
+        e.Before is null ? null : JsonNode.Parse(e.Before), e.After is null ? null : JsonNode.Parse(e.After), e.Revision, e.PreviousHash, e.Hash);
+}

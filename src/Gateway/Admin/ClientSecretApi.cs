@@ -1,0 +1,69 @@
+using System.Globalization;
+using Ndxp.Gateway.Identity;
+using Ndxp.Gateway.Problems;
+using Ndxp.Gateway.Registry;
+
+namespace Ndxp.Gateway.Admin;
+
+/// <summary>
+/// <c>POST /admin/v1/clients/{id}/secret</c>: rotates a client's secret. The new secret is shown once; the old one
+/// keeps working for <c>overlapMinutes</c> (default a day, 0 ends it at once, e.g. after a leak) so the agency can
+/// roll the new one out without a failed call.
+/// </summary>
+internal static class ClientSecretApi
+{
+    public const int DefaultOverlapMinutes = 24 * 60;
+    public const int MaxOverlapMinutes = 30 * 24 * 60;
+
+    public static void Map(RouteGroupBuilder clients)
+    {
+        clients.MapPost("/{id}/secret", (string id, AdminCommit admin, TimeProvider time, HttpContext context) => RegistryAdminApi.Guarded(async () =>
+        {
+            var overlap = OverlapOf(context);
+            var ifMatch = EntityTags.IfMatch(context, required: false);
+            // Hashing is deliberately slow: done before the commit so the registry's write lock is not held for it.
+            var secret = ClientSecretHasher.NewSecret();
+            var hash = ClientSecretHasher.Hash(secret);
+            var now = time.GetUtcNow();
+            Client? rotated = null;
+            long version = 0;
+            return await admin.RunAsync(context, stored =>
+            {
+                var existing = RegistryAdminApi.Existing(RegistryEntityKind.Clients, stored, id, ifMatch);
+                version = stored.VersionOf(RegistryEntities.ClientKind, id)!.Value;
+                var keepPrevious = overlap > TimeSpan.Zero && existing.SecretHash is not null;
+                rotated = existing with
+                {
+                    SecretHash = hash,
+                    PreviousSecretHash = keepPrevious ? existing.SecretHash : null,
+                    PreviousSecretValidUntil = keepPrevious ? now + overlap : null,
+                };
+                return RegistryAdminApi.Planned(stored, RegistryEntityKind.Clients.Put(stored.Document, rotated), "rotate-secret");
+            },
+            result =>
+            {
+                RegistryAdminApi.Written(context, AdminResources.Clients, rotated!, result, version);
+                return Results.Json(new ClientWithSecret(AdminResources.ShowClient(rotated!), secret), RegistryJson.Options);
+            });
+        }))
+        .WithSummary("Rotate a client's secret: the new secret is in the answer, once; the old one works for overlapMinutes more (default 1440)")
+        .Produces<ClientWithSecret>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    }
+
+    private static TimeSpan OverlapOf(HttpContext context)
+    {
+        if (!context.Request.Query.TryGetValue("overlapMinutes", out var value))
+        {
+            return TimeSpan.FromMinutes(DefaultOverlapMinutes);
+        }
+
+        if (value.Count != 1 || !int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) || minutes > MaxOverlapMinutes)
+        {
+            throw new AdminRefusal(ProblemKind.InvalidQuery, $"overlapMinutes must be a whole number from 0 to {MaxOverlapMinutes}.",
+                new Dictionary<string, object?> { ["errors"] = new[] { new FieldError("overlapMinutes", $"must be a whole number from 0 to {MaxOverlapMinutes}") } });
+        }
+
+        return TimeSpan.FromMinutes(minutes);
+    }
+}

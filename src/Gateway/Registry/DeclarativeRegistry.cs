@@ -1,0 +1,42 @@
+namespace Ndxp.Gateway.Registry;
+
+/// <summary>
+/// The registry as operators keep it in git: export writes the whole registry in the declarative file format, and
+/// apply makes the stored registry equal to a file (adding, changing and removing entities), so that the same file
+/// applied twice changes nothing the second time.
+/// </summary>
+/// <remarks>
+/// Client secrets are credentials, not configuration: export leaves the secret hashes out, and applying a file whose
+/// client names no <c>secretHash</c> keeps the secret the client has (one rotated through the admin API survives a
+/// re-apply). A file that names a hash sets it, which is how the demo and first-start seed files carry theirs.
+/// </remarks>
+public static class DeclarativeRegistry
+{
+    public static RegistryDocument Export(RegistryDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return document with { Clients = document.Clients.Select(WithoutSecrets).ToList() };
+    }
+
+    public static Client WithoutSecrets(Client client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return client with { SecretHash = null, PreviousSecretHash = null, PreviousSecretValidUntil = null };
+    }
+
+    /// <summary>The changes that make <paramref name="current"/> equal to <paramref name="file"/>; throws if the result is invalid.</summary>
+    public static IReadOnlyList<EntityChange> Plan(RegistryDocument current, RegistryDocument file)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(file);
+        var next = file with
+        {
+            Clients = file.Clients.Select(client =>
+                client.SecretHash is null && RegistryEntityKind.Clients.Find(current, client.Id) is { } existing
+                    ? client with { SecretHash = existing.SecretHash, PreviousSecretHash = existing.PreviousSecretHash, PreviousSecretValidUntil = existing.PreviousSecretValidUntil }
+                    : client).ToList(),
+        };
+        RegistryDiff.EnsureValid(next);
+        return RegistryDiff.Between(current, next);
+    }
+}
