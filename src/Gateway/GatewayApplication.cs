@@ -126,6 +126,9 @@ public static class GatewayApplication
         services.AddReverseProxy().AddTransforms<IdentityHeadersTransformProvider>();
         services.AddSingleton<AdminCommit>();
         services.AddOpenApi(AdminDocs.DocumentName, AdminDocs.Configure);
+        // Enums as the registry writes them ("active", "suspended"), in responses and in the OpenAPI schemas alike.
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(
+            new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false)));
     }
 
     private static void Configure(WebApplication app)

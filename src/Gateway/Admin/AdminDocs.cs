@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace Ndxp.Gateway.Admin;
 
@@ -24,7 +25,29 @@ internal static class AdminDocs
                 + "problem+json with a stable type (urn:ndxp:problem:*).";
             return Task.CompletedTask;
         });
+        options.AddOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<JsonBodyMetadata>().FirstOrDefault() is { } body)
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken) },
+                    },
+                };
+            }
+        });
     }
+
+    /// <summary>
+    /// Documents a JSON request body the handler reads itself. (Accepts() would also make routing refuse other content
+    /// types before the handler runs, so a wrong Content-Type would fall through to a 404 instead of our 415.)
+    /// </summary>
+    public static RouteHandlerBuilder WithJsonBody<T>(this RouteHandlerBuilder builder) => builder.WithMetadata(new JsonBodyMetadata(typeof(T)));
+
+    private sealed record JsonBodyMetadata(Type Type);
 
     public static IApplicationBuilder UseAdminDocsPage(this IApplicationBuilder app) =>
         app.UseSwaggerUI(options =>

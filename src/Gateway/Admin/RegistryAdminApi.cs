@@ -73,7 +73,7 @@ internal static class RegistryAdminApi
             });
         }))
         .WithSummary($"Create one of the {kind.Name}")
-        .Accepts<T>("application/json").Produces<T>(StatusCodes.Status201Created)
+        .WithJsonBody<T>().Produces<T>(StatusCodes.Status201Created)
         .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
@@ -97,7 +97,7 @@ internal static class RegistryAdminApi
             }, result => Written(context, resource, written!, result, version));
         }))
         .WithSummary($"Replace one of the {kind.Name} (If-Match required)")
-        .Accepts<T>("application/json").Produces<T>()
+        .WithJsonBody<T>().Produces<T>()
         .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
         .ProducesProblem(StatusCodes.Status428PreconditionRequired);

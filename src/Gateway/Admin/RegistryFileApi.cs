@@ -56,7 +56,7 @@ internal static class RegistryFileApi
             });
         }))
         .WithSummary("Apply a declarative registry file (dryRun=true: only report what would change); If-Match takes the revision of the export it was reviewed against")
-        .Accepts<RegistryDocument>("application/json").Produces<RegistryApplyReport>()
+        .WithJsonBody<RegistryDocument>().Produces<RegistryApplyReport>()
         .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status412PreconditionFailed)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return endpoints;

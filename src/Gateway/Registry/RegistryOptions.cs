@@ -13,4 +13,10 @@ public sealed class RegistryOptions
 
     /// <summary>How often the store is checked for a registry changed by another replica (or an operator tool).</summary>
     public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// With PostgreSQL, listen for change notifications so replicas reload at once. Turn off where LISTEN is not
+    /// available (a PgBouncer in transaction pooling mode); replicas then follow by polling alone.
+    /// </summary>
+    public bool ListenForChanges { get; set; } = true;
 }

@@ -15,7 +15,10 @@ public static class RegistryServiceCollectionExtensions
         if (StorageServiceCollectionExtensions.UsesPostgres(configuration, out _))
         {
             services.AddSingleton<IRegistryStore>(sp => new PostgresRegistryStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
-            services.AddHostedService<PostgresRegistryNotifications>();
+            if (configuration.GetSection(RegistryOptions.SectionName).Get<RegistryOptions>()?.ListenForChanges ?? true)
+            {
+                services.AddHostedService<PostgresRegistryNotifications>();
+            }
         }
         else
         {
