@@ -38,6 +38,10 @@ internal sealed class AdminCommit(IRegistryStore store, RegistryReloader reloade
     public static AuditActor ActorOf(HttpContext context)
     {
         var caller = Caller.From(context.User);
-        return new AuditActor(caller?.ClientId ?? "unknown", caller?.Agency, context.Connection.RemoteIpAddress?.ToString());
+        var client = caller?.ClientId ?? "unknown";
+        // Behind an external authority's client stands a person (its sub): the trail names both.
+        var subject = context.User.FindFirst("sub")?.Value;
+        var actor = subject is { Length: > 0 } && subject != client ? $"{client}:{subject}" : client;
+        return new AuditActor(actor, caller?.Agency, context.Connection.RemoteIpAddress?.ToString());
     }
 }

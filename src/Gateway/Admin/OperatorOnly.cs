@@ -7,7 +7,8 @@ namespace Ndxp.Gateway.Admin;
 
 /// <summary>
 /// Admin endpoints answer only operators: a valid token whose client is active in the live registry and holds the
-/// operator role there (the role in the token alone is not enough: a role removed by an operator bites at once).
+/// operator role there (the role in the token alone is not enough: a role removed by an operator bites at once), or
+/// a token of an external authority carrying the operator scope configured for it (its client still active).
 /// </summary>
 internal sealed class OperatorOnly(RegistrySnapshotProvider snapshots) : IEndpointFilter
 {
@@ -25,7 +26,7 @@ internal sealed class OperatorOnly(RegistrySnapshotProvider snapshots) : IEndpoi
         }
 
         var refusal = GrantEvaluator.CheckCaller(snapshots.Current, caller, out var client);
-        if (refusal is null && !client!.Roles.Contains(GatewayClaims.OperatorRole))
+        if (refusal is null && !client!.Roles.Contains(GatewayClaims.OperatorRole) && !http.User.HasClaim(GatewayClaims.ExternalOperator, "true"))
         {
             refusal = ProblemKind.OperatorRoleRequired;
         }

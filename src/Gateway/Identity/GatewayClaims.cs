@@ -9,4 +9,10 @@ public static class GatewayClaims
 
     /// <summary>The role that opens the admin plane.</summary>
     public const string OperatorRole = "operator";
+
+    /// <summary>
+    /// Set by the gateway (never taken from a token) when an external authority's token carries its configured
+    /// operator scope.
+    /// </summary>
+    public const string ExternalOperator = "ndxp:external-operator";
 }

@@ -140,6 +140,16 @@ public static class GatewayIdentityServiceCollectionExtensions
         {
             Copy(identity, authority.AgencyClaim, GatewayClaims.Agency);
             Copy(identity, authority.ClientClaim, GatewayClaims.ClientId);
+            foreach (var forged in identity.FindAll(GatewayClaims.ExternalOperator).ToList())
+            {
+                identity.RemoveClaim(forged);
+            }
+
+            var scopes = identity.FindAll("scope").Concat(identity.FindAll("scp")).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            if (authority.OperatorScope is { Length: > 0 } operatorScope && scopes.Contains(operatorScope, StringComparer.Ordinal))
+            {
+                identity.AddClaim(new System.Security.Claims.Claim(GatewayClaims.ExternalOperator, "true"));
+            }
         }
 
         return Task.CompletedTask;

@@ -66,4 +66,10 @@ public sealed class ExternalAuthorityOptions
 
     /// <summary>Only for loopback tests: allows the discovery document over plain HTTP.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>
+    /// A scope (in the token's <c>scope</c> or <c>scp</c>) by which this authority says the person is a platform
+    /// operator, e.g. staff signing in through the government SSO. Null: operators come only from the registry role.
+    /// </summary>
+    public string? OperatorScope { get; set; }
 }

@@ -16,6 +16,7 @@ public sealed class ExternalAuthorityTests : IAsyncLifetime
     private WebApplication? _authority;
     private GatewayWorkspace _workspace = null!;
     private HttpClient _client = null!;
+    private HttpClient _admin = null!;
 
     public async Task InitializeAsync()
     {
@@ -23,16 +24,50 @@ public sealed class ExternalAuthorityTests : IAsyncLifetime
         await _authority.StartAsync();
         _workspace = await GatewayWorkspace.CreateAsync();
 
-        // A client whose tokens come from the external authority: registered, but with no secret at the gateway.
-        var registry = _workspace.Registry with { Clients = [.. _workspace.Registry.Clients, new Client { Id = "vneid-bank-app", Agency = "VCB" }] };
-        _client = await _workspace.StartGatewayAsync(
+        // Clients whose tokens come from the external authority: registered, but with no secret at the gateway.
+        var registry = _workspace.Registry with
+        {
+            Clients = [.. _workspace.Registry.Clients, new Client { Id = "vneid-bank-app", Agency = "VCB" }, new Client { Id = "vneid-ops", Agency = "NDXP" }],
+        };
+        var dataPort = FreePort.Next();
+        var adminPort = FreePort.Next();
+        var app = await _workspace.CreateGatewayAsync(
             await _workspace.WriteSeedAsync(registry),
+            dataPort,
+            adminPort,
             "--Identity:ExternalAuthorities:0:Name=national-idp",
             $"--Identity:ExternalAuthorities:0:Authority={_authorityUrl}",
             "--Identity:ExternalAuthorities:0:Audience=ndxp-gateway",
             "--Identity:ExternalAuthorities:0:AgencyClaim=org",
             "--Identity:ExternalAuthorities:0:ClientClaim=azp",
+            "--Identity:ExternalAuthorities:0:OperatorScope=ndxp.operator",
             "--Identity:ExternalAuthorities:0:RequireHttpsMetadata=false");
+        await app.StartAsync();
+        _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{dataPort}") };
+        _admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
+    }
+
+    [Fact]
+    public async Task The_authoritys_operator_scope_opens_the_admin_api_and_the_audit_names_the_person()
+    {
+        var withScope = ExternalToken(_authorityKey, client: "vneid-ops", org: "NDXP", scope: "openid ndxp.operator");
+        using var created = await _admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/grants", """{"id":"sso-made","consumerAgency":"HNI","service":"enterprise"}""", token: withScope);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        using var audit = await _admin.SendJsonAsync(HttpMethod.Get, "/admin/v1/audit?kind=grant&id=sso-made", token: withScope);
+        Assert.Contains("\"actor\":\"vneid-ops:someone\"", await audit.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Without the scope, or with the gateway's internal claim forged into the token, it is a consumer.
+        var withoutScope = ExternalToken(_authorityKey, client: "vneid-ops", org: "NDXP", scope: "openid");
+        var forged = TestJwt.Sign(_authorityKey, "idp-1", _authorityUrl, new Dictionary<string, object>
+        {
+            ["sub"] = "someone", ["org"] = "NDXP", ["azp"] = "vneid-ops", [Ndxp.Gateway.Identity.GatewayClaims.ExternalOperator] = "true",
+        });
+        foreach (var token in new[] { withoutScope, forged })
+        {
+            using var refused = await _admin.SendJsonAsync(HttpMethod.Get, "/admin/v1/grants", token: token);
+            await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Forbidden, "operator-role-required");
+        }
     }
 
     [Fact]
@@ -72,6 +107,7 @@ public sealed class ExternalAuthorityTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _client.Dispose();
+        _admin.Dispose();
         await _workspace.DisposeAsync();
         if (_authority is not null)
         {
@@ -81,8 +117,16 @@ public sealed class ExternalAuthorityTests : IAsyncLifetime
         _authorityKey.Dispose();
     }
 
-    private string ExternalToken(ECDsa key, string client) =>
-        TestJwt.Sign(key, "idp-1", _authorityUrl, new Dictionary<string, object> { ["sub"] = "someone", ["org"] = "VCB", ["azp"] = client });
+    private string ExternalToken(ECDsa key, string client, string org = "VCB", string? scope = null)
+    {
+        var claims = new Dictionary<string, object> { ["sub"] = "someone", ["org"] = org, ["azp"] = client };
+        if (scope is not null)
+        {
+            claims["scope"] = scope;
+        }
+
+        return TestJwt.Sign(key, "idp-1", _authorityUrl, claims);
+    }
 
     private WebApplication BuildAuthority()
     {
