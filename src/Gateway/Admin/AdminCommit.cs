@@ -9,17 +9,29 @@ namespace Ndxp.Gateway.Admin;
 /// the calling operator, then reloads this replica before answering, so the change is in effect here when the
 /// operator gets the answer (other replicas follow by notification or poll).
 /// </summary>
-internal sealed class AdminCommit(IRegistryStore store, RegistryReloader reloader)
+internal sealed partial class AdminCommit(IRegistryStore store, RegistryReloader reloader, ILogger<AdminCommit> logger)
 {
+    private static readonly Prometheus.Counter Changes = Prometheus.Metrics.CreateCounter(
+        "ndxp_gateway_registry_changes_total", "Registry entities changed through the admin API.", "kind", "action");
+
     public IRegistryStore Store => store;
 
     public async Task<IResult> RunAsync(HttpContext context, Func<StoredRegistry, IReadOnlyList<EntityChange>> plan, Func<RegistryCommitResult, IResult> answer)
     {
         try
         {
-            var result = await store.CommitAsync(plan, ActorOf(context), context.RequestAborted);
+            var actor = ActorOf(context);
+            var result = await store.CommitAsync(plan, actor, context.RequestAborted);
             if (result.Changes.Count > 0)
             {
+                foreach (var change in result.Changes)
+                {
+                    Changes.WithLabels(change.Kind, change.Action).Inc();
+                }
+
+                // The log carries the trail's head out of the database: a copy an editor of the database cannot reach.
+                var head = await store.ReadAuditHeadAsync(context.RequestAborted);
+                Log.Committed(logger, actor.Actor, result.Changes.Count, result.Revision, head.Sequence, head.Hash);
                 await reloader.ReloadIfChangedAsync(context.RequestAborted);
             }
 
@@ -43,5 +55,12 @@ internal sealed class AdminCommit(IRegistryStore store, RegistryReloader reloade
         var subject = context.User.FindFirst("sub")?.Value;
         var actor = subject is { Length: > 0 } && subject != client ? $"{client}:{subject}" : client;
         return new AuditActor(actor, caller?.Agency, context.Connection.RemoteIpAddress?.ToString());
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 6001, Level = LogLevel.Information,
+            Message = "Registry changed by {Actor}: {Changes} entities, revision {Revision}, audit head {AuditSequence} {AuditHash}")]
+        public static partial void Committed(ILogger logger, string actor, int changes, long revision, long auditSequence, string auditHash);
     }
 }

@@ -20,7 +20,17 @@ public sealed class PrometheusTests : IAsyncLifetime
 
         Assert.True(check.ExitCode == 0, check.Output);
         Assert.True(test.ExitCode == 0, test.Output);
-        Assert.Contains("SUCCESS: 6 rules found", check.Output, StringComparison.Ordinal);
+        // Every alert is unit-tested and has its runbook section.
+        var alerts = System.Text.RegularExpressions.Regex.Matches(await File.ReadAllTextAsync(Repository.File("config", "prometheus", "ndxp-gateway-rules.yml")), @"- alert: (\w+)")
+            .Select(m => m.Groups[1].Value).ToList();
+        Assert.Contains($"SUCCESS: {alerts.Count} rules found", check.Output, StringComparison.Ordinal);
+        var tests = await File.ReadAllTextAsync(Repository.File("config", "prometheus", "tests", "ndxp-gateway-alerts.test.yml"));
+        var runbook = await File.ReadAllTextAsync(Repository.File("docs", "runbook.md"));
+        Assert.All(alerts, alert =>
+        {
+            Assert.Contains($"alertname: {alert}", tests, StringComparison.Ordinal);
+            Assert.Contains($"## {alert}", runbook, StringComparison.Ordinal);
+        });
     }
 
     [Fact]
