@@ -112,6 +112,60 @@ public sealed class GrantAdminTests(AdminFixture gateway) : IClassFixture<AdminF
     }
 
     [Fact]
+    public async Task Quota_and_rate_limit_changes_take_effect_on_the_next_call()
+    {
+        var bank = await gateway.Data.TokenAsync("vcb-ekyc");
+        using var created = await gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/grants",
+            """{"id":"vcb-limited","consumerAgency":"VCB","service":"limited","dailyQuota":2}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        for (var i = 0; i < 2; i++)
+        {
+            using var allowed = await gateway.Data.CallAsync(HttpMethod.Get, "/limited/x", bank);
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        using (var overQuota = await gateway.Data.CallAsync(HttpMethod.Get, "/limited/x", bank))
+        {
+            await ProblemAssert.IsProblemAsync(overQuota, HttpStatusCode.TooManyRequests, "quota-exceeded");
+        }
+
+        // The quota is raised and a tight rate limit added: the next call is admitted, the one right after it is not.
+        using var raised = await gateway.Admin.SendJsonAsync(HttpMethod.Put, "/admin/v1/grants/vcb-limited",
+            """{"id":"vcb-limited","consumerAgency":"VCB","service":"limited","dailyQuota":100,"rateLimit":{"perSecond":0.1,"burst":1}}""", created.ETag());
+        Assert.Equal(HttpStatusCode.OK, raised.StatusCode);
+        using (var admitted = await gateway.Data.CallAsync(HttpMethod.Get, "/limited/x", bank))
+        {
+            Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        }
+
+        using (var limited = await gateway.Data.CallAsync(HttpMethod.Get, "/limited/x", bank))
+        {
+            await ProblemAssert.IsProblemAsync(limited, HttpStatusCode.TooManyRequests, "rate-limited");
+        }
+
+        using var unlimited = await gateway.Admin.SendJsonAsync(HttpMethod.Put, "/admin/v1/grants/vcb-limited",
+            """{"id":"vcb-limited","consumerAgency":"VCB","service":"limited","dailyQuota":100}""", raised.ETag());
+        using var free = await gateway.Data.CallAsync(HttpMethod.Get, "/limited/x", bank);
+        Assert.Equal(HttpStatusCode.OK, free.StatusCode);
+    }
+
+    [Fact]
+    public async Task Suspending_activating_deleting_or_reading_an_unknown_grant_is_404()
+    {
+        foreach (var (method, path) in new[]
+        {
+            (HttpMethod.Post, "/admin/v1/grants/no-such/suspend"),
+            (HttpMethod.Post, "/admin/v1/grants/no-such/activate"),
+            (HttpMethod.Delete, "/admin/v1/grants/no-such"),
+            (HttpMethod.Get, "/admin/v1/grants/no-such"),
+        })
+        {
+            using var response = await gateway.Admin.SendJsonAsync(method, path, ifMatch: "*");
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, "entity-not-found");
+        }
+    }
+
+    [Fact]
     public async Task Creating_an_existing_id_is_409()
     {
         using var response = await gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/grants",
