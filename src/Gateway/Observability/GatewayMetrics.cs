@@ -52,6 +52,10 @@ internal static class GatewayMetrics
     public static readonly Counter RegistryReloads = Metrics.CreateCounter(
         "ndxp_gateway_registry_reloads_total", "Registry snapshots published (the first load included).");
 
+    public static readonly Histogram RegistryReloadDuration = Metrics.CreateHistogram(
+        "ndxp_gateway_registry_reload_duration_seconds", "Time to read, validate and publish a changed registry (routes and clusters included).",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 12) });
+
     /// <summary>The agency as a label value: registered codes only.</summary>
     public static string Agency(Registry.RegistrySnapshot snapshot, string? agency) =>
         agency is null ? NoAgency : snapshot.Agencies.ContainsKey(agency) ? agency : UnknownAgency;

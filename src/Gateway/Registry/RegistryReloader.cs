@@ -75,8 +75,10 @@ internal sealed partial class RegistryReloader : BackgroundService
                 return;
             }
 
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var registry = await _store.ReadAsync(cancellationToken);
             _snapshots.Publish(RegistrySnapshot.Compile(registry.Document, registry.Revision));
+            Observability.GatewayMetrics.RegistryReloadDuration.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             Log.Reloaded(_logger, registry.Revision);
         }
         catch (RegistryValidationException ex)
