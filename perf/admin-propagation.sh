@@ -37,7 +37,7 @@ as_pg "$pgbin/pg_ctl" -D "$work/pg" -w -l "$work/sock/pg.log" -o "-p $PG_PORT -c
 CONN="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
 
 # shellcheck disable=SC2086
-if ! out=$(dotnet build -c Release -v q -nologo ${BUILD_ARGS:-} src/Gateway 2>&1); then echo "$out" >&2; exit 1; fi
+if ! out=$(dotnet build -c Release -v q -nologo --no-incremental ${BUILD_ARGS:-} src/Gateway 2>&1); then echo "$out" >&2; exit 1; fi
 bin() { echo "$1/bin/Release/net10.0/$2"; }
 wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "timeout waiting for $1" >&2; exit 1; }
 
