@@ -56,9 +56,7 @@ internal sealed class PostgresRegistryStore : IRegistryStore
             FOR EACH ROW EXECUTE FUNCTION registry_audit_append_only();
         """;
 
-    private const string AuditColumns = "sequence, at, actor, actor_agency, source, action, kind, entity_id, before, after, revision, previous_hash, hash";
-
-    private readonly NpgsqlDataSource _dataSource;
+        private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _timeProvider;
 
     public PostgresRegistryStore(NpgsqlDataSource dataSource, TimeProvider timeProvider)
@@ -142,7 +140,7 @@ internal sealed class PostgresRegistryStore : IRegistryStore
         {
             var entry = AuditChain.Seal(RegistryAudit.Unsealed(head.Sequence + 1, now, actor, change, revision), head.Hash);
             await using var insert = new NpgsqlCommand($"""
-                INSERT INTO registry_audit ({AuditColumns})
+                INSERT INTO registry_audit ({AuditColumns.Select})
                 VALUES (@sequence, @at, @actor, @agency, @source, @action, @kind, @id, @before, @after, @revision, @previous, @hash)
                 """, connection, transaction);
             insert.Parameters.AddWithValue("sequence", entry.Sequence);
@@ -181,29 +179,14 @@ internal sealed class PostgresRegistryStore : IRegistryStore
 
     public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {AuditColumns} FROM registry_audit WHERE sequence > @after ORDER BY sequence LIMIT @limit");
+        await using var command = _dataSource.CreateCommand($"SELECT {AuditColumns.Select} FROM registry_audit WHERE sequence > @after ORDER BY sequence LIMIT @limit");
         command.Parameters.AddWithValue("after", afterSequence);
         command.Parameters.AddWithValue("limit", limit);
         var entries = new List<AuditEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            entries.Add(new AuditEntry
-            {
-                Sequence = reader.GetInt64(0),
-                At = new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero),
-                Actor = reader.GetString(2),
-                ActorAgency = reader.IsDBNull(3) ? null : reader.GetString(3),
-                Source = reader.IsDBNull(4) ? null : reader.GetString(4),
-                Action = reader.GetString(5),
-                Kind = reader.GetString(6),
-                EntityId = reader.GetString(7),
-                Before = reader.IsDBNull(8) ? null : reader.GetString(8),
-                After = reader.IsDBNull(9) ? null : reader.GetString(9),
-                Revision = reader.GetInt64(10),
-                PreviousHash = reader.GetString(11),
-                Hash = reader.GetString(12),
-            });
+            entries.Add(AuditColumns.Read(reader, r => new DateTimeOffset(r.GetDateTime(1), TimeSpan.Zero)));
         }
 
         return entries;

@@ -155,8 +155,8 @@ internal sealed class SqliteRegistryStore : IRegistryStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT sequence, at, actor, actor_agency, source, action, kind, entity_id, before, after, revision, previous_hash, hash
+        command.CommandText = $"""
+            SELECT {AuditColumns.Select}
             FROM registry_audit WHERE sequence > $after ORDER BY sequence LIMIT $limit
             """;
         command.Parameters.AddWithValue("$after", afterSequence);
@@ -165,22 +165,7 @@ internal sealed class SqliteRegistryStore : IRegistryStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            entries.Add(new AuditEntry
-            {
-                Sequence = reader.GetInt64(0),
-                At = DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
-                Actor = reader.GetString(2),
-                ActorAgency = reader.IsDBNull(3) ? null : reader.GetString(3),
-                Source = reader.IsDBNull(4) ? null : reader.GetString(4),
-                Action = reader.GetString(5),
-                Kind = reader.GetString(6),
-                EntityId = reader.GetString(7),
-                Before = reader.IsDBNull(8) ? null : reader.GetString(8),
-                After = reader.IsDBNull(9) ? null : reader.GetString(9),
-                Revision = reader.GetInt64(10),
-                PreviousHash = reader.GetString(11),
-                Hash = reader.GetString(12),
-            });
+            entries.Add(AuditColumns.Read(reader, r => DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)));
         }
 
         return entries;
