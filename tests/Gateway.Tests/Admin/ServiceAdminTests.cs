@@ -67,6 +67,28 @@ public sealed class ServiceAdminTests(AdminFixture gateway) : IClassFixture<Admi
     }
 
     [Fact]
+    public async Task An_agency_is_created_renamed_suspended_and_deleted_and_its_code_cannot_change()
+    {
+        using var created = await gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/agencies", """{"code":"TMP","name":"Temporary agency"}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var recoded = await gateway.Admin.SendJsonAsync(HttpMethod.Put, "/admin/v1/agencies/TMP", """{"code":"TMP2","name":"Temporary agency"}""", created.ETag());
+        var problem = await ProblemAssert.IsProblemAsync(recoded, HttpStatusCode.BadRequest, "invalid-body");
+        Assert.Equal("code", problem.GetProperty("errors")[0].GetProperty("field").GetString());
+        using var badCode = await gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/agencies", """{"code":"tmp lower","name":"x"}""");
+        problem = await ProblemAssert.IsProblemAsync(badCode, HttpStatusCode.UnprocessableEntity, "registry-invalid");
+        Assert.Equal("code", problem.GetProperty("errors")[0].GetProperty("field").GetString());
+
+        using var renamed = await gateway.Admin.SendJsonAsync(HttpMethod.Put, "/admin/v1/agencies/TMP", """{"code":"TMP","name":"Renamed agency","kind":"province"}""", created.ETag());
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        using var suspended = await gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/agencies/TMP/suspend", ifMatch: renamed.ETag());
+        Assert.Equal("suspended", JsonDocument.Parse(await suspended.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+        using var deleted = await gateway.Admin.SendJsonAsync(HttpMethod.Delete, "/admin/v1/agencies/TMP", ifMatch: suspended.ETag());
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        using var gone = await gateway.Admin.GetAsync("/admin/v1/agencies/TMP");
+        await ProblemAssert.IsProblemAsync(gone, HttpStatusCode.NotFound, "entity-not-found");
+    }
+
+    [Fact]
     public async Task Agencies_are_listed_and_read_by_code()
     {
         using var list = await gateway.Admin.GetAsync("/admin/v1/agencies");
