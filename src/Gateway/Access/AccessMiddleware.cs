@@ -1,4 +1,3 @@
-using Microsoft.Net.Http.Headers;
 using Ndxp.Gateway.Identity;
 using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
@@ -87,16 +86,6 @@ internal sealed class AccessMiddleware
         return refusal;
     }
 
-    private static Task RefuseAsync(HttpContext context, ProblemKind refusal)
-    {
-        if (ProblemCatalog.Describe(refusal).Status == StatusCodes.Status401Unauthorized)
-        {
-            // RFC 6750 section 3: tell the client how to authenticate, and whether the token it sent was the problem.
-            context.Response.Headers[HeaderNames.WWWAuthenticate] = refusal == ProblemKind.TokenMissing
-                ? "Bearer realm=\"ndxp-gateway\""
-                : "Bearer realm=\"ndxp-gateway\", error=\"invalid_token\"";
-        }
-
-        return context.WriteProblemAsync(refusal);
-    }
+    // The 401 challenge (RFC 6750) is added by WriteProblemAsync for every 401, on both planes.
+    private static Task RefuseAsync(HttpContext context, ProblemKind refusal) => context.WriteProblemAsync(refusal);
 }

@@ -56,6 +56,12 @@ public static class GrantEvaluator
     public static ProblemKind? CheckCaller(RegistrySnapshot snapshot, Caller caller, out Client? client)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        if (caller.TokenId is { } jti && snapshot.RevokedTokenIds.Contains(jti))
+        {
+            client = null;
+            return ProblemKind.TokenRevoked;
+        }
+
         if (!snapshot.Clients.TryGetValue(caller.ClientId, out client) || client.Agency != caller.Agency)
         {
             return ProblemKind.ClientUnknown;

@@ -20,6 +20,7 @@ internal static class RegistryAdminApi
         MapResource(endpoints, AdminResources.Clients);
         MapResource(endpoints, AdminResources.Services);
         MapResource(endpoints, AdminResources.Grants);
+        MapResource(endpoints, AdminResources.Revocations);
         return endpoints;
     }
 
@@ -116,7 +117,7 @@ internal static class RegistryAdminApi
         .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status428PreconditionRequired);
 
-        foreach (var (action, status) in new[] { ("suspend", EntityStatus.Suspended), ("activate", EntityStatus.Active) })
+        foreach (var (action, status) in resource.HasStatus ? [("suspend", EntityStatus.Suspended), ("activate", EntityStatus.Active)] : Array.Empty<(string, EntityStatus)>())
         {
             group.MapPost("/{id}/" + action, (string id, AdminCommit admin, HttpContext context) => Guarded(async () =>
             {

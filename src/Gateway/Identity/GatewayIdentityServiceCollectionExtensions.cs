@@ -36,7 +36,7 @@ public static class GatewayIdentityServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<SigningKeyRing>()));
         services.AddSingleton(sp => new TokenIssuer(
             sp.GetRequiredService<SigningKeyRing>(), sp.GetRequiredService<TimeProvider>(), issuer, identity.Audience, identity.TokenLifetime));
-        services.AddSingleton(sp => new CachingTokenHandler(identity.ValidatedTokenCacheSize, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new CachingTokenHandler(identity.ValidatedTokenCacheSize, sp.GetRequiredService<TimeProvider>(), identity.MaxTokenBytes));
 
         var external = identity.ExternalAuthorities;
         var authentication = services.AddAuthentication(external.Count == 0 ? GatewayScheme : SelectorScheme);
@@ -88,6 +88,8 @@ public static class GatewayIdentityServiceCollectionExtensions
         parameters.RequireSignedTokens = true;
         parameters.ClockSkew = clockSkew;
         parameters.ValidAlgorithms = AcceptedAlgorithms;
+        // The kid must name a trusted key: no falling back to trying every key (an unknown kid is a refusal).
+        parameters.TryAllIssuerSigningKeys = false;
         parameters.NameClaimType = GatewayClaims.ClientId;
         options.Events ??= new JwtBearerEvents();
         options.Events.OnAuthenticationFailed = context =>

@@ -34,6 +34,12 @@ public sealed class IdentityOptions
     [Range(0, 1_000_000)]
     public int ValidatedTokenCacheSize { get; set; } = 10_000;
 
+    public const int DefaultMaxTokenBytes = 8192;
+
+    /// <summary>Longer bearer tokens are refused unread (401 token-too-large): the gateway's are ~700 characters.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1024, 262_144)]
+    public int MaxTokenBytes { get; set; } = DefaultMaxTokenBytes;
+
     /// <summary>The issuer URL: configured, or the data plane on localhost for the embedded default.</summary>
     public string ResolveIssuer(GatewayHostOptions host)
     {

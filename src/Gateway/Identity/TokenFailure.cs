@@ -12,6 +12,7 @@ internal sealed class TokenFailure
 
     public static TokenFailure From(Exception exception) => new(exception switch
     {
+        TokenRejectedException rejected => rejected.Kind,
         SecurityTokenExpiredException => ProblemKind.TokenExpired,
         SecurityTokenInvalidIssuerException => ProblemKind.TokenIssuerInvalid,
         SecurityTokenInvalidAudienceException => ProblemKind.TokenAudienceInvalid,

@@ -36,4 +36,7 @@ public enum ProblemKind
     EntityExists,
     PreconditionFailed,
     PreconditionRequired,
+    TokenTooLarge,
+    TokenHeaderForbidden,
+    TokenRevoked,
 }

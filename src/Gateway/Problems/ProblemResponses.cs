@@ -1,3 +1,4 @@
+using Microsoft.Net.Http.Headers;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Ndxp.Gateway.Problems;
@@ -19,6 +20,13 @@ public static class ProblemResponses
         }
 
         context.Response.StatusCode = descriptor.Status;
+        if (descriptor.Status == StatusCodes.Status401Unauthorized && !context.Response.Headers.ContainsKey(HeaderNames.WWWAuthenticate))
+        {
+            // RFC 9110 requires the challenge on a 401; RFC 6750 section 3 says which: no token -> no error code.
+            context.Response.Headers.WWWAuthenticate = kind == ProblemKind.TokenMissing
+                ? "Bearer realm=\"ndxp-gateway\""
+                : $"Bearer realm=\"ndxp-gateway\", error=\"invalid_token\", error_description=\"{descriptor.Slug}\"";
+        }
         var problem = new ProblemDetails
         {
             Type = descriptor.Type,

@@ -13,6 +13,9 @@ public sealed record RegistryDocument
     public IReadOnlyList<Service> Services { get; init; } = [];
 
     public IReadOnlyList<Grant> Grants { get; init; } = [];
+
+    /// <summary>Tokens revoked before their expiry, by <c>jti</c>.</summary>
+    public IReadOnlyList<RevokedToken> RevokedTokens { get; init; } = [];
 }
 
 public enum EntityStatus

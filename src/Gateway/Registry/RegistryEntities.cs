@@ -12,12 +12,14 @@ internal static class RegistryEntities
     public const string ClientKind = "client";
     public const string ServiceKind = "service";
     public const string GrantKind = "grant";
+    public const string RevocationKind = "revocation";
 
     public static IEnumerable<(string Kind, string Id, string Json)> Of(RegistryDocument document) =>
         document.Agencies.Select(a => (AgencyKind, a.Code, JsonSerializer.Serialize(a, RegistryJson.Options)))
             .Concat(document.Clients.Select(c => (ClientKind, c.Id, JsonSerializer.Serialize(c, RegistryJson.Options))))
             .Concat(document.Services.Select(s => (ServiceKind, s.Id, JsonSerializer.Serialize(s, RegistryJson.Options))))
-            .Concat(document.Grants.Select(g => (GrantKind, g.Id, JsonSerializer.Serialize(g, RegistryJson.Options))));
+            .Concat(document.Grants.Select(g => (GrantKind, g.Id, JsonSerializer.Serialize(g, RegistryJson.Options))))
+            .Concat(document.RevokedTokens.Select(r => (RevocationKind, r.Jti, JsonSerializer.Serialize(r, RegistryJson.Options))));
 
     /// <summary>Gathers stored rows into a document; a row that cannot be read names its kind and id.</summary>
     public sealed class Reader
@@ -26,6 +28,7 @@ internal static class RegistryEntities
         private readonly List<Client> _clients = [];
         private readonly List<Service> _services = [];
         private readonly List<Grant> _grants = [];
+        private readonly List<RevokedToken> _revoked = [];
         private readonly Dictionary<EntityKey, long> _versions = [];
 
         public void Add(string kind, string id, string json, long version)
@@ -37,12 +40,13 @@ internal static class RegistryEntities
                 case ClientKind: _clients.Add(Deserialize<Client>(json, kind, id)); break;
                 case ServiceKind: _services.Add(Deserialize<Service>(json, kind, id)); break;
                 case GrantKind: _grants.Add(Deserialize<Grant>(json, kind, id)); break;
+                case RevocationKind: _revoked.Add(Deserialize<RevokedToken>(json, kind, id)); break;
                 default: throw new InvalidDataException($"The registry store holds an entity of unknown kind '{kind}'.");
             }
         }
 
         public StoredRegistry Stored(long revision) =>
-            new(new() { Agencies = _agencies, Clients = _clients, Services = _services, Grants = _grants }, revision, _versions);
+            new(new() { Agencies = _agencies, Clients = _clients, Services = _services, Grants = _grants, RevokedTokens = _revoked }, revision, _versions);
 
         private static T Deserialize<T>(string json, string kind, string id)
         {

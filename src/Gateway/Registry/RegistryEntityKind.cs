@@ -20,8 +20,11 @@ public abstract class RegistryEntityKind
     public static readonly RegistryEntityKind<Grant> Grants = new(
         RegistryEntities.GrantKind, "grants", g => g.Id, (g, s) => g with { Status = s }, d => d.Grants, (d, l) => d with { Grants = l });
 
+    public static readonly RegistryEntityKind<RevokedToken> Revocations = new(
+        RegistryEntities.RevocationKind, "revocations", r => r.Jti, (r, _) => r, d => d.RevokedTokens, (d, l) => d with { RevokedTokens = l });
+
     /// <summary>In dependency order: what an entity refers to comes before it.</summary>
-    public static IReadOnlyList<RegistryEntityKind> All { get; } = [Agencies, Clients, Services, Grants];
+    public static IReadOnlyList<RegistryEntityKind> All { get; } = [Agencies, Clients, Services, Grants, Revocations];
 
     /// <summary><c>agency</c>, <c>client</c>, <c>service</c> or <c>grant</c>.</summary>
     public abstract string Kind { get; }
@@ -64,7 +67,12 @@ public sealed class RegistryEntityKind<T> : RegistryEntityKind
     public string IdOf(T entity) => _id(entity);
 
     /// <summary>The JSON name of the id field: <c>code</c> for agencies, <c>id</c> for the others.</summary>
-    public string IdField => Kind == RegistryEntities.AgencyKind ? "code" : "id";
+    public string IdField => Kind switch
+    {
+        RegistryEntities.AgencyKind => "code",
+        RegistryEntities.RevocationKind => "jti",
+        _ => "id",
+    };
 
     public T WithStatus(T entity, EntityStatus status) => _withStatus(entity, status);
 

@@ -15,6 +15,7 @@ public sealed class RegistrySnapshot
         Agencies = document.Agencies.ToFrozenDictionary(a => a.Code, StringComparer.Ordinal);
         Clients = document.Clients.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
         Grants = document.Grants.ToFrozenDictionary(g => g.Id, StringComparer.Ordinal);
+        RevokedTokenIds = document.RevokedTokens.Select(r => r.Jti).ToFrozenSet(StringComparer.Ordinal);
         var grantsByService = document.Grants.ToLookup(g => g.Service, StringComparer.Ordinal);
         Services = document.Services.ToFrozenDictionary(
             s => s.Id,
@@ -37,6 +38,9 @@ public sealed class RegistrySnapshot
     public FrozenDictionary<string, ServiceEntry> Services { get; }
 
     public FrozenDictionary<string, Grant> Grants { get; }
+
+    /// <summary>The <c>jti</c> of every revoked token.</summary>
+    public FrozenSet<string> RevokedTokenIds { get; }
 
     /// <summary>Validates and compiles; throws <see cref="RegistryValidationException"/> naming every bad entry.</summary>
     public static RegistrySnapshot Compile(RegistryDocument document, long revision)

@@ -80,6 +80,12 @@ public static partial class RegistryValidator
             }
         }
 
+        CheckUnique(document.RevokedTokens, r => r.Jti, "revocation", errors);
+        foreach (var revoked in document.RevokedTokens.Where(r => string.IsNullOrWhiteSpace(r.Jti) || r.Jti.Length > 256))
+        {
+            errors.Add(new("revocation", revoked.Jti, "jti", "jti must be 1-256 characters"));
+        }
+
         return errors;
     }
 

@@ -94,7 +94,7 @@ public sealed class AccessTests(GatewayFixture gateway) : IDisposable
     {
         using var response = await gateway.CallAsync(HttpMethod.Get, Citizen, _forge.Signed(clientId: "hni-suspended", agency: "HNI"), "public-service");
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "client-suspended");
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "client-suspended");
     }
 
     [Fact]

@@ -96,7 +96,7 @@ public sealed class ClientAdminTests(AdminFixture gateway) : IClassFixture<Admin
         Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
 
         using var call = await gateway.Data.CallAsync(HttpMethod.Get, "/population/v1/citizens/001099012345", token, "public-service");
-        await ProblemAssert.IsProblemAsync(call, HttpStatusCode.Forbidden, "client-suspended");
+        await ProblemAssert.IsProblemAsync(call, HttpStatusCode.Unauthorized, "client-suspended");
     }
 
     [Fact]

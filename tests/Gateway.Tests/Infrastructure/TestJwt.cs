@@ -13,7 +13,8 @@ internal static class TestJwt
         string issuer,
         IDictionary<string, object> claims,
         string audience = "ndxp-gateway",
-        DateTime? expires = null)
+        DateTime? expires = null,
+        IDictionary<string, object>? headers = null)
     {
         var exp = expires ?? DateTime.UtcNow.AddMinutes(5);
         var notBefore = exp < DateTime.UtcNow ? exp.AddMinutes(-10) : DateTime.UtcNow.AddSeconds(-1);
@@ -26,6 +27,7 @@ internal static class TestJwt
             Expires = exp,
             Claims = claims,
             SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = kid }, SecurityAlgorithms.EcdsaSha256),
+            AdditionalHeaderClaims = headers,
         });
     }
 

@@ -13,11 +13,16 @@ internal sealed class TokenForge : IDisposable
     private readonly string _issuer;
 
     public TokenForge(GatewayFixture gateway)
+        : this(gateway.DataDirectory, gateway.Issuer)
     {
-        var file = Directory.GetFiles(Path.Combine(gateway.DataDirectory, "keys"), "*.pem").Single();
+    }
+
+    public TokenForge(string dataDirectory, string issuer)
+    {
+        var file = Directory.GetFiles(Path.Combine(dataDirectory, "keys"), "*.pem").Single();
         _realKey.ImportFromPem(File.ReadAllText(file));
         _kid = Path.GetFileNameWithoutExtension(file);
-        _issuer = gateway.Issuer;
+        _issuer = issuer;
     }
 
     public string Kid => _kid;
@@ -30,8 +35,36 @@ internal sealed class TokenForge : IDisposable
         string audience = "ndxp-gateway",
         DateTime? expires = null,
         ECDsa? key = null,
-        bool withAgency = true) =>
-        TestJwt.Sign(key ?? _realKey, _kid, issuer ?? _issuer, TestJwt.ClientClaims(clientId, withAgency ? agency : null), audience, expires);
+        bool withAgency = true,
+        string? kid = null,
+        IDictionary<string, object>? headers = null,
+        IDictionary<string, object>? extraClaims = null)
+    {
+        var claims = TestJwt.ClientClaims(clientId, withAgency ? agency : null);
+        foreach (var (name, value) in extraClaims ?? new Dictionary<string, object>())
+        {
+            claims[name] = value;
+        }
+
+        return TestJwt.Sign(key ?? _realKey, kid ?? _kid, issuer ?? _issuer, claims, audience, expires, headers);
+    }
+
+    /// <summary>RS256 under the gateway's kid, signed with a key the gateway never had (algorithm/key confusion).</summary>
+    public string Rs256UnderRealKid()
+    {
+        using var rsa = RSA.Create(2048);
+        var now = DateTime.UtcNow;
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = _issuer,
+            Audience = "ndxp-gateway",
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(5),
+            Claims = TestJwt.ClientClaims("vcb-ekyc", "VCB"),
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = _kid }, SecurityAlgorithms.RsaSha256),
+        });
+    }
 
     /// <summary>The payload of a real token, re-sent with <c>alg: none</c> and no signature.</summary>
     public string Unsigned(string alg = "none") =>
