@@ -146,6 +146,7 @@ public static class GatewayApplication
         }
 
         app.UseMiddleware<MeteringMiddleware>();
+        app.UseMiddleware<Hardening.CanonicalPathMiddleware>();
         app.UseWhen(context => context.Connection.LocalPort == host.AdminPort, admin => admin.UseAdminDocsPage());
         app.UseRouting();
         app.UseAuthentication();

@@ -42,6 +42,7 @@ public static class ProblemCatalog
         [ProblemKind.TokenTooLarge] = new(401, "token-too-large", "The bearer token is larger than this gateway accepts", Outcome.Unauthorized),
         [ProblemKind.TokenHeaderForbidden] = new(401, "token-header-forbidden", "The bearer token's header names keys by URL or embeds them, or has a malformed kid", Outcome.Unauthorized),
         [ProblemKind.TokenRevoked] = new(401, "token-revoked", "The bearer token has been revoked", Outcome.Unauthorized),
+        [ProblemKind.PathNotCanonical] = new(400, "path-not-canonical", "The request path is not in canonical form", Outcome.ClientError),
         [ProblemKind.InvalidBody] = new(400, "invalid-body", "The request body is not valid JSON of the expected shape", Outcome.ClientError),
         [ProblemKind.UnsupportedMediaType] = new(415, "unsupported-media-type", "The request body must be application/json", Outcome.ClientError),
         [ProblemKind.RegistryInvalid] = new(422, "registry-invalid", "The change would leave the registry invalid", Outcome.ClientError),

@@ -39,4 +39,5 @@ public enum ProblemKind
     TokenTooLarge,
     TokenHeaderForbidden,
     TokenRevoked,
+    PathNotCanonical,
 }

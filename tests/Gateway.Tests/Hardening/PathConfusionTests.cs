@@ -1,0 +1,210 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using CsCheck;
+using Microsoft.AspNetCore.Http.Features;
+using Ndxp.Gateway.Hardening;
+using Ndxp.Gateway.Registry;
+using Ndxp.Gateway.Tests.Infrastructure;
+
+namespace Ndxp.Gateway.Tests.Hardening;
+
+/// <summary>
+/// A grant for one service can never reach another. Two services on two upstreams; the caller holds a grant for
+/// service A only. Whatever path is sent, either the gateway refuses it, or upstream A receives it under A's prefix
+/// — even as read by a lenient provider that decodes, folds case and resolves dot segments — and upstream B never
+/// receives anything.
+/// </summary>
+public sealed class PathConfusionTests : IAsyncLifetime
+{
+    private static readonly string[] Pieces =
+    [
+        "x", "v1", "a", "b", "A", "B", "..", ".", "x.", "%2e%2e", "%2E", "%2f", "%2F", "%252F", "%255C", "%5c", "\\", "", "//",
+        ";p=1", "%3B", "%00", "%0d%0a", "%C0%AE", "%c0%af", "%E0%80%AE", "%20", "~", "%41", "%C3%A9", "..%2F", "%2e", "b.", "?q=../b/v1",
+    ];
+
+    private readonly ConcurrentQueue<string> _receivedByA = new();
+    private readonly ConcurrentQueue<string> _receivedByB = new();
+    private readonly List<IAsyncDisposable> _owned = [];
+    private string _directory = null!;
+    private int _port;
+    private string _token = null!;
+
+    public async Task InitializeAsync()
+    {
+        var upstreamA = await StartRecordingUpstreamAsync("A", _receivedByA);
+        var upstreamB = await StartRecordingUpstreamAsync("B", _receivedByB);
+        _directory = Directory.CreateTempSubdirectory("ndxp-paths-").FullName;
+        var registry = new RegistryDocument
+        {
+            Agencies = [new() { Code = "PRV", Name = "Provider" }, new() { Code = "CON", Name = "Consumer" }],
+            Clients = [new() { Id = "con-app", Agency = "CON", SecretHash = TestRegistry.SecretHash }],
+            Services =
+            [
+                new() { Id = "svc-a", Provider = "PRV", PathPrefix = "/a/v1", Destinations = [upstreamA], Methods = ["GET"] },
+                new() { Id = "svc-b", Provider = "PRV", PathPrefix = "/b/v1", Destinations = [upstreamB], Methods = ["GET"] },
+            ],
+            Grants = [new() { Id = "con-a", ConsumerAgency = "CON", Service = "svc-a" }],
+        };
+        var seed = Path.Combine(_directory, "seed.json");
+        await File.WriteAllTextAsync(seed, System.Text.Json.JsonSerializer.Serialize(registry, RegistryJson.Options));
+        _port = FreePort.Next();
+        var app = await GatewayApplication.CreateAsync(
+        [
+            $"--Gateway:DataPort={_port}", $"--Gateway:AdminPort={FreePort.Next()}", "--Gateway:ListenAddress=127.0.0.1",
+            $"--Gateway:DataDirectory={Path.Combine(_directory, "data")}", $"--Registry:SeedFile={seed}", "--Serilog:MinimumLevel:Default=Warning",
+        ]);
+        await app.StartAsync();
+        _owned.Insert(0, app);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
+        _token = await client.TokenAsync("con-app");
+    }
+
+    [Fact]
+    public async Task No_generated_path_reaches_the_ungranted_service_or_leaves_the_granted_prefix()
+    {
+        var prefixes = Gen.OneOf("/a/v1", "/b/v1", "/A/V1", "/a", "", "/b");
+        var paths = Gen.Select(prefixes, Gen.OneOf(Pieces).Array[0, 6], Gen.Bool)
+            .Select((prefix, pieces, trailing) => prefix + "/" + string.Join('/', pieces) + (trailing ? "/" : ""));
+        var statuses = new ConcurrentDictionary<int, int>();
+
+        await paths.SampleAsync(async path =>
+        {
+            var before = _receivedByA.Count;
+            var response = await RawHttp.SendAsync(_port, RawHttp.Get(path, _token));
+            statuses.AddOrUpdate(response.Status, 1, (_, n) => n + 1);
+            Assert.True(response.Status is 200 or 400 or 403 or 404 or 405, $"{path} -> {response.Status} {response.Body}");
+            if (response.Status == 200)
+            {
+                Assert.StartsWith("A|", response.Body, StringComparison.Ordinal);
+                var received = response.Body[2..];
+                var lenient = LenientProviderView(received);
+                Assert.True(lenient == "/a/v1" || lenient.StartsWith("/a/v1/", StringComparison.Ordinal), $"{path} reached A as {received}, which a lenient provider reads as {lenient}");
+                Assert.True(_receivedByA.Count > before);
+            }
+
+            Assert.Empty(_receivedByB);
+        }, iter: 3000, threads: 4);
+
+        // The sample exercised both outcomes: some paths were refused as not canonical, some were served by A.
+        Assert.True(statuses.GetValueOrDefault(200) > 50, string.Join(", ", statuses));
+        Assert.True(statuses.GetValueOrDefault(400) > 50, string.Join(", ", statuses));
+    }
+
+    [Theory]
+    [InlineData("/a/v1/..%2F..%2Fb/v1/x")]
+    [InlineData("/a/v1/..%252F..%252Fb/v1/x")]
+    [InlineData("/a/v1/%2e%2e/%2e%2e/b/v1/x")]
+    [InlineData("/a/v1/..\\..\\b/v1/x")]
+    [InlineData("/a/v1//x")]
+    [InlineData("/a/v1/x;jsessionid=1")]
+    [InlineData("/a/v1/x%00")]
+    [InlineData("/a/v1/%C0%AE%C0%AE/b/v1/x")]
+    [InlineData("/a/v1/x./y")]
+    [InlineData("http://gateway.test/b/v1/x")]
+    public async Task Known_smuggling_paths_are_refused_before_the_grant_check(string path)
+    {
+        var response = await RawHttp.SendAsync(_port, RawHttp.Get(path, _token));
+
+        Assert.Equal(400, response.Status);
+        Assert.Empty(_receivedByB);
+        Assert.Empty(_receivedByA);
+    }
+
+    [Theory]
+    [InlineData("/a/v1/x/../../b/v1/x", "/b/v1/x")]
+    [InlineData("/A/V1/citizens/1", "/A/V1/citizens/1")]
+    [InlineData("/a/v1/caf%C3%A9", "/a/v1/caf%C3%A9")]
+    public async Task Canonical_paths_are_forwarded_exactly_as_checked(string path, string expected)
+    {
+        var response = await RawHttp.SendAsync(_port, RawHttp.Get(path, _token));
+
+        if (expected.StartsWith("/b/", StringComparison.Ordinal))
+        {
+            // Kestrel resolves literal dot segments before routing; the gateway refuses them outright.
+            Assert.Equal(400, response.Status);
+            Assert.Empty(_receivedByB);
+        }
+        else
+        {
+            Assert.Equal(200, response.Status);
+            Assert.Equal("A|" + expected, response.Body);
+        }
+    }
+
+    [Fact]
+    public void The_canonical_path_check_accepts_ordinary_paths()
+    {
+        foreach (var path in new[] { "/", "/a/v1", "/a/v1/", "/a/v1/citizens/001099012345?fields=name&x=%2F", "/a/v1/x-y_z~1/caf%C3%A9", "/a/v1/a:b@c" })
+        {
+            Assert.Null(CanonicalPath.Check(path));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var owned in _owned)
+        {
+            await owned.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    // How a careless provider might read the path it was sent: decode until stable, backslashes as slashes, drop
+    // matrix parameters, collapse slashes, resolve dot segments, trim trailing dots, fold case.
+    private static string LenientProviderView(string path)
+    {
+        var text = path;
+        for (var i = 0; i < 4; i++)
+        {
+            text = Uri.UnescapeDataString(text);
+        }
+
+        text = text.Replace('\\', '/');
+        var segments = new List<string>();
+        foreach (var raw in text.Split('/'))
+        {
+            var segment = raw.Split(';')[0].TrimEnd('.', ' ').ToLowerInvariant();
+            if (segment.Length == 0 || segment == ".")
+            {
+                continue;
+            }
+
+            if (segment == "..")
+            {
+                if (segments.Count > 0)
+                {
+                    segments.RemoveAt(segments.Count - 1);
+                }
+
+                continue;
+            }
+
+            segments.Add(segment);
+        }
+
+        return "/" + string.Join('/', segments);
+    }
+
+    private async Task<string> StartRecordingUpstreamAsync(string name, ConcurrentQueue<string> received)
+    {
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.Run(async context =>
+        {
+            var target = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+            received.Enqueue(target);
+            var path = target.Split('?')[0];
+            context.Response.StatusCode = (int)HttpStatusCode.OK;
+            await context.Response.WriteAsync(name + "|" + path, Encoding.UTF8);
+        });
+        await app.StartAsync();
+        _owned.Add(app);
+        return url;
+    }
+}
