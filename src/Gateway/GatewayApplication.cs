@@ -71,6 +71,17 @@ public static class GatewayApplication
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // Slow or oversized clients are cut off by Kestrel before they hold a connection or memory for long.
+            kestrel.Limits.RequestHeadersTimeout = host.RequestHeadersTimeout;
+            kestrel.Limits.KeepAliveTimeout = host.KeepAliveTimeout;
+            if (host.MinRequestBodyGracePeriod <= TimeSpan.FromSeconds(1) || host.MinRequestBodyBytesPerSecond <= 0)
+            {
+                throw new InvalidOperationException("Gateway:MinRequestBodyGracePeriod must be more than 1 second and Gateway:MinRequestBodyBytesPerSecond more than 0.");
+            }
+
+            kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(host.MinRequestBodyBytesPerSecond, host.MinRequestBodyGracePeriod);
+            kestrel.Limits.MaxRequestHeadersTotalSize = host.MaxRequestHeadersTotalBytes;
+            kestrel.Limits.MaxRequestBodySize = host.MaxRequestBodyBytes;
             Listen(kestrel, host.ListenAddress, host.DataPort);
             Listen(kestrel, host.ListenAddress, host.AdminPort);
         });
@@ -146,6 +157,7 @@ public static class GatewayApplication
         }
 
         app.UseMiddleware<MeteringMiddleware>();
+        app.UseMiddleware<Hardening.RequestFramingMiddleware>();
         app.UseMiddleware<Hardening.CanonicalPathMiddleware>();
         app.UseWhen(context => context.Connection.LocalPort == host.AdminPort, admin => admin.UseAdminDocsPage());
         app.UseRouting();
@@ -156,6 +168,7 @@ public static class GatewayApplication
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<ForwardingProblemMiddleware>();
+            proxy.UseMiddleware<Hardening.RequestSizeMiddleware>();
             proxy.UseMiddleware<Access.AccessMiddleware>();
             if (limits.Enabled)
             {

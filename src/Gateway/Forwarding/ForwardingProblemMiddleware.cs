@@ -18,9 +18,17 @@ internal sealed class ForwardingProblemMiddleware
         await _next(context);
         context.GetGatewayCall()?.EndUpstream();
 
-        var error = context.GetForwarderErrorFeature()?.Error;
+        var errorFeature = context.GetForwarderErrorFeature();
+        var error = errorFeature?.Error;
         if (error is null or ForwarderError.None || context.Response.HasStarted)
         {
+            return;
+        }
+
+        // A chunked body that grew past the service's limit: Kestrel stopped reading it with a 413.
+        if (error == ForwarderError.RequestBodyClient && IsBodyTooLarge(errorFeature!.Exception))
+        {
+            await context.WriteProblemAsync(ProblemKind.RequestBodyTooLarge);
             return;
         }
 
@@ -39,4 +47,12 @@ internal sealed class ForwardingProblemMiddleware
             await context.WriteProblemAsync(problem);
         }
     }
+
+    private static bool IsBodyTooLarge(Exception? exception) => exception switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsBodyTooLarge),
+        { InnerException: { } inner } => IsBodyTooLarge(inner),
+        _ => false,
+    };
 }

@@ -14,6 +14,22 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
     public const string AgencyHeader = "X-Consumer-Agency";
     public const string ClientHeader = "X-Consumer-Client";
 
+    // Headers a caller could use to tell a provider something the gateway did not verify: where the call came from,
+    // which URL or method it "really" is (IIS and framework overrides). YARP sets X-Forwarded-For/-Proto/-Host/-Prefix
+    // itself, replacing the caller's.
+    private static readonly string[] UntrustedRequestHeaders =
+    [
+        "Forwarded", "X-Forwarded-Server", "X-Forwarded-Port", "X-Forwarded-Ssl", "X-Forwarded-Scheme", "X-Real-IP", "True-Client-IP",
+        "X-Client-IP", "X-Cluster-Client-IP", "X-Original-URL", "X-Rewrite-URL", "X-Original-Host",
+        "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
+    ];
+
+    // What a provider may not say to a caller through the gateway: cookies, identity, and what software it runs.
+    private static readonly string[] ProviderOnlyResponseHeaders =
+    [
+        "Set-Cookie", "Set-Cookie2", "X-Purpose", "Server", "X-Powered-By", "X-AspNet-Version", "X-AspNetMvc-Version",
+    ];
+
     public void ValidateRoute(TransformRouteValidationContext context)
     {
     }
@@ -37,6 +53,11 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
             {
                 RequestTransform.RemoveHeader(context, header.Key);
             }
+        }
+
+        foreach (var header in UntrustedRequestHeaders)
+        {
+            RequestTransform.RemoveHeader(context, header);
         }
 
         RequestTransform.RemoveHeader(context, "Authorization");
@@ -63,8 +84,19 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
     {
         var call = context.HttpContext.GetGatewayCall()!;
         call.EndUpstream();
+        var headers = context.HttpContext.Response.Headers;
+        foreach (var header in ProviderOnlyResponseHeaders)
+        {
+            headers.Remove(header);
+        }
+
+        foreach (var consumer in headers.Keys.Where(k => k.StartsWith(ConsumerHeaderPrefix, StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            headers.Remove(consumer);
+        }
+
         // The provider's copy of the header (if it echoes one) is replaced by the gateway's own.
-        context.HttpContext.Response.Headers[TransactionMiddleware.HeaderName] = call.TransactionId;
+        headers[TransactionMiddleware.HeaderName] = call.TransactionId;
         return ValueTask.CompletedTask;
     }
 }

@@ -29,4 +29,21 @@ public sealed class GatewayHostOptions
     /// <summary>Where the embedded store and generated keys live. Relative to the working directory.</summary>
     [Required]
     public string DataDirectory { get; set; } = "data";
+
+    /// <summary>A client must send all its request headers within this time (slowloris), else the connection is closed.</summary>
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Idle keep-alive connections are closed after this.</summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A request body slower than this (after the grace period) is cut off (slow body attacks).</summary>
+    public double MinRequestBodyBytesPerSecond { get; set; } = 240;
+
+    public TimeSpan MinRequestBodyGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>All request headers together; larger is 431 from Kestrel before anything else runs.</summary>
+    public int MaxRequestHeadersTotalBytes { get; set; } = 32 * 1024;
+
+    /// <summary>The largest request body any service may get; services set lower limits of their own.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;
 }

@@ -40,4 +40,7 @@ public enum ProblemKind
     TokenHeaderForbidden,
     TokenRevoked,
     PathNotCanonical,
+    RequestFramingInvalid,
+    RequestBodyTooLarge,
+    RequestHeadersTooLarge,
 }

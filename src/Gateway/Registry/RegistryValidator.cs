@@ -138,6 +138,16 @@ public static partial class RegistryValidator
             CheckRateLimit("service", service.Id, "capacity.rate", capacity.Rate, errors);
         }
 
+        if (service.MaxRequestBodyBytes is < 0)
+        {
+            errors.Add(new("service", service.Id, "maxRequestBodyBytes", "maxRequestBodyBytes must not be negative"));
+        }
+
+        if (service.MaxRequestHeaderBytes is < 1024)
+        {
+            errors.Add(new("service", service.Id, "maxRequestHeaderBytes", "maxRequestHeaderBytes must be at least 1024"));
+        }
+
         if (service.HealthCheckPath is { } health && !health.StartsWith('/'))
         {
             errors.Add(new("service", service.Id, "healthCheckPath", $"healthCheckPath '{health}' must start with '/'"));

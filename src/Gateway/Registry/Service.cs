@@ -29,6 +29,12 @@ public sealed record Service
     /// <summary>Services carrying personal data require callers to declare a granted purpose.</summary>
     public bool PersonalData { get; init; }
 
+    /// <summary>Largest request body accepted for this service (413 above); the gateway-wide limit when null.</summary>
+    public long? MaxRequestBodyBytes { get; init; }
+
+    /// <summary>Largest total of request header names and values for this service (431 above); 16 KiB when null.</summary>
+    public int? MaxRequestHeaderBytes { get; init; }
+
     /// <summary>Protects the provider's database from all consumers together; none when null.</summary>
     public CapacityCap? Capacity { get; init; }
 

@@ -7,7 +7,7 @@ namespace Ndxp.Gateway.Tests.Infrastructure;
 /// A gateway of its own for tests that change the registry through the admin API (so they cannot disturb tests that
 /// rely on the test registry as it is); tests pick entity ids of their own.
 /// </summary>
-public sealed class AdminFixture : IAsyncLifetime
+public class AdminFixture : IAsyncLifetime
 {
     private GatewayWorkspace? _workspace;
 
@@ -21,13 +21,19 @@ public sealed class AdminFixture : IAsyncLifetime
 
     internal GatewayWorkspace Workspace => _workspace!;
 
-    public async Task InitializeAsync()
+    public int DataPort { get; private set; }
+
+    /// <summary>Settings of this gateway beyond the defaults.</summary>
+    protected virtual string[] Settings => [];
+
+    public virtual async Task InitializeAsync()
     {
         _workspace = await GatewayWorkspace.CreateAsync();
         var seed = await _workspace.WriteSeedAsync(_workspace.Registry);
         var dataPort = FreePort.Next();
         var adminPort = FreePort.Next();
-        var app = await _workspace.CreateGatewayAsync(seed, dataPort, adminPort);
+        DataPort = dataPort;
+        var app = await _workspace.CreateGatewayAsync(seed, dataPort, adminPort, Settings);
         await app.StartAsync();
         Services = app.Services;
         Data = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{dataPort}") };
@@ -35,7 +41,7 @@ public sealed class AdminFixture : IAsyncLifetime
         Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Data.TokenAsync("ops-console"));
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Data.Dispose();
         Admin.Dispose();

@@ -27,6 +27,17 @@ internal sealed class TestUpstream : IAsyncDisposable
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();
+        // A provider that tries to set cookies and identity headers toward the caller.
+        app.Map("/chatty/{**rest}", (HttpResponse response) =>
+        {
+            response.Headers.SetCookie = "session=provider-set; Path=/";
+            response.Headers["X-Consumer-Agency"] = "BCA";
+            response.Headers["X-Purpose"] = "anything";
+            response.Headers["X-Powered-By"] = "PHP/5.6";
+            response.Headers["X-Transaction-Id"] = "provider-chosen";
+            response.Headers["X-Provider-Data"] = "kept";
+            return Results.Ok();
+        });
         app.Map("/pause/{**rest}", async (CancellationToken aborted) =>
         {
             await Task.Delay(TimeSpan.FromSeconds(1), aborted);

@@ -124,8 +124,9 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.All(calmStatuses, s => Assert.Equal(HttpStatusCode.OK, s));
         Assert.Contains(HttpStatusCode.TooManyRequests, floodStatuses);
         Assert.DoesNotContain(HttpStatusCode.ServiceUnavailable, floodStatuses);
-        // 6 burst + 6/s over 3 s: the flooder cannot get much more than 24 calls through.
-        Assert.InRange(floodStatuses.Count(s => s == HttpStatusCode.OK), 12, 27);
+        // 6 burst + 6/s over 3 s: the flooder cannot get much more than 24 calls through; it gets at least its burst
+        // (a busy machine may send it little more than that in 3 s, so the lower bound is the burst alone).
+        Assert.InRange(floodStatuses.Count(s => s == HttpStatusCode.OK), 6, 27);
     }
 
     [Fact]
