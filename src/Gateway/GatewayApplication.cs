@@ -82,7 +82,7 @@ public static class GatewayApplication
             kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(host.MinRequestBodyBytesPerSecond, host.MinRequestBodyGracePeriod);
             kestrel.Limits.MaxRequestHeadersTotalSize = host.MaxRequestHeadersTotalBytes;
             kestrel.Limits.MaxRequestBodySize = host.MaxRequestBodyBytes;
-            Listen(kestrel, host.ListenAddress, host.DataPort);
+            Listen(kestrel, host.ListenAddress, host.DataPort, host.TlsEnabled ? listen => Hardening.TransportSecurity.UseTls(listen, host) : null);
             Listen(kestrel, host.ListenAddress, host.AdminPort);
         });
 
@@ -135,6 +135,7 @@ public static class GatewayApplication
         services.AddMetering(configuration);
         services.AddLimits(configuration);
         services.AddReverseProxy().AddTransforms<IdentityHeadersTransformProvider>();
+        services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, ProviderTlsHttpClientFactory>();
         services.AddSingleton<AdminCommit>();
         services.AddOpenApi(AdminDocs.DocumentName, AdminDocs.Configure);
         // Enums as the registry writes them ("active", "suspended"), in responses and in the OpenAPI schemas alike.
@@ -148,6 +149,11 @@ public static class GatewayApplication
         var identity = app.Configuration.GetSection(IdentityOptions.SectionName).Get<IdentityOptions>() ?? new IdentityOptions();
         var limits = app.Configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
         var observability = app.Configuration.GetSection(ObservabilityOptions.SectionName).Get<ObservabilityOptions>() ?? new ObservabilityOptions();
+
+        if (host.TlsEnabled)
+        {
+            app.UseMiddleware<Hardening.StrictTransportSecurityMiddleware>();
+        }
 
         app.UseMiddleware<TransactionMiddleware>();
         app.UseMiddleware<CallSummaryMiddleware>();
@@ -191,15 +197,16 @@ public static class GatewayApplication
         app.MapFallback(context => context.WriteProblemAsync(ProblemKind.RouteNotFound)).OnAdminPlane();
     }
 
-    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, string address, int port)
+    private static void Listen(
+        Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, string address, int port, Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions>? configure = null)
     {
         if (string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase))
         {
-            kestrel.ListenLocalhost(port);
+            kestrel.ListenLocalhost(port, configure ?? (_ => { }));
         }
         else
         {
-            kestrel.Listen(IPAddress.Parse(address), port);
+            kestrel.Listen(IPAddress.Parse(address), port, configure ?? (_ => { }));
         }
     }
 }

@@ -30,6 +30,22 @@ public sealed class GatewayHostOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>PEM certificate (chain) for TLS on the data port; plain HTTP when null (e.g. TLS ends at an ingress).</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>PEM private key of <see cref="TlsCertificatePath"/>.</summary>
+    public string? TlsKeyPath { get; set; }
+
+    /// <summary>Strict-Transport-Security max-age sent on TLS connections.</summary>
+    public TimeSpan HstsMaxAge { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>
+    /// With TLS: ask callers for a client certificate (optional), so that tokens can be bound to it (RFC 8705).
+    /// </summary>
+    public bool AllowClientCertificates { get; set; }
+
+    public bool TlsEnabled => TlsCertificatePath is not null;
+
     /// <summary>A client must send all its request headers within this time (slowloris), else the connection is closed.</summary>
     public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

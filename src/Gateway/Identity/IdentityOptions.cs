@@ -44,7 +44,7 @@ public sealed class IdentityOptions
     public string ResolveIssuer(GatewayHostOptions host)
     {
         ArgumentNullException.ThrowIfNull(host);
-        return (Issuer ?? $"http://localhost:{host.DataPort}").TrimEnd('/');
+        return (Issuer ?? $"{(host.TlsEnabled ? "https" : "http")}://localhost:{host.DataPort}").TrimEnd('/');
     }
 
     /// <summary>Other OpenID Connect authorities whose tokens are accepted, besides the gateway's own.</summary>

@@ -83,7 +83,17 @@ internal static partial class TokenEndpoint
             return Error(400, "unauthorized_client", "The client or its agency is suspended.");
         }
 
-        var token = issuer.Issue(client);
+        // RFC 8705: a certificate presented over mutual TLS binds the token to it; a client registered with a
+        // thumbprint must present exactly that certificate.
+        var certificate = await context.Connection.GetClientCertificateAsync(context.RequestAborted);
+        var thumbprint = certificate is null ? null : CertificateBinding.Thumbprint(certificate);
+        if (client.CertificateThumbprint is { } required && !string.Equals(required, thumbprint, StringComparison.Ordinal))
+        {
+            Log.ClientAuthenticationFailed(logger, "certificate-required");
+            return new InvalidClientResult(credentials.UsedBasic, "This client must present its registered certificate over mutual TLS.");
+        }
+
+        var token = issuer.Issue(client, thumbprint);
         Log.TokenIssued(logger, client.Id, client.Agency);
         Observability.GatewayMetrics.TokensIssued.WithLabels(client.Id).Inc();
         return Results.Json(new TokenResponse(token, "Bearer", (int)issuer.Lifetime.TotalSeconds));

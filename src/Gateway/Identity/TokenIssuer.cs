@@ -26,7 +26,9 @@ internal sealed class TokenIssuer
 
     public TimeSpan Lifetime => _lifetime;
 
-    public string Issue(Client client)
+    /// <param name="client">The client the token is for.</param>
+    /// <param name="certificateThumbprint">When the client presented a certificate: the token is bound to it (RFC 8705).</param>
+    public string Issue(Client client, string? certificateThumbprint = null)
     {
         var now = _timeProvider.GetUtcNow().UtcDateTime;
         return _handler.CreateToken(new SecurityTokenDescriptor
@@ -44,6 +46,9 @@ internal sealed class TokenIssuer
                 new Claim(GatewayClaims.Agency, client.Agency),
                 new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
                 .. client.Roles.Select(role => new Claim(GatewayClaims.Roles, role)),
+                .. certificateThumbprint is null
+                    ? Array.Empty<Claim>()
+                    : [new Claim(CertificateBinding.ConfirmationClaim, CertificateBinding.Confirmation(certificateThumbprint), JsonClaimValueTypes.Json)],
             ]),
         });
     }

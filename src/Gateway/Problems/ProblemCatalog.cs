@@ -46,6 +46,7 @@ public static class ProblemCatalog
         [ProblemKind.RequestFramingInvalid] = new(400, "request-framing-invalid", "The request has both Content-Length and Transfer-Encoding", Outcome.ClientError),
         [ProblemKind.RequestBodyTooLarge] = new(413, "request-body-too-large", "The request body is larger than this service accepts", Outcome.ClientError),
         [ProblemKind.RequestHeadersTooLarge] = new(431, "request-headers-too-large", "The request headers are larger than this service accepts", Outcome.ClientError),
+        [ProblemKind.TokenCertificateMismatch] = new(401, "token-certificate-mismatch", "The bearer token is bound to a client certificate this connection did not present", Outcome.Unauthorized),
         [ProblemKind.InvalidBody] = new(400, "invalid-body", "The request body is not valid JSON of the expected shape", Outcome.ClientError),
         [ProblemKind.UnsupportedMediaType] = new(415, "unsupported-media-type", "The request body must be application/json", Outcome.ClientError),
         [ProblemKind.RegistryInvalid] = new(422, "registry-invalid", "The change would leave the registry invalid", Outcome.ClientError),

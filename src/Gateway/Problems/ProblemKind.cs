@@ -43,4 +43,5 @@ public enum ProblemKind
     RequestFramingInvalid,
     RequestBodyTooLarge,
     RequestHeadersTooLarge,
+    TokenCertificateMismatch,
 }

@@ -23,6 +23,12 @@ public sealed record Client
 
     public DateTimeOffset? PreviousSecretValidUntil { get; init; }
 
+    /// <summary>
+    /// SHA-256 thumbprint (base64url, RFC 8705 <c>x5t#S256</c>) of the certificate this client must present over mutual
+    /// TLS at the token endpoint; its tokens are then bound to that certificate. None when null.
+    /// </summary>
+    public string? CertificateThumbprint { get; init; }
+
     /// <summary>Platform roles of the client; <c>operator</c> opens the admin plane.</summary>
     public IReadOnlyList<string> Roles { get; init; } = [];
 

@@ -59,10 +59,19 @@ internal sealed class RegistryProxyConfigProvider : IProxyConfigProvider
             destinations[$"{service.Id}-{i + 1}"] = new DestinationConfig { Address = service.Destinations[i] };
         }
 
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (service.Tls is { } tls)
+        {
+            Add(ProviderTlsHttpClientFactory.ClientCertificateKey, tls.ClientCertificatePath);
+            Add(ProviderTlsHttpClientFactory.ClientKeyKey, tls.ClientKeyPath);
+            Add(ProviderTlsHttpClientFactory.TrustedCaKey, tls.TrustedCaPath);
+        }
+
         return new ClusterConfig
         {
             ClusterId = service.Id,
             Destinations = destinations,
+            Metadata = metadata.Count == 0 ? null : metadata,
             // The activity timeout fires when the provider sends nothing for this long: YARP then answers 504.
             HttpRequest = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMilliseconds(service.TimeoutMs) },
             HealthCheck = service.HealthCheckPath is null
@@ -82,6 +91,14 @@ internal sealed class RegistryProxyConfigProvider : IProxyConfigProvider
                     },
                 },
         };
+
+        void Add(string key, string? value)
+        {
+            if (value is not null)
+            {
+                metadata[key] = value;
+            }
+        }
     }
 
     private sealed class RegistryProxyConfig(IReadOnlyList<RouteConfig> routes, IReadOnlyList<ClusterConfig> clusters, IChangeToken changeToken)

@@ -138,6 +138,27 @@ public static partial class RegistryValidator
             CheckRateLimit("service", service.Id, "capacity.rate", capacity.Rate, errors);
         }
 
+        if (service.Tls is { } tls)
+        {
+            if ((tls.ClientCertificatePath is null) != (tls.ClientKeyPath is null))
+            {
+                errors.Add(new("service", service.Id, "tls.clientKeyPath", "tls.clientCertificatePath and tls.clientKeyPath go together"));
+            }
+
+            foreach (var (field, path) in new[] { ("tls.clientCertificatePath", tls.ClientCertificatePath), ("tls.clientKeyPath", tls.ClientKeyPath), ("tls.trustedCaPath", tls.TrustedCaPath) })
+            {
+                if (path is not null && !Path.IsPathFullyQualified(path))
+                {
+                    errors.Add(new("service", service.Id, field, $"{field} must be an absolute path on the gateway's hosts"));
+                }
+            }
+
+            if (service.Destinations.Any(d => !d.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+            {
+                errors.Add(new("service", service.Id, "destinations", "a service with tls settings needs https destinations"));
+            }
+        }
+
         if (service.MaxRequestBodyBytes is < 0)
         {
             errors.Add(new("service", service.Id, "maxRequestBodyBytes", "maxRequestBodyBytes must not be negative"));

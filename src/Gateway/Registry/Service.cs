@@ -29,6 +29,9 @@ public sealed record Service
     /// <summary>Services carrying personal data require callers to declare a granted purpose.</summary>
     public bool PersonalData { get; init; }
 
+    /// <summary>Mutual TLS toward the provider, for providers that require it; none when null.</summary>
+    public ProviderTls? Tls { get; init; }
+
     /// <summary>Largest request body accepted for this service (413 above); the gateway-wide limit when null.</summary>
     public long? MaxRequestBodyBytes { get; init; }
 

@@ -1,0 +1,63 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Ndxp.Gateway.Forwarding;
+
+/// <summary>
+/// YARP's client factory plus each service's mutual TLS toward its provider: the client certificate to present and
+/// the private CA the provider's certificate must chain to, read from the cluster's metadata (set from the registry).
+/// </summary>
+internal sealed class ProviderTlsHttpClientFactory : ForwarderHttpClientFactory
+{
+    public const string ClientCertificateKey = "ndxp.tls.clientCertificate";
+    public const string ClientKeyKey = "ndxp.tls.clientKey";
+    public const string TrustedCaKey = "ndxp.tls.trustedCa";
+
+    protected override bool CanReuseOldClient(ForwarderHttpClientContext context) =>
+        base.CanReuseOldClient(context)
+        && Same(context, ClientCertificateKey) && Same(context, ClientKeyKey) && Same(context, TrustedCaKey);
+
+    protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
+    {
+        base.ConfigureHandler(context, handler);
+        var metadata = context.NewMetadata;
+        if (metadata is null)
+        {
+            return;
+        }
+
+        if (metadata.TryGetValue(ClientCertificateKey, out var certificatePath))
+        {
+            var certificate = Hardening.TransportSecurity.LoadCertificate(certificatePath, metadata.GetValueOrDefault(ClientKeyKey));
+            handler.SslOptions.ClientCertificates = [certificate];
+            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate;
+        }
+
+        if (metadata.TryGetValue(TrustedCaKey, out var caPath))
+        {
+            var trusted = new X509Certificate2Collection();
+            trusted.ImportFromPemFile(caPath);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                certificate is not null && ChainsTo(new X509Certificate2(certificate), trusted, errors);
+        }
+    }
+
+    // The provider's certificate must chain to the service's CA alone (not the system store) and match the host name.
+    private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2Collection trusted, SslPolicyErrors errors)
+    {
+        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(certificate);
+    }
+
+    private static bool Same(ForwarderHttpClientContext context, string key) =>
+        string.Equals(context.OldMetadata?.GetValueOrDefault(key), context.NewMetadata?.GetValueOrDefault(key), StringComparison.Ordinal);
+}

@@ -1,0 +1,39 @@
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Ndxp.Gateway.Hosting;
+
+namespace Ndxp.Gateway.Hardening;
+
+/// <summary>TLS on the public port: TLS 1.2 and 1.3 only, the configured PEM certificate, optional client certificates.</summary>
+internal static class TransportSecurity
+{
+    public static void UseTls(ListenOptions listen, GatewayHostOptions host)
+    {
+        var certificate = LoadCertificate(host.TlsCertificatePath!, host.TlsKeyPath);
+        listen.UseHttps(certificate, https =>
+        {
+            https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+            if (host.AllowClientCertificates)
+            {
+                // Any certificate may be presented: it proves possession for certificate-bound tokens (RFC 8705),
+                // it does not authenticate by itself, so its chain is not judged here.
+                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                https.AllowAnyClientCertificate();
+            }
+        });
+    }
+
+    public static X509Certificate2 LoadCertificate(string certificatePath, string? keyPath)
+    {
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            throw new InvalidOperationException($"The TLS certificate '{certificatePath}' (key '{keyPath}') cannot be loaded: {ex.Message}", ex);
+        }
+    }
+}

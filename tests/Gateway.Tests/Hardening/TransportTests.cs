@@ -1,0 +1,192 @@
+using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Ndxp.Gateway.Identity;
+using Ndxp.Gateway.Registry;
+using Ndxp.Gateway.Tests.Infrastructure;
+
+namespace Ndxp.Gateway.Tests.Hardening;
+
+/// <summary>
+/// TLS on the public port (1.2+ only, HSTS), certificate-bound tokens (RFC 8705), and mutual TLS from the gateway
+/// to a provider that requires it, with the provider's certificate checked against a private CA.
+/// </summary>
+public sealed class TransportTests : IAsyncLifetime
+{
+    private const string Citizen = "/population/v1/citizens/001099012345";
+    private readonly X509Certificate2 _ca = TestCertificates.CreateCa("NDXP test CA");
+    private readonly X509Certificate2 _otherCa = TestCertificates.CreateCa("Someone else's CA");
+    private X509Certificate2 _clientCertificate = null!;
+    private X509Certificate2 _strangerCertificate = null!;
+    private X509Certificate2 _gatewayToProvider = null!;
+    private GatewayWorkspace _workspace = null!;
+    private WebApplication? _provider;
+    private int _port;
+
+    public async Task InitializeAsync()
+    {
+        _workspace = await GatewayWorkspace.CreateAsync();
+        var directory = _workspace.Directory;
+        var server = TestCertificates.WritePem(TestCertificates.CreateLeaf("gateway", _ca, server: true), directory, "gateway");
+        _clientCertificate = TestCertificates.CreateLeaf("vcb-bound", issuer: null, server: false);
+        _strangerCertificate = TestCertificates.CreateLeaf("stranger", issuer: null, server: false);
+        _gatewayToProvider = TestCertificates.CreateLeaf("gateway-client", _ca, server: false);
+        var gatewayClient = TestCertificates.WritePem(_gatewayToProvider, directory, "gateway-client");
+        var caPath = TestCertificates.WritePem(_ca, directory, "ca").Certificate;
+        var otherCaPath = TestCertificates.WritePem(_otherCa, directory, "other-ca").Certificate;
+        var providerUrl = await StartMutualTlsProviderAsync();
+
+        var registry = _workspace.Registry;
+        registry = registry with
+        {
+            Clients = [.. registry.Clients, new Client { Id = "vcb-bound", Agency = "VCB", SecretHash = TestRegistry.SecretHash, CertificateThumbprint = CertificateBinding.Thumbprint(_clientCertificate) }],
+            Services =
+            [
+                .. registry.Services,
+                new Service { Id = "mtls", Provider = "BCA", PathPrefix = "/mtls", Destinations = [providerUrl], Tls = new ProviderTls { ClientCertificatePath = gatewayClient.Certificate, ClientKeyPath = gatewayClient.Key, TrustedCaPath = caPath } },
+                new Service { Id = "mtls-no-cert", Provider = "BCA", PathPrefix = "/mtls-no-cert", Destinations = [providerUrl], Tls = new ProviderTls { TrustedCaPath = caPath } },
+                new Service { Id = "mtls-wrong-ca", Provider = "BCA", PathPrefix = "/mtls-wrong-ca", Destinations = [providerUrl], Tls = new ProviderTls { ClientCertificatePath = gatewayClient.Certificate, ClientKeyPath = gatewayClient.Key, TrustedCaPath = otherCaPath } },
+            ],
+            Grants =
+            [
+                .. registry.Grants,
+                new Grant { Id = "vcb-mtls", ConsumerAgency = "VCB", Service = "mtls" },
+                new Grant { Id = "vcb-mtls-no-cert", ConsumerAgency = "VCB", Service = "mtls-no-cert" },
+                new Grant { Id = "vcb-mtls-wrong-ca", ConsumerAgency = "VCB", Service = "mtls-wrong-ca" },
+            ],
+        };
+        _port = FreePort.Next();
+        var app = await _workspace.CreateGatewayAsync(await _workspace.WriteSeedAsync(registry), _port,
+            $"--Gateway:TlsCertificatePath={server.Certificate}", $"--Gateway:TlsKeyPath={server.Key}", "--Gateway:AllowClientCertificates=true");
+        await app.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _workspace.DisposeAsync();
+        if (_provider is not null)
+        {
+            await _provider.DisposeAsync();
+        }
+
+        foreach (var certificate in new[] { _ca, _otherCa, _clientCertificate, _strangerCertificate, _gatewayToProvider })
+        {
+            certificate.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData(SslProtocols.Tls12)]
+    [InlineData(SslProtocols.Tls13)]
+    public async Task Tls_12_and_13_are_served_with_hsts(SslProtocols protocol)
+    {
+        using var client = Client(protocol);
+        using var response = await client.CallAsync(HttpMethod.Get, Citizen, await client.TokenAsync("vcb-ekyc"), "ekyc");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("max-age=31536000", response.Headers.GetValues("Strict-Transport-Security").Single());
+    }
+
+    [Fact]
+    public async Task Tls_11_and_plain_http_are_refused()
+    {
+#pragma warning disable SYSLIB0039, CA5397 // TLS 1.1 on purpose: the server must refuse it.
+        using var old = Client(SslProtocols.Tls11);
+#pragma warning restore SYSLIB0039, CA5397
+        await Assert.ThrowsAsync<HttpRequestException>(() => old.GetAsync("/.well-known/jwks.json"));
+
+        var plain = await RawHttp.SendAsync(_port, RawHttp.Get("/.well-known/jwks.json"));
+        Assert.NotEqual(200, plain.Status);
+    }
+
+    [Fact]
+    public async Task A_token_obtained_with_a_client_certificate_is_bound_to_it()
+    {
+        using var withCertificate = Client(certificate: _clientCertificate);
+        var token = await withCertificate.TokenAsync("vcb-ekyc");
+        Assert.True(new JsonWebToken(token).TryGetPayloadValue<Dictionary<string, object>>("cnf", out var confirmation));
+        Assert.Equal(CertificateBinding.Thumbprint(_clientCertificate), confirmation["x5t#S256"]?.ToString());
+
+        using (var ok = await withCertificate.CallAsync(HttpMethod.Get, Citizen, token, "ekyc"))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        // The same token stolen and replayed without the key, or with another certificate: refused.
+        using var without = Client();
+        using var stolen = await without.CallAsync(HttpMethod.Get, Citizen, token, "ekyc");
+        await ProblemAssert.IsProblemAsync(stolen, HttpStatusCode.Unauthorized, "token-certificate-mismatch");
+        using var stranger = Client(certificate: _strangerCertificate);
+        using var replayed = await stranger.CallAsync(HttpMethod.Get, Citizen, token, "ekyc");
+        await ProblemAssert.IsProblemAsync(replayed, HttpStatusCode.Unauthorized, "token-certificate-mismatch");
+
+        // A token obtained without a certificate is not bound and works as before.
+        using var plainToken = await without.CallAsync(HttpMethod.Get, Citizen, await without.TokenAsync("vcb-ekyc"), "ekyc");
+        Assert.Equal(HttpStatusCode.OK, plainToken.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_client_registered_with_a_thumbprint_gets_tokens_only_with_that_certificate()
+    {
+        using var without = Client();
+        await Assert.ThrowsAsync<HttpRequestException>(() => without.TokenAsync("vcb-bound"));
+        using var stranger = Client(certificate: _strangerCertificate);
+        await Assert.ThrowsAsync<HttpRequestException>(() => stranger.TokenAsync("vcb-bound"));
+
+        using var owner = Client(certificate: _clientCertificate);
+        using var response = await owner.CallAsync(HttpMethod.Get, Citizen, await owner.TokenAsync("vcb-bound"), "ekyc");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_gateway_presents_its_client_certificate_to_a_provider_that_requires_one_and_checks_the_providers_ca()
+    {
+        using var client = Client();
+        var token = await client.TokenAsync("vcb-ekyc");
+
+        using var served = await client.CallAsync(HttpMethod.Get, "/mtls/x", token);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal("client certificate CN=gateway-client", await served.Content.ReadAsStringAsync());
+
+        using var noCertificate = await client.CallAsync(HttpMethod.Get, "/mtls-no-cert/x", token);
+        await ProblemAssert.IsProblemAsync(noCertificate, HttpStatusCode.BadGateway, "provider-error");
+        using var untrustedProvider = await client.CallAsync(HttpMethod.Get, "/mtls-wrong-ca/x", token);
+        await ProblemAssert.IsProblemAsync(untrustedProvider, HttpStatusCode.BadGateway, "provider-error");
+    }
+
+    private HttpClient Client(SslProtocols protocols = SslProtocols.None, X509Certificate2? certificate = null)
+    {
+        var handler = new HttpClientHandler
+        {
+            SslProtocols = protocols,
+            // The test CA is not in the machine's store; the tests trust it for this gateway only.
+            ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Issuer == _ca.Subject,
+        };
+        if (certificate is not null)
+        {
+            handler.ClientCertificateOptions = ClientCertificateOption.Manual;
+            handler.ClientCertificates.Add(certificate);
+        }
+
+        return new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{_port}") };
+    }
+
+    private async Task<string> StartMutualTlsProviderAsync()
+    {
+        var port = FreePort.Next();
+        var serverCertificate = TestCertificates.CreateLeaf("provider", _ca, server: true);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(serverCertificate, https =>
+        {
+            https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+            https.ClientCertificateValidation = (presented, _, _) => presented.Issuer == _ca.Subject;
+        })));
+        _provider = builder.Build();
+        _provider.Run(context => context.Response.WriteAsync($"client certificate {context.Connection.ClientCertificate?.Subject}"));
+        await _provider.StartAsync();
+        return $"https://127.0.0.1:{port}";
+    }
+}
