@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Text;
+using System.Text.Unicode;
 
 namespace Ndxp.Gateway.Hardening;
 
@@ -8,7 +8,7 @@ namespace Ndxp.Gateway.Hardening;
 /// read differently from the gateway (an encoded slash or backslash, a dot segment, doubled encoding, a matrix
 /// parameter, a control character, overlong or invalid UTF-8, an empty or dot-ended segment) is refused rather than
 /// "cleaned": whatever the grant check saw is then exactly what the provider receives, and no normalization on
-/// either side can move a call from the granted service's prefix into another's.
+/// either side can move a call from the granted service's prefix into another's. Runs on every call: no allocation.
 /// </summary>
 public static class CanonicalPath
 {
@@ -16,20 +16,17 @@ public static class CanonicalPath
     private static readonly SearchValues<char> Allowed = SearchValues.Create(
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,=:@/%");
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>Null when the raw target's path is canonical; otherwise why not.</summary>
-    public static string? Check(string rawTarget)
+    public static string? Check(ReadOnlySpan<char> rawTarget)
     {
-        ArgumentNullException.ThrowIfNull(rawTarget);
-        if (rawTarget.Length == 0 || rawTarget[0] != '/')
+        if (rawTarget.IsEmpty || rawTarget[0] != '/')
         {
             return "the request target must be a path starting with '/' (no absolute or authority form)";
         }
 
-        var end = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        var end = rawTarget.IndexOf('?');
         var path = end < 0 ? rawTarget : rawTarget[..end];
-        if (path.AsSpan().IndexOfAnyExcept(Allowed) is var bad and >= 0)
+        if (path.IndexOfAnyExcept(Allowed) is var bad and >= 0)
         {
             return path[bad] switch
             {
@@ -39,58 +36,83 @@ public static class CanonicalPath
             };
         }
 
-        var decoded = new List<byte>(path.Length);
-        for (var i = 0; i < path.Length; i++)
+        return CheckEscapes(path) ?? CheckSegments(path);
+    }
+
+    private static string? CheckEscapes(ReadOnlySpan<char> path)
+    {
+        if (!path.Contains('%'))
         {
-            if (path[i] != '%')
-            {
-                decoded.Add((byte)path[i]);
-                continue;
-            }
-
-            if (i + 2 >= path.Length || !IsHex(path[i + 1]) || !IsHex(path[i + 2]))
-            {
-                return "a '%' must start a two-digit escape";
-            }
-
-            var value = (byte)Convert.ToInt32(path.Substring(i + 1, 2), 16);
-            // Escapes that change a path's structure or hide another escape: a provider may decode them, the router did not.
-            if (value is (byte)'/' or (byte)'\\' or (byte)'%' or (byte)'.' or (byte)';' or (byte)'?' or (byte)'#' or < 0x20 or 0x7F)
-            {
-                return "escaped slashes, backslashes, dots, percent signs, ';', '?', '#' and control characters are not allowed in paths";
-            }
-
-            decoded.Add(value);
-            i += 2;
+            return null; // Only allowed ASCII characters: valid UTF-8 by construction.
         }
 
+        byte[]? rented = null;
+        var decoded = path.Length <= 512 ? stackalloc byte[path.Length] : (rented = ArrayPool<byte>.Shared.Rent(path.Length));
         try
         {
-            // Overlong forms (e.g. %C0%AE for '.') and other invalid UTF-8 are refused, not passed on for someone to decode.
-            StrictUtf8.GetString([.. decoded]);
-        }
-        catch (DecoderFallbackException)
-        {
-            return "the path is not valid UTF-8 (overlong or malformed escapes)";
-        }
+            var length = 0;
+            for (var i = 0; i < path.Length; i++)
+            {
+                if (path[i] != '%')
+                {
+                    decoded[length++] = (byte)path[i];
+                    continue;
+                }
 
-        var segments = path.Split('/');
-        for (var s = 1; s < segments.Length; s++)
+                if (i + 2 >= path.Length || !char.IsAsciiHexDigit(path[i + 1]) || !char.IsAsciiHexDigit(path[i + 2]))
+                {
+                    return "a '%' must start a two-digit escape";
+                }
+
+                var value = (byte)((HexValue(path[i + 1]) << 4) | HexValue(path[i + 2]));
+                // Escapes that change a path's structure or hide another escape: a provider may decode them, the router did not.
+                if (value is (byte)'/' or (byte)'\\' or (byte)'%' or (byte)'.' or (byte)';' or (byte)'?' or (byte)'#' or < 0x20 or 0x7F)
+                {
+                    return "escaped slashes, backslashes, dots, percent signs, ';', '?', '#' and control characters are not allowed in paths";
+                }
+
+                decoded[length++] = value;
+                i += 2;
+            }
+
+            // Overlong forms (e.g. %C0%AE for '.') and other invalid UTF-8 are refused, not passed on for someone to decode.
+            return Utf8.IsValid(decoded[..length]) ? null : "the path is not valid UTF-8 (overlong or malformed escapes)";
+        }
+        finally
         {
-            var segment = segments[s];
-            if (segment.Length == 0 && s < segments.Length - 1)
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static string? CheckSegments(ReadOnlySpan<char> path)
+    {
+        // path starts with '/': walk the segments after each slash.
+        var rest = path[1..];
+        while (true)
+        {
+            var slash = rest.IndexOf('/');
+            var segment = slash < 0 ? rest : rest[..slash];
+            if (segment.IsEmpty && slash >= 0)
             {
                 return "empty path segments ('//') are not allowed";
             }
 
-            if (segment is "." or ".." || segment.EndsWith('.'))
+            if (!segment.IsEmpty && segment[^1] == '.')
             {
                 return "dot segments and segments ending in '.' are not allowed";
             }
-        }
 
-        return null;
+            if (slash < 0)
+            {
+                return null;
+            }
+
+            rest = rest[(slash + 1)..];
+        }
     }
 
-    private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
+    private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }
