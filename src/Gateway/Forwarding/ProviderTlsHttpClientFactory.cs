@@ -8,7 +8,7 @@ namespace Ndxp.Gateway.Forwarding;
 /// YARP's client factory plus each service's mutual TLS toward its provider: the client certificate to present and
 /// the private CA the provider's certificate must chain to, read from the cluster's metadata (set from the registry).
 /// </summary>
-internal sealed class ProviderTlsHttpClientFactory : ForwarderHttpClientFactory
+internal sealed partial class ProviderTlsHttpClientFactory(ILogger<ProviderTlsHttpClientFactory> logger) : ForwarderHttpClientFactory
 {
     public const string ClientCertificateKey = "ndxp.tls.clientCertificate";
     public const string ClientKeyKey = "ndxp.tls.clientKey";
@@ -27,19 +27,37 @@ internal sealed class ProviderTlsHttpClientFactory : ForwarderHttpClientFactory
             return;
         }
 
+        // A missing or unreadable file must not stop YARP from applying the rest of the registry: this one service
+        // fails closed (no client certificate, or no provider certificate accepted: 502) and the error is logged.
         if (metadata.TryGetValue(ClientCertificateKey, out var certificatePath))
         {
-            var certificate = Hardening.TransportSecurity.LoadCertificate(certificatePath, metadata.GetValueOrDefault(ClientKeyKey));
-            handler.SslOptions.ClientCertificates = [certificate];
-            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate;
+            try
+            {
+                var certificate = Hardening.TransportSecurity.LoadCertificate(certificatePath, metadata.GetValueOrDefault(ClientKeyKey));
+                handler.SslOptions.ClientCertificates = [certificate];
+                handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate;
+            }
+            catch (InvalidOperationException ex)
+            {
+                Log.TlsMaterialUnreadable(logger, context.ClusterId, ex);
+            }
         }
 
         if (metadata.TryGetValue(TrustedCaKey, out var caPath))
         {
             var trusted = new X509Certificate2Collection();
-            trusted.ImportFromPemFile(caPath);
+            try
+            {
+                trusted.ImportFromPemFile(caPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                Log.TlsMaterialUnreadable(logger, context.ClusterId, ex);
+                trusted.Clear();
+            }
+
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                certificate is not null && ChainsTo(new X509Certificate2(certificate), trusted, errors);
+                trusted.Count > 0 && certificate is not null && ChainsTo(new X509Certificate2(certificate), trusted, errors);
         }
     }
 
@@ -60,4 +78,11 @@ internal sealed class ProviderTlsHttpClientFactory : ForwarderHttpClientFactory
 
     private static bool Same(ForwarderHttpClientContext context, string key) =>
         string.Equals(context.OldMetadata?.GetValueOrDefault(key), context.NewMetadata?.GetValueOrDefault(key), StringComparison.Ordinal);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3101, Level = LogLevel.Error,
+            Message = "TLS material of service {ServiceId} cannot be read; calls to it fail until it is fixed")]
+        public static partial void TlsMaterialUnreadable(ILogger logger, string serviceId, Exception exception);
+    }
 }

@@ -24,6 +24,7 @@ public sealed class TransportTests : IAsyncLifetime
     private GatewayWorkspace _workspace = null!;
     private WebApplication? _provider;
     private int _port;
+    private string _adminUrl = "";
 
     public async Task InitializeAsync()
     {
@@ -58,7 +59,9 @@ public sealed class TransportTests : IAsyncLifetime
             ],
         };
         _port = FreePort.Next();
-        var app = await _workspace.CreateGatewayAsync(await _workspace.WriteSeedAsync(registry), _port,
+        var adminPort = FreePort.Next();
+        _adminUrl = $"http://127.0.0.1:{adminPort}";
+        var app = await _workspace.CreateGatewayAsync(await _workspace.WriteSeedAsync(registry), _port, adminPort,
             $"--Gateway:TlsCertificatePath={server.Certificate}", $"--Gateway:TlsKeyPath={server.Key}", "--Gateway:AllowClientCertificates=true");
         await app.StartAsync();
     }
@@ -154,6 +157,38 @@ public sealed class TransportTests : IAsyncLifetime
         await ProblemAssert.IsProblemAsync(noCertificate, HttpStatusCode.BadGateway, "provider-error");
         using var untrustedProvider = await client.CallAsync(HttpMethod.Get, "/mtls-wrong-ca/x", token);
         await ProblemAssert.IsProblemAsync(untrustedProvider, HttpStatusCode.BadGateway, "provider-error");
+    }
+
+    [Fact]
+    public async Task A_service_whose_tls_files_cannot_be_read_fails_alone_and_the_rest_of_the_registry_still_follows_changes()
+    {
+        using var operatorClient = Client();
+        var operatorToken = await operatorClient.TokenAsync("ops-console");
+        var missing = Path.Combine(_workspace.Directory, "missing");
+        var adminPort = int.Parse(_adminUrl.Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture);
+        using var admin = new HttpClient { BaseAddress = new Uri(_adminUrl) };
+        foreach (var (path, body) in new[]
+        {
+            ("/admin/v1/services", System.Text.Json.JsonSerializer.Serialize(new
+            {
+                id = "broken-tls", provider = "BCA", pathPrefix = "/broken-tls", destinations = new[] { $"https://127.0.0.1:{adminPort}" },
+                tls = new { clientCertificatePath = missing + ".crt", clientKeyPath = missing + ".key", trustedCaPath = missing + "-ca.crt" },
+            })),
+            ("/admin/v1/grants", """{"id":"vcb-broken-tls","consumerAgency":"VCB","service":"broken-tls"}"""),
+            ("/admin/v1/grants", """{"id":"vcb-enterprise-later","consumerAgency":"VCB","service":"enterprise"}"""),
+        })
+        {
+            using var created = await admin.SendJsonAsync(HttpMethod.Post, path, body, token: operatorToken);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var token = await operatorClient.TokenAsync("vcb-ekyc");
+        using var broken = await operatorClient.CallAsync(HttpMethod.Get, "/broken-tls/x", token);
+        await ProblemAssert.IsProblemAsync(broken, HttpStatusCode.BadGateway, "provider-error");
+        using var others = await operatorClient.CallAsync(HttpMethod.Get, "/mtls/x", token);
+        Assert.Equal(HttpStatusCode.OK, others.StatusCode);
+        using var later = await operatorClient.CallAsync(HttpMethod.Get, "/enterprise/v1/enterprises/0109999001", token);
+        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
     }
 
     private HttpClient Client(SslProtocols protocols = SslProtocols.None, X509Certificate2? certificate = null)
