@@ -14,50 +14,13 @@ namespace Ndxp.Gateway.Tests.Hardening;
 /// — even as read by a lenient provider that decodes, folds case and resolves dot segments — and upstream B never
 /// receives anything.
 /// </summary>
-public sealed class PathConfusionTests : IAsyncLifetime
+public sealed class PathConfusionTests(PathConfusionGateway gateway) : IClassFixture<PathConfusionGateway>
 {
     private static readonly string[] Pieces =
     [
         "x", "v1", "a", "b", "A", "B", "..", ".", "x.", "%2e%2e", "%2E", "%2f", "%2F", "%252F", "%255C", "%5c", "\\", "", "//",
         ";p=1", "%3B", "%00", "%0d%0a", "%C0%AE", "%c0%af", "%E0%80%AE", "%20", "~", "%41", "%C3%A9", "..%2F", "%2e", "b.", "?q=../b/v1",
     ];
-
-    private readonly ConcurrentQueue<string> _receivedByA = new();
-    private readonly ConcurrentQueue<string> _receivedByB = new();
-    private readonly List<IAsyncDisposable> _owned = [];
-    private string _directory = null!;
-    private int _port;
-    private string _token = null!;
-
-    public async Task InitializeAsync()
-    {
-        var upstreamA = await StartRecordingUpstreamAsync("A", _receivedByA);
-        var upstreamB = await StartRecordingUpstreamAsync("B", _receivedByB);
-        _directory = Directory.CreateTempSubdirectory("ndxp-paths-").FullName;
-        var registry = new RegistryDocument
-        {
-            Agencies = [new() { Code = "PRV", Name = "Provider" }, new() { Code = "CON", Name = "Consumer" }],
-            Clients = [new() { Id = "con-app", Agency = "CON", SecretHash = TestRegistry.SecretHash }],
-            Services =
-            [
-                new() { Id = "svc-a", Provider = "PRV", PathPrefix = "/a/v1", Destinations = [upstreamA], Methods = ["GET"] },
-                new() { Id = "svc-b", Provider = "PRV", PathPrefix = "/b/v1", Destinations = [upstreamB], Methods = ["GET"] },
-            ],
-            Grants = [new() { Id = "con-a", ConsumerAgency = "CON", Service = "svc-a" }],
-        };
-        var seed = Path.Combine(_directory, "seed.json");
-        await File.WriteAllTextAsync(seed, System.Text.Json.JsonSerializer.Serialize(registry, RegistryJson.Options));
-        _port = FreePort.Next();
-        var app = await GatewayApplication.CreateAsync(
-        [
-            $"--Gateway:DataPort={_port}", $"--Gateway:AdminPort={FreePort.Next()}", "--Gateway:ListenAddress=127.0.0.1",
-            $"--Gateway:DataDirectory={Path.Combine(_directory, "data")}", $"--Registry:SeedFile={seed}", "--Serilog:MinimumLevel:Default=Warning",
-        ]);
-        await app.StartAsync();
-        _owned.Insert(0, app);
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
-        _token = await client.TokenAsync("con-app");
-    }
 
     [Fact]
     public async Task No_generated_path_reaches_the_ungranted_service_or_leaves_the_granted_prefix()
@@ -69,8 +32,8 @@ public sealed class PathConfusionTests : IAsyncLifetime
 
         await paths.SampleAsync(async path =>
         {
-            var before = _receivedByA.Count;
-            var response = await RawHttp.SendAsync(_port, RawHttp.Get(path, _token));
+            var before = gateway.ReceivedByA.Count;
+            var response = await RawHttp.SendAsync(gateway.Port, RawHttp.Get(path, gateway.Token));
             statuses.AddOrUpdate(response.Status, 1, (_, n) => n + 1);
             Assert.True(response.Status is 200 or 400 or 403 or 404 or 405, $"{path} -> {response.Status} {response.Body}");
             if (response.Status == 200)
@@ -79,10 +42,10 @@ public sealed class PathConfusionTests : IAsyncLifetime
                 var received = response.Body[2..];
                 var lenient = LenientProviderView(received);
                 Assert.True(lenient == "/a/v1" || lenient.StartsWith("/a/v1/", StringComparison.Ordinal), $"{path} reached A as {received}, which a lenient provider reads as {lenient}");
-                Assert.True(_receivedByA.Count > before);
+                Assert.True(gateway.ReceivedByA.Count > before);
             }
 
-            Assert.Empty(_receivedByB);
+            Assert.Empty(gateway.ReceivedByB);
         }, iter: 3000, threads: 4);
 
         // The sample exercised both outcomes: some paths were refused as not canonical, some were served by A.
@@ -103,11 +66,12 @@ public sealed class PathConfusionTests : IAsyncLifetime
     [InlineData("http://gateway.test/b/v1/x")]
     public async Task Known_smuggling_paths_are_refused_before_the_grant_check(string path)
     {
-        var response = await RawHttp.SendAsync(_port, RawHttp.Get(path, _token));
+        var before = gateway.ReceivedByA.Count;
+        var response = await RawHttp.SendAsync(gateway.Port, RawHttp.Get(path, gateway.Token));
 
         Assert.Equal(400, response.Status);
-        Assert.Empty(_receivedByB);
-        Assert.Empty(_receivedByA);
+        Assert.Empty(gateway.ReceivedByB);
+        Assert.Equal(before, gateway.ReceivedByA.Count);
     }
 
     [Theory]
@@ -116,30 +80,19 @@ public sealed class PathConfusionTests : IAsyncLifetime
     [InlineData("/a/v1/caf%C3%A9", "/a/v1/caf%C3%A9")]
     public async Task Canonical_paths_are_forwarded_exactly_as_checked(string path, string expected)
     {
-        var response = await RawHttp.SendAsync(_port, RawHttp.Get(path, _token));
+        var response = await RawHttp.SendAsync(gateway.Port, RawHttp.Get(path, gateway.Token));
 
         if (expected.StartsWith("/b/", StringComparison.Ordinal))
         {
             // Kestrel resolves literal dot segments before routing; the gateway refuses them outright.
             Assert.Equal(400, response.Status);
-            Assert.Empty(_receivedByB);
+            Assert.Empty(gateway.ReceivedByB);
         }
         else
         {
             Assert.Equal(200, response.Status);
             Assert.Equal("A|" + expected, response.Body);
         }
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var owned in _owned)
-        {
-            await owned.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
     }
 
     // How a careless provider might read the path it was sent: decode until stable, backslashes as slashes, drop
@@ -176,6 +129,59 @@ public sealed class PathConfusionTests : IAsyncLifetime
         }
 
         return "/" + string.Join('/', segments);
+    }
+}
+
+/// <summary>The gateway of <see cref="PathConfusionTests"/>: two services on two recording upstreams, a grant for A only.</summary>
+public sealed class PathConfusionGateway : IAsyncLifetime
+{
+    public ConcurrentQueue<string> ReceivedByA { get; } = new();
+    public ConcurrentQueue<string> ReceivedByB { get; } = new();
+    private readonly List<IAsyncDisposable> _owned = [];
+    private string _directory = null!;
+    public int Port { get; private set; }
+
+    public string Token { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var upstreamA = await StartRecordingUpstreamAsync("A", ReceivedByA);
+        var upstreamB = await StartRecordingUpstreamAsync("B", ReceivedByB);
+        _directory = Directory.CreateTempSubdirectory("ndxp-paths-").FullName;
+        var registry = new RegistryDocument
+        {
+            Agencies = [new() { Code = "PRV", Name = "Provider" }, new() { Code = "CON", Name = "Consumer" }],
+            Clients = [new() { Id = "con-app", Agency = "CON", SecretHash = TestRegistry.SecretHash }],
+            Services =
+            [
+                new() { Id = "svc-a", Provider = "PRV", PathPrefix = "/a/v1", Destinations = [upstreamA], Methods = ["GET"] },
+                new() { Id = "svc-b", Provider = "PRV", PathPrefix = "/b/v1", Destinations = [upstreamB], Methods = ["GET"] },
+            ],
+            Grants = [new() { Id = "con-a", ConsumerAgency = "CON", Service = "svc-a" }],
+        };
+        var seed = Path.Combine(_directory, "seed.json");
+        await File.WriteAllTextAsync(seed, System.Text.Json.JsonSerializer.Serialize(registry, RegistryJson.Options));
+        Port = FreePort.Next();
+        var app = await GatewayApplication.CreateAsync(
+        [
+            $"--Gateway:DataPort={Port}", $"--Gateway:AdminPort={FreePort.Next()}", "--Gateway:ListenAddress=127.0.0.1",
+            $"--Gateway:DataDirectory={Path.Combine(_directory, "data")}", $"--Registry:SeedFile={seed}", "--Serilog:MinimumLevel:Default=Warning",
+        ]);
+        await app.StartAsync();
+        _owned.Insert(0, app);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}") };
+        Token = await client.TokenAsync("con-app");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var owned in _owned)
+        {
+            await owned.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
     }
 
     private async Task<string> StartRecordingUpstreamAsync(string name, ConcurrentQueue<string> received)
