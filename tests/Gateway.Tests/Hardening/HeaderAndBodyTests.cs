@@ -131,6 +131,17 @@ public sealed class HeaderAndBodyTests(HardenedGateway gateway) : IClassFixture<
     }
 
     [Fact]
+    public async Task Content_length_with_transfer_encoding_is_the_gateways_own_problem_and_closes_the_connection()
+    {
+        var response = await RawHttp.SendAsync(gateway.DataPort,
+            $"POST /small/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {gateway.Token}\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+
+        Assert.Equal(400, response.Status);
+        Assert.Contains("urn:ndxp:problem:request-framing-invalid", response.Body, StringComparison.Ordinal);
+        Assert.Contains("Connection: close", response.Head, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task A_client_that_sends_its_headers_too_slowly_is_cut_off()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
