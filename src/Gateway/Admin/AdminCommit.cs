@@ -30,8 +30,7 @@ internal sealed partial class AdminCommit(IRegistryStore store, RegistryReloader
                 }
 
                 // The log carries the trail's head out of the database: a copy an editor of the database cannot reach.
-                var head = await store.ReadAuditHeadAsync(context.RequestAborted);
-                Log.Committed(logger, actor.Actor, result.Changes.Count, result.Revision, head.Sequence, head.Hash);
+                Log.Committed(logger, actor.Actor, result.Changes.Count, result.Revision, result.AuditHead!.Sequence, result.AuditHead.Hash);
                 await reloader.ReloadIfChangedAsync(context.RequestAborted);
             }
 

@@ -105,7 +105,7 @@ internal sealed class PostgresRegistryStore : IRegistryStore
         }
 
         var revision = stored.Revision + 1;
-        var now = AuditChain.Timestamp(_timeProvider.GetUtcNow());
+        var now = _timeProvider.GetUtcNow();
         await using (var bump = new NpgsqlCommand("UPDATE registry_revision SET revision = @revision WHERE singleton = 1", connection, transaction))
         {
             bump.Parameters.AddWithValue("revision", revision);
@@ -135,10 +135,9 @@ internal sealed class PostgresRegistryStore : IRegistryStore
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var head = await ReadAuditHeadAsync(connection, transaction, cancellationToken);
-        foreach (var change in changes)
+        var entries = RegistryAudit.Seal(await ReadAuditHeadAsync(connection, transaction, cancellationToken), now, actor, changes, revision);
+        foreach (var entry in entries)
         {
-            var entry = AuditChain.Seal(RegistryAudit.Unsealed(head.Sequence + 1, now, actor, change, revision), head.Hash);
             await using var insert = new NpgsqlCommand($"""
                 INSERT INTO registry_audit ({AuditColumns.Select})
                 VALUES (@sequence, @at, @actor, @agency, @source, @action, @kind, @id, @before, @after, @revision, @previous, @hash)
@@ -157,8 +156,9 @@ internal sealed class PostgresRegistryStore : IRegistryStore
             insert.Parameters.AddWithValue("previous", entry.PreviousHash);
             insert.Parameters.AddWithValue("hash", entry.Hash);
             await insert.ExecuteNonQueryAsync(cancellationToken);
-            head = new(entry.Sequence, entry.Hash);
         }
+
+        var head = new AuditHead(entries[^1].Sequence, entries[^1].Hash);
 
         await using (var moveHead = new NpgsqlCommand("""
             INSERT INTO registry_audit_head (singleton, sequence, hash) VALUES (1, @sequence, @hash)
@@ -174,7 +174,7 @@ internal sealed class PostgresRegistryStore : IRegistryStore
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new(revision, changes);
+        return new(revision, changes, head);
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken)

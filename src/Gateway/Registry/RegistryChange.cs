@@ -15,5 +15,8 @@ public sealed record StoredRegistry(RegistryDocument Document, long Revision, IR
 /// <summary>One entity written by a commit: its JSON before and after (null when created or deleted).</summary>
 public sealed record EntityChange(string Kind, string Id, string Action, string? Before, string? After);
 
-/// <summary>What a commit did: the revision it produced (unchanged when nothing changed) and the entities it wrote.</summary>
-public sealed record RegistryCommitResult(long Revision, IReadOnlyList<EntityChange> Changes);
+/// <summary>
+/// What a commit did: the revision it produced (unchanged when nothing changed), the entities it wrote, and the audit
+/// trail's head after it (null when nothing changed).
+/// </summary>
+public sealed record RegistryCommitResult(long Revision, IReadOnlyList<EntityChange> Changes, Audit.AuditHead? AuditHead = null);

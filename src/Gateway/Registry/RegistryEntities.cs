@@ -3,8 +3,7 @@ using System.Text.Json;
 namespace Ndxp.Gateway.Registry;
 
 /// <summary>
-/// How both registry stores keep entities: one JSON document per (kind, id). Writing splits a document into rows;
-/// reading gathers rows back into a document.
+/// How both registry stores keep entities: one JSON document per (kind, id), gathered back into a document on reading.
 /// </summary>
 internal static class RegistryEntities
 {
@@ -13,13 +12,6 @@ internal static class RegistryEntities
     public const string ServiceKind = "service";
     public const string GrantKind = "grant";
     public const string RevocationKind = "revocation";
-
-    public static IEnumerable<(string Kind, string Id, string Json)> Of(RegistryDocument document) =>
-        document.Agencies.Select(a => (AgencyKind, a.Code, JsonSerializer.Serialize(a, RegistryJson.Options)))
-            .Concat(document.Clients.Select(c => (ClientKind, c.Id, JsonSerializer.Serialize(c, RegistryJson.Options))))
-            .Concat(document.Services.Select(s => (ServiceKind, s.Id, JsonSerializer.Serialize(s, RegistryJson.Options))))
-            .Concat(document.Grants.Select(g => (GrantKind, g.Id, JsonSerializer.Serialize(g, RegistryJson.Options))))
-            .Concat(document.RevokedTokens.Select(r => (RevocationKind, r.Jti, JsonSerializer.Serialize(r, RegistryJson.Options))));
 
     /// <summary>Gathers stored rows into a document; a row that cannot be read names its kind and id.</summary>
     public sealed class Reader

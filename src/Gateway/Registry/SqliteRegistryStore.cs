@@ -110,7 +110,7 @@ internal sealed class SqliteRegistryStore : IRegistryStore
         }
 
         var revision = stored.Revision + 1;
-        var now = AuditChain.Timestamp(_timeProvider.GetUtcNow());
+        var now = _timeProvider.GetUtcNow();
         await ExecuteAsync(connection, transaction, "UPDATE registry_revision SET revision = $revision WHERE singleton = 1", cancellationToken, ("$revision", revision));
         foreach (var change in changes)
         {
@@ -129,10 +129,9 @@ internal sealed class SqliteRegistryStore : IRegistryStore
             }
         }
 
-        var head = await ReadAuditHeadAsync(connection, transaction, cancellationToken);
-        foreach (var change in changes)
+        var entries = RegistryAudit.Seal(await ReadAuditHeadAsync(connection, transaction, cancellationToken), now, actor, changes, revision);
+        foreach (var entry in entries)
         {
-            var entry = AuditChain.Seal(RegistryAudit.Unsealed(head.Sequence + 1, now, actor, change, revision), head.Hash);
             await ExecuteAsync(connection, transaction, """
                 INSERT INTO registry_audit (sequence, at, actor, actor_agency, source, action, kind, entity_id, before, after, revision, previous_hash, hash)
                 VALUES ($sequence, $at, $actor, $agency, $source, $action, $kind, $id, $before, $after, $revision, $previous, $hash)
@@ -140,15 +139,15 @@ internal sealed class SqliteRegistryStore : IRegistryStore
                 ("$sequence", entry.Sequence), ("$at", entry.At.ToString("O", CultureInfo.InvariantCulture)), ("$actor", entry.Actor),
                 ("$agency", entry.ActorAgency), ("$source", entry.Source), ("$action", entry.Action), ("$kind", entry.Kind), ("$id", entry.EntityId),
                 ("$before", entry.Before), ("$after", entry.After), ("$revision", entry.Revision), ("$previous", entry.PreviousHash), ("$hash", entry.Hash));
-            head = new(entry.Sequence, entry.Hash);
         }
 
+        var head = new AuditHead(entries[^1].Sequence, entries[^1].Hash);
         await ExecuteAsync(connection, transaction, """
             INSERT INTO registry_audit_head (singleton, sequence, hash) VALUES (1, $sequence, $hash)
             ON CONFLICT (singleton) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
             """, cancellationToken, ("$sequence", head.Sequence), ("$hash", head.Hash));
         await transaction.CommitAsync(cancellationToken);
-        return new(revision, changes);
+        return new(revision, changes, head);
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken)
