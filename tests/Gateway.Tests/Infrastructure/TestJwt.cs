@@ -26,9 +26,20 @@ internal static class TestJwt
             NotBefore = notBefore,
             Expires = exp,
             Claims = claims,
-            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = kid }, SecurityAlgorithms.EcdsaSha256),
+            SigningCredentials = Uncached(new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = kid }, SecurityAlgorithms.EcdsaSha256)),
             AdditionalHeaderClaims = headers,
         });
+    }
+
+    /// <summary>
+    /// Credentials whose signer is not cached: Microsoft.IdentityModel caches signature providers by key id, and the
+    /// tests sign with many short-lived keys under the same kid (a disposed key would otherwise be reused).
+    /// </summary>
+    public static SigningCredentials Uncached(SigningCredentials credentials)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        credentials.CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false };
+        return credentials;
     }
 
     /// <summary>The claims of a gateway-issued token for a client.</summary>

@@ -62,7 +62,7 @@ internal sealed class TokenForge : IDisposable
             NotBefore = now,
             Expires = now.AddMinutes(5),
             Claims = TestJwt.ClientClaims("vcb-ekyc", "VCB"),
-            SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = _kid }, SecurityAlgorithms.RsaSha256),
+            SigningCredentials = TestJwt.Uncached(new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = _kid }, SecurityAlgorithms.RsaSha256)),
         });
     }
 
