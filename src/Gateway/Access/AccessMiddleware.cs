@@ -41,10 +41,6 @@ internal sealed class AccessMiddleware
         var caller = Caller.From(context.User);
         call.Agency = caller?.Agency;
         call.ClientId = caller?.ClientId;
-        if (caller is not null && !CertificateBinding.IsSatisfied(context))
-        {
-            return ProblemKind.TokenCertificateMismatch;
-        }
 
         if (route.Metadata is null
             || !route.Metadata.TryGetValue(RegistryProxyConfigProvider.ServiceIdMetadataKey, out var serviceId)

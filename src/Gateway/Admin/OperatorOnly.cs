@@ -25,11 +25,6 @@ internal sealed class OperatorOnly(RegistrySnapshotProvider snapshots) : IEndpoi
             return ProblemResponses.Result(kind);
         }
 
-        if (!CertificateBinding.IsSatisfied(http))
-        {
-            return ProblemResponses.Result(ProblemKind.TokenCertificateMismatch);
-        }
-
         var refusal = GrantEvaluator.CheckCaller(snapshots.Current, caller, out var client);
         if (refusal is null && !client!.Roles.Contains(GatewayClaims.OperatorRole) && !http.User.HasClaim(GatewayClaims.ExternalOperator, "true"))
         {

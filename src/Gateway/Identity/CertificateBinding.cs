@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -24,10 +25,10 @@ public static class CertificateBinding
     public static string Confirmation(string thumbprint) => JsonSerializer.Serialize(new Dictionary<string, string> { [ThumbprintMember] = thumbprint });
 
     /// <summary>True when the token is not bound, or is bound to the certificate this connection presented.</summary>
-    public static bool IsSatisfied(HttpContext context)
+    public static bool IsSatisfied(ClaimsPrincipal principal, X509Certificate2? presented)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.User.FindFirst(ConfirmationClaim)?.Value is not { } confirmation)
+        ArgumentNullException.ThrowIfNull(principal);
+        if (principal.FindFirst(ConfirmationClaim)?.Value is not { } confirmation)
         {
             return true;
         }
@@ -43,7 +44,6 @@ public static class CertificateBinding
             return false;
         }
 
-        var presented = context.Connection.ClientCertificate;
         return bound is not null && presented is not null && string.Equals(Thumbprint(presented), bound, StringComparison.Ordinal);
     }
 }

@@ -61,7 +61,11 @@ public static class GatewayIdentityServiceCollectionExtensions
             {
                 Configure(options, cache, identity.ClockSkew);
                 options.TokenValidationParameters.ValidAudience = authority.Audience;
-                options.Events.OnTokenValidated = context => MapExternalClaims(context, authority);
+                options.Events.OnTokenValidated = async context =>
+                {
+                    await MapExternalClaims(context, authority);
+                    await RequireBoundCertificate(context);
+                };
             });
         }
 
@@ -97,6 +101,21 @@ public static class GatewayIdentityServiceCollectionExtensions
             context.HttpContext.Features.Set(TokenFailure.From(context.Exception));
             return Task.CompletedTask;
         };
+        options.Events.OnTokenValidated = RequireBoundCertificate;
+    }
+
+    // Part of authentication, so that no endpoint (data, admin, usage) can forget it: a token bound to a certificate
+    // (RFC 8705) is not a credential on a connection that did not present that certificate.
+    private static Task RequireBoundCertificate(TokenValidatedContext context)
+    {
+        if (context.Principal is { } principal && !CertificateBinding.IsSatisfied(principal, context.HttpContext.Connection.ClientCertificate))
+        {
+            var rejection = new TokenRejectedException(Problems.ProblemKind.TokenCertificateMismatch, "The token is bound to a client certificate this connection did not present.");
+            context.HttpContext.Features.Set(TokenFailure.From(rejection));
+            context.Fail(rejection);
+        }
+
+        return Task.CompletedTask;
     }
 
     private static string ExternalScheme(ExternalAuthorityOptions authority) => "external:" + authority.Name;

@@ -124,6 +124,14 @@ public sealed class TransportTests : IAsyncLifetime
         using var stranger = Client(certificate: _strangerCertificate);
         using var replayed = await stranger.CallAsync(HttpMethod.Get, Citizen, token, "ekyc");
         await ProblemAssert.IsProblemAsync(replayed, HttpStatusCode.Unauthorized, "token-certificate-mismatch");
+        // Every endpoint that takes the token, not only data calls: the agency's own usage report too.
+        using (var ownUsage = await withCertificate.CallAsync(HttpMethod.Get, "/usage/v1/me", token))
+        {
+            Assert.Equal(HttpStatusCode.OK, ownUsage.StatusCode);
+        }
+
+        using var stolenUsage = await without.CallAsync(HttpMethod.Get, "/usage/v1/me", token);
+        await ProblemAssert.IsProblemAsync(stolenUsage, HttpStatusCode.Unauthorized, "token-certificate-mismatch");
 
         // A token obtained without a certificate is not bound and works as before.
         using var plainToken = await without.CallAsync(HttpMethod.Get, Citizen, await without.TokenAsync("vcb-ekyc"), "ekyc");
