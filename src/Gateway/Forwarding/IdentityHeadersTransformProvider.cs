@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -17,12 +18,15 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
     // Headers a caller could use to tell a provider something the gateway did not verify: where the call came from,
     // which URL or method it "really" is (IIS and framework overrides). YARP sets X-Forwarded-For/-Proto/-Host/-Prefix
     // itself, replacing the caller's.
-    private static readonly string[] UntrustedRequestHeaders =
-    [
+    // With the caller's credentials and the identity headers the gateway sets itself, they make one set, looked up
+    // once per header the caller actually sent.
+    private static readonly FrozenSet<string> CallerHeadersNotForwarded = new[]
+    {
         "Forwarded", "X-Forwarded-Server", "X-Forwarded-Port", "X-Forwarded-Ssl", "X-Forwarded-Scheme", "X-Real-IP", "True-Client-IP",
         "X-Client-IP", "X-Cluster-Client-IP", "X-Original-URL", "X-Rewrite-URL", "X-Original-Host",
         "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
-    ];
+        "Authorization", "Cookie", Access.AccessMiddleware.PurposeHeader, TransactionMiddleware.HeaderName,
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     // What a provider may not say to a caller through the gateway: cookies, identity, and what software it runs.
     private static readonly string[] ProviderOnlyResponseHeaders =
@@ -47,23 +51,14 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
 
     private static ValueTask ApplyIdentity(RequestTransformContext context)
     {
+        // Only headers the caller sent can be in the proxy request: one pass over them, no per-name removal attempts.
         foreach (var header in context.HttpContext.Request.Headers)
         {
-            if (header.Key.StartsWith(ConsumerHeaderPrefix, StringComparison.OrdinalIgnoreCase))
+            if (CallerHeadersNotForwarded.Contains(header.Key) || header.Key.StartsWith(ConsumerHeaderPrefix, StringComparison.OrdinalIgnoreCase))
             {
                 RequestTransform.RemoveHeader(context, header.Key);
             }
         }
-
-        foreach (var header in UntrustedRequestHeaders)
-        {
-            RequestTransform.RemoveHeader(context, header);
-        }
-
-        RequestTransform.RemoveHeader(context, "Authorization");
-        RequestTransform.RemoveHeader(context, "Cookie");
-        RequestTransform.RemoveHeader(context, Access.AccessMiddleware.PurposeHeader);
-        RequestTransform.RemoveHeader(context, TransactionMiddleware.HeaderName);
 
         var call = context.HttpContext.GetGatewayCall()!;
         // Request transforms run just before the request is sent: the provider leg starts here.
@@ -90,7 +85,17 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
             headers.Remove(header);
         }
 
-        foreach (var consumer in headers.Keys.Where(k => k.StartsWith(ConsumerHeaderPrefix, StringComparison.OrdinalIgnoreCase)).ToList())
+        // Collected only when a provider sends one (rare): the common answer allocates nothing here.
+        List<string>? consumerHeaders = null;
+        foreach (var header in headers)
+        {
+            if (header.Key.StartsWith(ConsumerHeaderPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                (consumerHeaders ??= []).Add(header.Key);
+            }
+        }
+
+        foreach (var consumer in consumerHeaders ?? [])
         {
             headers.Remove(consumer);
         }
