@@ -14,19 +14,4 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >/d
 redis_pid=$!
 trap 'kill $redis_pid 2>/dev/null || true' EXIT
 
-results=()
-# A random order each run: these machines drift during a run, and a fixed order turns the drift into a bias.
-for variant in $(printf '%s\n' off local redis | shuf); do
-  case $variant in
-    off) args="--Limits:Enabled=false" ;;
-    local) args="" ;;
-    redis) args="--Limits:Redis=127.0.0.1:$REDIS_PORT" ;;
-  esac
-  out=$(GATEWAY_ARGS="$args" perf/wrk-compare.sh "$DURATION")
-  echo "== limits $variant"; echo "$out"; echo
-  results+=("$variant $(awk -F'|' '/\| gateway/ {gsub(/ /,""); print $3, $4, $5}' <<<"$out") $(awk '/ratio/ {print $NF}' <<<"$out")")
-done
-
-echo "| limits | gateway req/s | p50 (ms) | p99 (ms) | gateway/baseline |"
-echo "|---|---:|---:|---:|---:|"
-for r in "${results[@]}"; do read -r name rps p50 p99 ratio <<<"$r"; echo "| $name | $rps | $p50 | $p99 | $ratio |"; done
+perf/compare-variants.sh "$DURATION" "limits" "off=--Limits:Enabled=false" "local=" "redis=--Limits:Redis=127.0.0.1:$REDIS_PORT"
