@@ -26,11 +26,9 @@ internal static class ClientSecretApi
             var hash = ClientSecretHasher.Hash(secret);
             var now = time.GetUtcNow();
             Client? rotated = null;
-            long version = 0;
             return await admin.RunAsync(context, stored =>
             {
                 var existing = RegistryAdminApi.Existing(RegistryEntityKind.Clients, stored, id, ifMatch);
-                version = stored.VersionOf(RegistryEntities.ClientKind, id)!.Value;
                 var keepPrevious = overlap > TimeSpan.Zero && existing.SecretHash is not null;
                 rotated = existing with
                 {
@@ -42,7 +40,7 @@ internal static class ClientSecretApi
             },
             result =>
             {
-                RegistryAdminApi.Written(context, AdminResources.Clients, rotated!, result, version);
+                RegistryAdminApi.Written(context, AdminResources.Clients, rotated!, result);
                 return Results.Json(new ClientWithSecret(AdminResources.ShowClient(rotated!), secret), RegistryJson.Options);
             });
         }))

@@ -88,14 +88,11 @@ internal static class RegistryAdminApi
             }
 
             T? written = null;
-            long version = 0;
             return await admin.RunAsync(context, stored =>
             {
-                var existing = Existing(kind, stored, id, ifMatch);
-                version = stored.VersionOf(kind.Kind, id)!.Value;
-                written = resource.Prepare(body, existing);
+                written = resource.Prepare(body, Existing(kind, stored, id, ifMatch));
                 return Planned(stored, kind.Put(stored.Document, written));
-            }, result => Written(context, resource, written!, result, version));
+            }, result => Written(context, resource, written!, result));
         }))
         .WithSummary($"Replace one of the {kind.Name} (If-Match required)")
         .WithJsonBody<T>().Produces<T>()
@@ -123,13 +120,11 @@ internal static class RegistryAdminApi
             {
                 var ifMatch = EntityTags.IfMatch(context, required: false);
                 T? written = null;
-                long version = 0;
                 return await admin.RunAsync(context, stored =>
                 {
                     written = kind.WithStatus(Existing(kind, stored, id, ifMatch), status);
-                    version = stored.VersionOf(kind.Kind, id)!.Value;
                     return Planned(stored, kind.Put(stored.Document, written), action);
-                }, result => Written(context, resource, written!, result, version));
+                }, result => Written(context, resource, written!, result));
             }))
             .WithSummary($"Set one of the {kind.Name} to {status.ToString().ToLowerInvariant()} (If-Match optional)")
             .Produces<T>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
@@ -172,10 +167,10 @@ internal static class RegistryAdminApi
     }
 
     /// <summary>The answer to a write: the entity and its new ETag (unchanged when the write changed nothing).</summary>
-    internal static IResult Written<T>(HttpContext context, AdminResource<T> resource, T written, RegistryCommitResult result, long previousVersion)
+    internal static IResult Written<T>(HttpContext context, AdminResource<T> resource, T written, RegistryCommitResult result)
         where T : class
     {
-        context.Response.Headers.ETag = EntityTags.For(result.Changes.Count > 0 ? result.Revision : previousVersion);
+        context.Response.Headers.ETag = EntityTags.For(result.VersionOf(resource.Kind.Kind, resource.Kind.IdOf(written))!.Value);
         return Results.Json(resource.Present(written), RegistryJson.Options);
     }
 

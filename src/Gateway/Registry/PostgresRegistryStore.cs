@@ -101,7 +101,7 @@ internal sealed class PostgresRegistryStore : IRegistryStore
         var changes = plan(stored);
         if (changes.Count == 0)
         {
-            return new(stored.Revision, changes);
+            return new(stored, stored.Revision, changes);
         }
 
         var revision = stored.Revision + 1;
@@ -174,7 +174,7 @@ internal sealed class PostgresRegistryStore : IRegistryStore
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new(revision, changes, head);
+        return new(stored, revision, changes, head);
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken)

@@ -16,7 +16,12 @@ public sealed record StoredRegistry(RegistryDocument Document, long Revision, IR
 public sealed record EntityChange(string Kind, string Id, string Action, string? Before, string? After);
 
 /// <summary>
-/// What a commit did: the revision it produced (unchanged when nothing changed), the entities it wrote, and the audit
-/// trail's head after it (null when nothing changed).
+/// What a commit did: the registry it planned from, the revision it produced (unchanged when nothing changed), the
+/// entities it wrote, and the audit trail's head after it (null when nothing changed).
 /// </summary>
-public sealed record RegistryCommitResult(long Revision, IReadOnlyList<EntityChange> Changes, Audit.AuditHead? AuditHead = null);
+public sealed record RegistryCommitResult(StoredRegistry Before, long Revision, IReadOnlyList<EntityChange> Changes, Audit.AuditHead? AuditHead = null)
+{
+    /// <summary>An entity's version (its ETag) after the commit: the new revision if the commit wrote it.</summary>
+    public long? VersionOf(string kind, string id) =>
+        Changes.Any(c => c.Kind == kind && c.Id == id) ? Revision : Before.VersionOf(kind, id);
+}

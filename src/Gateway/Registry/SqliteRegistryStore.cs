@@ -106,7 +106,7 @@ internal sealed class SqliteRegistryStore : IRegistryStore
         var changes = plan(stored);
         if (changes.Count == 0)
         {
-            return new(stored.Revision, changes);
+            return new(stored, stored.Revision, changes);
         }
 
         var revision = stored.Revision + 1;
@@ -147,7 +147,7 @@ internal sealed class SqliteRegistryStore : IRegistryStore
             ON CONFLICT (singleton) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
             """, cancellationToken, ("$sequence", head.Sequence), ("$hash", head.Hash));
         await transaction.CommitAsync(cancellationToken);
-        return new(revision, changes, head);
+        return new(stored, revision, changes, head);
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken)
