@@ -52,12 +52,23 @@ internal sealed partial class CachingTokenHandler : TokenHandler, IDisposable
             };
         }
 
-        if (HeaderRefusal(token) is { } refusal)
+        // Parsed once: the header checks and the validation below read the same token.
+        JsonWebToken parsed;
+        try
+        {
+            parsed = new JsonWebToken(token);
+        }
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException)
+        {
+            return new TokenValidationResult { IsValid = false, Exception = new SecurityTokenMalformedException(ex.Message, ex) };
+        }
+
+        if (HeaderRefusal(parsed) is { } refusal)
         {
             return refusal;
         }
 
-        var result = await _inner.ValidateTokenAsync(token, validationParameters);
+        var result = await _inner.ValidateTokenAsync(parsed, validationParameters);
         if (_enabled && result.IsValid && result.SecurityToken is JsonWebToken jwt && jwt.ValidTo != DateTime.MinValue)
         {
             var expiresAt = new DateTimeOffset(DateTime.SpecifyKind(jwt.ValidTo, DateTimeKind.Utc));
@@ -75,18 +86,8 @@ internal sealed partial class CachingTokenHandler : TokenHandler, IDisposable
     // Checked before the signature, on tokens not yet known valid: a header that names keys by URL (jku, x5u) or
     // carries them (jwk, x5c) is refused outright, never fetched or used, and a kid must be a plain name, never a
     // path or URL that some key store might resolve.
-    private static TokenValidationResult? HeaderRefusal(string token)
+    private static TokenValidationResult? HeaderRefusal(JsonWebToken jwt)
     {
-        JsonWebToken jwt;
-        try
-        {
-            jwt = new JsonWebToken(token);
-        }
-        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException)
-        {
-            return null; // The inner handler reports it as malformed.
-        }
-
         foreach (var header in ForbiddenHeaders)
         {
             if (jwt.TryGetHeaderValue<object>(header, out _))
