@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using Microsoft.Net.Http.Headers;
 using Ndxp.Gateway.Problems;
@@ -15,6 +16,8 @@ internal sealed class LimitsMiddleware
 {
     public const string PolicyHeader = "RateLimit-Policy";
     public const string StateHeader = "RateLimit";
+
+    private static readonly ConditionalWeakTable<Grant, FormattedPolicy> Policies = new();
 
     private readonly RequestDelegate _next;
     private readonly ICallLimiter _limiter;
@@ -82,38 +85,47 @@ internal sealed class LimitsMiddleware
             return;
         }
 
-        var policies = new List<string>(2);
-        var states = new List<string>(2);
-        if (rate is not null)
+        headers[PolicyHeader] = Policy(grant, rate);
+        string? grantState = null;
+        if (rate is not null && decision.GrantTokensLeft is { } tokens)
         {
-            policies.Add(string.Create(CultureInfo.InvariantCulture, $"\"grant\";q={rate.Burst};w={Seconds(TimeSpan.FromSeconds(rate.WindowSeconds))}"));
-            if (decision.GrantTokensLeft is { } left)
-            {
-                var refill = TimeSpan.FromSeconds(Math.Max(0, rate.Burst - left) / rate.PerSecond);
-                states.Add(string.Create(CultureInfo.InvariantCulture, $"\"grant\";r={left};t={(left >= rate.Burst ? 0 : Seconds(refill))}"));
-            }
+            var refill = TimeSpan.FromSeconds(Math.Max(0, rate.Burst - tokens) / rate.PerSecond);
+            grantState = string.Create(CultureInfo.InvariantCulture, $"\"grant\";r={tokens};t={(tokens >= rate.Burst ? 0 : Seconds(refill))}");
         }
 
-        if (grant.DailyQuota is { } daily)
+        string? dailyState = null;
+        if (grant.DailyQuota is not null && decision.DailyQuotaLeft is { } left)
         {
-            policies.Add(string.Create(CultureInfo.InvariantCulture, $"\"daily\";q={daily};w=86400"));
-            if (decision.DailyQuotaLeft is { } left)
-            {
-                var midnight = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
-                states.Add(string.Create(CultureInfo.InvariantCulture, $"\"daily\";r={Math.Max(0, left)};t={Seconds(midnight - now)}"));
-            }
+            var midnight = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
+            dailyState = string.Create(CultureInfo.InvariantCulture, $"\"daily\";r={Math.Max(0, left)};t={Seconds(midnight - now)}");
         }
 
-        if (policies.Count > 0)
+        if (Join(grantState, dailyState) is { } state)
         {
-            headers[PolicyHeader] = string.Join(", ", policies);
-        }
-
-        if (states.Count > 0)
-        {
-            headers[StateHeader] = string.Join(", ", states);
+            headers[StateHeader] = state;
         }
     }
 
+    // The policy depends only on the grant and its rate, both fixed for a registry snapshot: formatted once per grant
+    // (keyed by the grant instance, so a new snapshot formats it anew) instead of on every call.
+    private static string Policy(Grant grant, RateLimit? rate)
+    {
+        if (Policies.TryGetValue(grant, out var cached) && ReferenceEquals(cached.Rate, rate))
+        {
+            return cached.Text;
+        }
+
+        var text = Join(
+            rate is null ? null : string.Create(CultureInfo.InvariantCulture, $"\"grant\";q={rate.Burst};w={Seconds(TimeSpan.FromSeconds(rate.WindowSeconds))}"),
+            grant.DailyQuota is { } daily ? string.Create(CultureInfo.InvariantCulture, $"\"daily\";q={daily};w=86400") : null)!;
+        Policies.AddOrUpdate(grant, new FormattedPolicy(rate, text));
+        return text;
+    }
+
+    private static string? Join(string? first, string? second) =>
+        first is null ? second : second is null ? first : first + ", " + second;
+
     private static long Seconds(TimeSpan time) => Math.Max(1, (long)Math.Ceiling(time.TotalSeconds));
+
+    private sealed record FormattedPolicy(RateLimit? Rate, string Text);
 }
