@@ -19,10 +19,13 @@ public static class GatewayApplication
 {
     public const string DemoSwitch = "--demo";
 
-    /// <summary>Builds the host and loads the registry; throws with every registry error named if it is invalid.</summary>
-    public static async Task<WebApplication> CreateAsync(string[] args, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Builds the host and loads the registry; throws with every registry error named if it is invalid. The clock is
+    /// the system's unless another is given (tests move time across midnights and month ends with a fake one).
+    /// </summary>
+    public static async Task<WebApplication> CreateAsync(string[] args, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
-        var app = Build(args);
+        var app = Build(args, clock ?? TimeProvider.System);
         Configure(app);
 
         await app.Services.GetRequiredService<RegistryLoader>().LoadAsync(cancellationToken);
@@ -40,9 +43,9 @@ public static class GatewayApplication
     /// The gateway's services with the same configuration, not serving and with nothing loaded: for the operator
     /// commands that work on the configured stores (registry export/apply, audit verify).
     /// </summary>
-    public static WebApplication CreateForCommand(string[] args) => Build(args);
+    public static WebApplication CreateForCommand(string[] args) => Build(args, TimeProvider.System);
 
-    private static WebApplication Build(string[] args)
+    private static WebApplication Build(string[] args, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(args);
         var demo = args.Contains(DemoSwitch, StringComparer.Ordinal);
@@ -57,6 +60,7 @@ public static class GatewayApplication
         }
 
         ConfigureServices(builder);
+        builder.Services.AddSingleton(clock);
         return builder.Build();
     }
 
@@ -110,7 +114,6 @@ public static class GatewayApplication
         // The static Log.Logger stays untouched: several gateways in one process (tests) must not close each other's sinks.
         preserveStaticLogger: true);
 
-        services.AddSingleton(TimeProvider.System);
         services.AddOptions<ObservabilityOptions>().Bind(configuration.GetSection(ObservabilityOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GatewayHostOptions>().Bind(configuration.GetSection(GatewayHostOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName));

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Ndxp.Gateway.Admin;
 using Ndxp.Gateway.Tests.Infrastructure;
 
 namespace Ndxp.Gateway.Tests.Admin;
@@ -80,10 +79,5 @@ public sealed class AuditApiTests : IAsyncLifetime
         Assert.Equal(1, await VerifyCommandAsync());
     }
 
-    private async Task<int> VerifyCommandAsync()
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        return await OperatorCommands.RunAsync(["audit", "verify", $"--Gateway:DataDirectory={_gateway.DataDirectory}"], output, error);
-    }
+    private async Task<int> VerifyCommandAsync() => (await OperatorCommand.RunAsync("audit", "verify", $"--Gateway:DataDirectory={_gateway.DataDirectory}")).ExitCode;
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Ndxp.Gateway.Admin;
 using Ndxp.Gateway.Tests.Infrastructure;
 
 namespace Ndxp.Gateway.Tests.Admin;
@@ -91,12 +90,12 @@ public sealed class DeclarativeRegistryTests : IAsyncLifetime
     {
         var path = Path.Combine(_gateway.Workspace.Directory, "exported.json");
         var settings = $"--Gateway:DataDirectory={_gateway.DataDirectory}";
-        Assert.Equal(0, await RunAsync(["registry", "export", path, settings]));
+        Assert.Equal(0, (await OperatorCommand.RunAsync("registry", "export", path, settings)).ExitCode);
         var file = JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject();
         file["grants"]!.AsArray().Add(JsonNode.Parse("""{"id":"cli-grant","consumerAgency":"HNI","service":"limited"}"""));
         await File.WriteAllTextAsync(path, file.ToJsonString());
 
-        var (code, output) = await RunWithOutputAsync(["registry", "apply", path, "--dry-run", settings]);
+        var (code, output) = await OperatorCommand.RunAsync(["registry", "apply", path, "--dry-run", settings]);
         Assert.Equal(0, code);
         Assert.Contains("cli-grant", output, StringComparison.Ordinal);
         using (var notYet = await _gateway.Admin.GetAsync("/admin/v1/grants/cli-grant"))
@@ -104,30 +103,12 @@ public sealed class DeclarativeRegistryTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.NotFound, notYet.StatusCode);
         }
 
-        Assert.Equal(0, await RunAsync(["registry", "apply", path, settings]));
+        Assert.Equal(0, (await OperatorCommand.RunAsync("registry", "apply", path, settings)).ExitCode);
         // The running gateway follows a change committed by the command (polling the shared store).
         var hni = await _gateway.Data.TokenAsync("hni-portal");
-        var status = HttpStatusCode.NotFound;
-        for (var attempt = 0; attempt < 40 && status != HttpStatusCode.OK; attempt++)
-        {
-            await Task.Delay(100);
-            using var call = await _gateway.Data.CallAsync(HttpMethod.Get, "/limited/x", hni);
-            status = call.StatusCode;
-        }
-
-        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(HttpStatusCode.OK, await Poll.UntilAsync(() => _gateway.Data.StatusOfAsync("/limited/x", hni), s => s == HttpStatusCode.OK));
         using var audit = JsonDocument.Parse(await _gateway.Admin.GetStringAsync("/admin/v1/audit?kind=grant&id=cli-grant"));
         Assert.StartsWith("cli:", audit.RootElement.GetProperty("items")[0].GetProperty("actor").GetString(), StringComparison.Ordinal);
-    }
-
-    private static async Task<int> RunAsync(string[] args) => (await RunWithOutputAsync(args)).Code;
-
-    private static async Task<(int Code, string Output)> RunWithOutputAsync(string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await OperatorCommands.RunAsync(args, output, error);
-        return (code, output + error.ToString());
     }
 
     private async Task<JsonElement> ApplyAsync(JsonObject file, bool dryRun, string? ifMatch = null)

@@ -22,15 +22,14 @@ public sealed class AdminPropagationTests(PostgresServer postgres, ITestOutputHe
     public async Task Changes_through_either_replica_reach_the_other_by_notification_and_share_etags_and_one_audit_trail()
     {
         var database = await postgres.CreateDatabaseAsync();
-        var seed = await _workspace.WriteSeedAsync(_workspace.Registry);
         // The poll is slowed to a minute: what arrives within 2 s arrived by notification.
         string[] settings = [$"--Storage:PostgresConnectionString={database}", "--Identity:Issuer=https://gateway.test", "--Registry:ReloadInterval=00:01:00"];
-        await using var a = await GatewayProcess.StartAsync(_workspace.DataDirectory, seed, settings);
-        await using var b = await GatewayProcess.StartAsync(_workspace.DataDirectory, seed, settings);
-        using var dataA = Client(a.DataPort);
-        using var dataB = Client(b.DataPort);
-        using var adminA = Client(a.AdminPort, await dataA.TokenAsync("ops-console"));
-        using var adminB = Client(b.AdminPort, await dataB.TokenAsync("ops-console"));
+        var a = await _workspace.StartProcessAsync(settings);
+        var b = await _workspace.StartProcessAsync(settings);
+        var (dataA, dataB) = (a.Data, b.Data);
+        var (adminA, adminB) = (a.Admin, b.Admin);
+        adminA.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await dataA.TokenAsync("ops-console"));
+        adminB.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await dataB.TokenAsync("ops-console"));
         var viettel = await dataB.TokenAsync("viettel-sim");
 
         using var created = await adminA.SendJsonAsync(HttpMethod.Post, "/admin/v1/grants", """{"id":"viettel-enterprise","consumerAgency":"VIETTEL","service":"enterprise"}""");
@@ -60,31 +59,11 @@ public sealed class AdminPropagationTests(PostgresServer postgres, ITestOutputHe
         Assert.True(verify.RootElement.GetProperty("valid").GetBoolean());
     }
 
-    private static HttpClient Client(int port, string? token = null)
-    {
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        if (token is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return client;
-    }
-
     private static async Task<TimeSpan> TimeUntilAsync(HttpClient data, string token, HttpStatusCode expected)
     {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            using var response = await data.CallAsync(HttpMethod.Get, EnterpriseCall, token);
-            if (response.StatusCode == expected)
-            {
-                return clock.Elapsed;
-            }
-
-            await Task.Delay(20);
-        }
-
+        var status = await Poll.UntilAsync(() => data.StatusOfAsync(EnterpriseCall, token), s => s == expected, TimeSpan.FromSeconds(10));
+        Assert.Equal(expected, status);
         return clock.Elapsed;
     }
 }

@@ -17,17 +17,14 @@ public sealed class RegistryPropagationTests(PostgresServer postgres) : IAsyncLi
     public async Task Without_notifications_polling_brings_a_change_to_every_replica_within_two_seconds_and_an_invalid_one_is_refused()
     {
         var database = await postgres.CreateDatabaseAsync();
-        var seed = await _workspace.WriteSeedAsync(_workspace.Registry);
         var replicas = new List<HttpClient>();
         for (var i = 0; i < 2; i++)
         {
-            var port = FreePort.Next();
             // Replicas of one cluster share an issuer (and signing keys: the same data directory here).
-            var app = await _workspace.CreateGatewayAsync(seed, port, $"--Storage:PostgresConnectionString={database}", "--Identity:Issuer=https://gateway.test",
+            var replica = await _workspace.StartGatewayAsync($"--Storage:PostgresConnectionString={database}", "--Identity:Issuer=https://gateway.test",
                 // Polling alone (the safety net when notifications are lost or unavailable) meets the 2 s bound.
                 "--Registry:ListenForChanges=false");
-            await app.StartAsync();
-            replicas.Add(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
+            replicas.Add(replica.Data);
         }
 
         var token = await replicas[0].TokenAsync("viettel-sim");
@@ -73,7 +70,6 @@ public sealed class RegistryPropagationTests(PostgresServer postgres) : IAsyncLi
         {
             using var still = await replica.CallAsync(HttpMethod.Get, "/enterprise/v1/enterprises/0109999001", token);
             Assert.Equal(HttpStatusCode.OK, still.StatusCode);
-            replica.Dispose();
         }
     }
 

@@ -19,20 +19,16 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
     public async Task InitializeAsync()
     {
         _workspace = await GatewayWorkspace.CreateAsync();
-        var seed = await _workspace.WriteSeedAsync(_workspace.Registry);
         var database = await postgres.CreateDatabaseAsync();
         for (var i = 0; i < Replicas; i++)
         {
             // Started one after the other: the first seeds the registry and creates the signing key the others load.
-            var port = FreePort.Next();
-            var adminPort = FreePort.Next();
-            var app = await _workspace.CreateGatewayAsync(seed, port, adminPort,
+            var replica = await _workspace.StartGatewayAsync(
                 $"--Limits:Redis={redis.Configuration}",
                 $"--Limits:ReplicaCount={Replicas}",
                 $"--Storage:PostgresConnectionString={database}");
-            await app.StartAsync();
-            _replicas.Add(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
-            _admins.Add(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") });
+            _replicas.Add(replica.Data);
+            _admins.Add(replica.Admin);
         }
     }
 
@@ -100,11 +96,6 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
 
     public async Task DisposeAsync()
     {
-        foreach (var client in _replicas.Concat(_admins))
-        {
-            client.Dispose();
-        }
-
         await _workspace.DisposeAsync();
     }
 

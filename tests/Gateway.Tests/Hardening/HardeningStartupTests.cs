@@ -1,4 +1,3 @@
-using Ndxp.Gateway.Admin;
 using Ndxp.Gateway.Tests.Infrastructure;
 
 namespace Ndxp.Gateway.Tests.Hardening;
@@ -16,20 +15,16 @@ public sealed class HardeningStartupTests : IAsyncLifetime
     public async Task An_unreadable_tls_certificate_stops_start_up_naming_the_file()
     {
         var missing = Path.Combine(_workspace.Directory, "missing.crt");
-        var seed = await _workspace.WriteSeedAsync(_workspace.Registry);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await (await _workspace.CreateGatewayAsync(seed, FreePort.Next(),
-            $"--Gateway:TlsCertificatePath={missing}", $"--Gateway:TlsKeyPath={missing}.key")).StartAsync());
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _workspace.StartGatewayAsync(
+            $"--Gateway:TlsCertificatePath={missing}", $"--Gateway:TlsKeyPath={missing}.key"));
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_body_rate_grace_period_kestrel_cannot_enforce_stops_start_up_naming_the_setting()
     {
-        var seed = await _workspace.WriteSeedAsync(_workspace.Registry);
-
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await (await _workspace.CreateGatewayAsync(seed, FreePort.Next(),
-            "--Gateway:MinRequestBodyGracePeriod=00:00:00.500")).StartAsync());
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _workspace.StartGatewayAsync("--Gateway:MinRequestBodyGracePeriod=00:00:00.500"));
         Assert.Contains("Gateway:MinRequestBodyGracePeriod", error.Message, StringComparison.Ordinal);
     }
 
@@ -42,24 +37,17 @@ public sealed class HardeningStartupTests : IAsyncLifetime
         var typo = Path.Combine(_workspace.Directory, "typo.json");
         await File.WriteAllTextAsync(typo, """{"agencys":[]}""");
 
-        var (usage, _) = await RunAsync(["registry", "apply", settings]);
-        var (refused, message) = await RunAsync(["registry", "apply", invalid, settings]);
+        var (usage, _) = await OperatorCommand.RunAsync(["registry", "apply", settings]);
+        var (refused, message) = await OperatorCommand.RunAsync(["registry", "apply", invalid, settings]);
         Assert.Equal(2, usage);
         Assert.Equal(1, refused);
         Assert.Contains("agency 'X'", message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<InvalidDataException>(() => RunAsync(["registry", "apply", typo, settings]));
-        await Assert.ThrowsAsync<FileNotFoundException>(() => RunAsync(["registry", "apply", Path.Combine(_workspace.Directory, "none.json"), settings]));
+        await Assert.ThrowsAsync<InvalidDataException>(() => OperatorCommand.RunAsync(["registry", "apply", typo, settings]));
+        await Assert.ThrowsAsync<FileNotFoundException>(() => OperatorCommand.RunAsync(["registry", "apply", Path.Combine(_workspace.Directory, "none.json"), settings]));
 
-        var (verified, report) = await RunAsync(["audit", "verify", settings]);
+        var (verified, report) = await OperatorCommand.RunAsync(["audit", "verify", settings]);
         Assert.Equal(0, verified);
         Assert.Contains("0 entries", report, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await OperatorCommands.RunAsync(args, output, error);
-        return (code, output + error.ToString());
-    }
 }

@@ -27,10 +27,8 @@ public sealed partial class MalformedFloodTests(ITestOutputHelper output) : IAsy
     [Fact]
     public async Task The_gateway_keeps_serving_valid_calls_with_no_5xx_and_flat_memory_through_a_flood_of_malformed_requests()
     {
-        var seed = await _workspace.WriteSeedAsync(_workspace.Registry);
-        await using var gateway = await GatewayProcess.StartAsync(_workspace.DataDirectory, seed, "--Gateway:RequestHeadersTimeout=00:00:02");
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gateway.DataPort}") };
-        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gateway.AdminPort}") };
+        var gateway = await _workspace.StartProcessAsync("--Gateway:RequestHeadersTimeout=00:00:02");
+        var (client, admin) = (gateway.Data, gateway.Admin);
         var token = await client.TokenAsync("vcb-ekyc");
         var answers = new ConcurrentDictionary<int, int>();
         var validFailures = new ConcurrentBag<string>();

@@ -135,10 +135,13 @@ public sealed class PathConfusionTests(PathConfusionGateway gateway) : IClassFix
 /// <summary>The gateway of <see cref="PathConfusionTests"/>: two services on two recording upstreams, a grant for A only.</summary>
 public sealed class PathConfusionGateway : IAsyncLifetime
 {
-    public ConcurrentQueue<string> ReceivedByA { get; } = new();
-    public ConcurrentQueue<string> ReceivedByB { get; } = new();
     private readonly List<IAsyncDisposable> _owned = [];
-    private string _directory = null!;
+    private GatewayWorkspace? _workspace;
+
+    public ConcurrentQueue<string> ReceivedByA { get; } = new();
+
+    public ConcurrentQueue<string> ReceivedByB { get; } = new();
+
     public int Port { get; private set; }
 
     public string Token { get; private set; } = "";
@@ -147,7 +150,6 @@ public sealed class PathConfusionGateway : IAsyncLifetime
     {
         var upstreamA = await StartRecordingUpstreamAsync("A", ReceivedByA);
         var upstreamB = await StartRecordingUpstreamAsync("B", ReceivedByB);
-        _directory = Directory.CreateTempSubdirectory("ndxp-paths-").FullName;
         var registry = new RegistryDocument
         {
             Agencies = [new() { Code = "PRV", Name = "Provider" }, new() { Code = "CON", Name = "Consumer" }],
@@ -159,29 +161,23 @@ public sealed class PathConfusionGateway : IAsyncLifetime
             ],
             Grants = [new() { Id = "con-a", ConsumerAgency = "CON", Service = "svc-a" }],
         };
-        var seed = Path.Combine(_directory, "seed.json");
-        await File.WriteAllTextAsync(seed, System.Text.Json.JsonSerializer.Serialize(registry, RegistryJson.Options));
-        Port = FreePort.Next();
-        var app = await GatewayApplication.CreateAsync(
-        [
-            $"--Gateway:DataPort={Port}", $"--Gateway:AdminPort={FreePort.Next()}", "--Gateway:ListenAddress=127.0.0.1",
-            $"--Gateway:DataDirectory={Path.Combine(_directory, "data")}", $"--Registry:SeedFile={seed}", "--Serilog:MinimumLevel:Default=Warning",
-        ]);
-        await app.StartAsync();
-        _owned.Insert(0, app);
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}") };
-        Token = await client.TokenAsync("con-app");
+        _workspace = await GatewayWorkspace.CreateAsync();
+        var gateway = await _workspace.StartGatewayAsync(registry);
+        Port = gateway.DataPort;
+        Token = await gateway.Data.TokenAsync("con-app");
     }
 
     public async Task DisposeAsync()
     {
+        if (_workspace is not null)
+        {
+            await _workspace.DisposeAsync();
+        }
+
         foreach (var owned in _owned)
         {
             await owned.DisposeAsync();
         }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
     }
 
     private async Task<string> StartRecordingUpstreamAsync(string name, ConcurrentQueue<string> received)

@@ -23,8 +23,7 @@ public sealed class TransportTests : IAsyncLifetime
     private X509Certificate2 _gatewayToProvider = null!;
     private GatewayWorkspace _workspace = null!;
     private WebApplication? _provider;
-    private int _port;
-    private string _adminUrl = "";
+    private TestGateway _gateway = null!;
 
     public async Task InitializeAsync()
     {
@@ -58,12 +57,8 @@ public sealed class TransportTests : IAsyncLifetime
                 new Grant { Id = "vcb-mtls-wrong-ca", ConsumerAgency = "VCB", Service = "mtls-wrong-ca" },
             ],
         };
-        _port = FreePort.Next();
-        var adminPort = FreePort.Next();
-        _adminUrl = $"http://127.0.0.1:{adminPort}";
-        var app = await _workspace.CreateGatewayAsync(await _workspace.WriteSeedAsync(registry), _port, adminPort,
+        _gateway = await _workspace.StartGatewayAsync(registry,
             $"--Gateway:TlsCertificatePath={server.Certificate}", $"--Gateway:TlsKeyPath={server.Key}", "--Gateway:AllowClientCertificates=true");
-        await app.StartAsync();
     }
 
     public async Task DisposeAsync()
@@ -100,7 +95,7 @@ public sealed class TransportTests : IAsyncLifetime
 #pragma warning restore SYSLIB0039, CA5397
         await Assert.ThrowsAsync<HttpRequestException>(() => old.GetAsync("/.well-known/jwks.json"));
 
-        var plain = await RawHttp.SendAsync(_port, RawHttp.Get("/.well-known/jwks.json"));
+        var plain = await RawHttp.SendAsync(_gateway.DataPort, RawHttp.Get("/.well-known/jwks.json"));
         Assert.NotEqual(200, plain.Status);
     }
 
@@ -173,8 +168,7 @@ public sealed class TransportTests : IAsyncLifetime
         using var operatorClient = Client();
         var operatorToken = await operatorClient.TokenAsync("ops-console");
         var missing = Path.Combine(_workspace.Directory, "missing");
-        var adminPort = int.Parse(_adminUrl.Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture);
-        using var admin = new HttpClient { BaseAddress = new Uri(_adminUrl) };
+        var (admin, adminPort) = (_gateway.Admin, _gateway.AdminPort);
         foreach (var (path, body) in new[]
         {
             ("/admin/v1/services", System.Text.Json.JsonSerializer.Serialize(new
@@ -213,7 +207,7 @@ public sealed class TransportTests : IAsyncLifetime
             handler.ClientCertificates.Add(certificate);
         }
 
-        return new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{_port}") };
+        return new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{_gateway.DataPort}") };
     }
 
     private async Task<string> StartMutualTlsProviderAsync()

@@ -29,12 +29,8 @@ public sealed class ExternalAuthorityTests : IAsyncLifetime
         {
             Clients = [.. _workspace.Registry.Clients, new Client { Id = "vneid-bank-app", Agency = "VCB" }, new Client { Id = "vneid-ops", Agency = "NDXP" }],
         };
-        var dataPort = FreePort.Next();
-        var adminPort = FreePort.Next();
-        var app = await _workspace.CreateGatewayAsync(
-            await _workspace.WriteSeedAsync(registry),
-            dataPort,
-            adminPort,
+        var gateway = await _workspace.StartGatewayAsync(
+            registry,
             "--Identity:ExternalAuthorities:0:Name=national-idp",
             $"--Identity:ExternalAuthorities:0:Authority={_authorityUrl}",
             "--Identity:ExternalAuthorities:0:Audience=ndxp-gateway",
@@ -42,9 +38,7 @@ public sealed class ExternalAuthorityTests : IAsyncLifetime
             "--Identity:ExternalAuthorities:0:ClientClaim=azp",
             "--Identity:ExternalAuthorities:0:OperatorScope=ndxp.operator",
             "--Identity:ExternalAuthorities:0:RequireHttpsMetadata=false");
-        await app.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{dataPort}") };
-        _admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
+        (_client, _admin) = (gateway.Data, gateway.Admin);
     }
 
     [Fact]
@@ -106,8 +100,6 @@ public sealed class ExternalAuthorityTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
-        _admin.Dispose();
         await _workspace.DisposeAsync();
         if (_authority is not null)
         {

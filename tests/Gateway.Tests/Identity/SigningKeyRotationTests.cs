@@ -28,8 +28,8 @@ public sealed class SigningKeyRotationTests : IAsyncLifetime
     [Fact]
     public async Task Active_key_signs_new_tokens_and_tokens_of_the_retiring_key_stay_valid()
     {
-        using var client = await _workspace.StartGatewayAsync(
-            _seed, "--Identity:ActiveKeyId=2026-11-new", "--Identity:GenerateSigningKeyIfMissing=false", $"--Identity:Issuer={Issuer}");
+        var client = (await _workspace.StartSeededGatewayAsync(
+            _seed, "--Identity:ActiveKeyId=2026-11-new", "--Identity:GenerateSigningKeyIfMissing=false", $"--Identity:Issuer={Issuer}")).Data;
 
         var issued = new JsonWebToken(await client.TokenAsync("vcb-ekyc"));
         using var jwks = JsonDocument.Parse(await client.GetStringAsync("/.well-known/jwks.json"));
@@ -47,7 +47,7 @@ public sealed class SigningKeyRotationTests : IAsyncLifetime
     [Fact]
     public async Task Active_key_id_that_names_no_file_stops_start_up()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _workspace.StartGatewayAsync(_seed, "--Identity:ActiveKeyId=2027-01"));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _workspace.StartSeededGatewayAsync(_seed, "--Identity:ActiveKeyId=2027-01"));
 
         Assert.Contains("2027-01", error.Message, StringComparison.Ordinal);
     }

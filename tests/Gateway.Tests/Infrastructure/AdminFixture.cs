@@ -10,18 +10,20 @@ namespace Ndxp.Gateway.Tests.Infrastructure;
 public class AdminFixture : IAsyncLifetime
 {
     private GatewayWorkspace? _workspace;
+    private TestGateway? _gateway;
 
-    public HttpClient Data { get; private set; } = null!;
+    public HttpClient Data => _gateway!.Data;
 
-    public HttpClient Admin { get; private set; } = null!;
+    /// <summary>The admin plane, with an operator's token.</summary>
+    public HttpClient Admin => _gateway!.Admin;
 
-    public IServiceProvider Services { get; private set; } = null!;
+    public IServiceProvider Services => _gateway!.Services;
 
     public string DataDirectory => _workspace!.DataDirectory;
 
-    internal GatewayWorkspace Workspace => _workspace!;
+    public int DataPort => _gateway!.DataPort;
 
-    public int DataPort { get; private set; }
+    internal GatewayWorkspace Workspace => _workspace!;
 
     /// <summary>Settings of this gateway beyond the defaults.</summary>
     protected virtual string[] Settings => [];
@@ -29,23 +31,16 @@ public class AdminFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         _workspace = await GatewayWorkspace.CreateAsync();
-        var seed = await _workspace.WriteSeedAsync(_workspace.Registry);
-        var dataPort = FreePort.Next();
-        var adminPort = FreePort.Next();
-        DataPort = dataPort;
-        var app = await _workspace.CreateGatewayAsync(seed, dataPort, adminPort, Settings);
-        await app.StartAsync();
-        Services = app.Services;
-        Data = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{dataPort}") };
-        Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
+        _gateway = await _workspace.StartGatewayAsync(Settings);
         Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Data.TokenAsync("ops-console"));
     }
 
     public virtual async Task DisposeAsync()
     {
-        Data.Dispose();
-        Admin.Dispose();
-        await _workspace!.DisposeAsync();
+        if (_workspace is not null)
+        {
+            await _workspace.DisposeAsync();
+        }
     }
 }
 

@@ -2,61 +2,48 @@ namespace Ndxp.Gateway.Tests.Infrastructure;
 
 /// <summary>
 /// One real gateway for a test collection: real Kestrel on free loopback ports, the real demo providers and a test
-/// upstream behind it, the embedded SQLite store in a temporary folder seeded from <see cref="TestRegistry"/>.
+/// upstream behind it, the embedded SQLite store in a temporary folder seeded from <see cref="TestRegistry"/>, every
+/// log event in a file that tests search for leaks.
 /// </summary>
 public sealed class GatewayFixture : IAsyncLifetime
 {
     private GatewayWorkspace? _workspace;
+    private TestGateway? _gateway;
 
-    public HttpClient Data { get; private set; } = null!;
+    public HttpClient Data => _gateway!.Data;
 
-    public HttpClient Admin { get; private set; } = null!;
+    public HttpClient Admin => _gateway!.Admin;
 
-    public int DataPort { get; } = FreePort.Next();
+    public int DataPort => _gateway!.DataPort;
 
-    public int AdminPort { get; } = FreePort.Next();
+    public int AdminPort => _gateway!.AdminPort;
 
-    public string Issuer => $"http://localhost:{DataPort}";
+    public string Issuer => _gateway!.Issuer;
 
     public string DataDirectory => _workspace!.DataDirectory;
 
     /// <summary>The gateway's services, for tests that read what it stored.</summary>
-    public IServiceProvider Services { get; private set; } = null!;
+    public IServiceProvider Services => _gateway!.Services;
 
     /// <summary>Every log event the gateway wrote, as compact JSON lines.</summary>
     public string LogFile => Path.Combine(_workspace!.Directory, "gateway.log");
 
+    internal GatewayWorkspace Workspace => _workspace!;
+
+    internal TestGateway Gateway => _gateway!;
+
     public async Task InitializeAsync()
     {
         _workspace = await GatewayWorkspace.CreateAsync();
-        var seed = await _workspace.WriteSeedAsync(_workspace.Registry);
-
-        var gateway = await _workspace.CreateGatewayAsync(
-            seed,
-            DataPort,
-            AdminPort,
+        _gateway = await _workspace.StartGatewayAsync(
+        [
             "--Forwarding:HealthCheckInterval=00:00:00.500",
             "--Metering:FlushInterval=00:00:00.200",
-            // Everything, framework chatter included, goes to a file that tests can search for leaks.
-            "--Serilog:MinimumLevel:Default=Information",
-            "--Serilog:MinimumLevel:Override:Microsoft=Information",
-            "--Serilog:MinimumLevel:Override:Yarp=Debug",
-            "--Serilog:MinimumLevel:Override:System.Net.Http=Information",
-            "--Serilog:WriteTo:0:Name=File",
-            $"--Serilog:WriteTo:0:Args:path={LogFile}",
-            "--Serilog:WriteTo:0:Args:formatter=Serilog.Formatting.Compact.RenderedCompactJsonFormatter, Serilog.Formatting.Compact");
-        await gateway.StartAsync();
-        Services = gateway.Services;
-        Data = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{DataPort}") };
-        Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{AdminPort}") };
+            .. TestGateway.LogToFile(LogFile),
+        ]);
     }
 
-    public async Task<string> ReadLogAsync()
-    {
-        await using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        return await reader.ReadToEndAsync();
-    }
+    public Task<string> ReadLogAsync() => Infrastructure.LogFile.ReadAsync(LogFile);
 
     /// <summary>A token from the gateway's own token endpoint.</summary>
     public Task<string> TokenAsync(string clientId, string secret = TestRegistry.Secret) => Data.TokenAsync(clientId, secret);
@@ -67,8 +54,6 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Data?.Dispose();
-        Admin?.Dispose();
         if (_workspace is not null)
         {
             await _workspace.DisposeAsync();

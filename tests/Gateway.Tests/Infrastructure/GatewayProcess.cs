@@ -11,12 +11,15 @@ internal sealed class GatewayProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private int _disposed;
 
     private GatewayProcess(Process process, int dataPort, int adminPort)
     {
         _process = process;
         DataPort = dataPort;
         AdminPort = adminPort;
+        Data = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{dataPort}") };
+        Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
     }
 
     public int DataPort { get; }
@@ -34,28 +37,20 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<GatewayProcess> StartAsync(string dataDirectory, string seed, params string[] settings)
+    public HttpClient Data { get; }
+
+    public HttpClient Admin { get; }
+
+    /// <summary>Starts <c>dotnet Ndxp.Gateway.dll</c> with these arguments; see <see cref="GatewayWorkspace.StartProcessAsync"/>.</summary>
+    public static GatewayProcess Start(int dataPort, int adminPort, IEnumerable<string> arguments)
     {
-        var dataPort = FreePort.Next();
-        var adminPort = FreePort.Next();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        string[] arguments =
-        [
-            Path.Combine(AppContext.BaseDirectory, "Ndxp.Gateway.dll"),
-            $"--Gateway:DataPort={dataPort}",
-            $"--Gateway:AdminPort={adminPort}",
-            "--Gateway:ListenAddress=127.0.0.1",
-            $"--Gateway:DataDirectory={dataDirectory}",
-            $"--Registry:SeedFile={seed}",
-            "--Serilog:MinimumLevel:Default=Warning",
-            "--Serilog:MinimumLevel:Override:Ndxp.Gateway.Metering=Information",
-            .. settings,
-        ];
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Ndxp.Gateway.dll"));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -67,32 +62,29 @@ internal sealed class GatewayProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return gateway;
+    }
 
-        using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
-        for (var attempt = 0; attempt < 300; attempt++)
+    public async Task WaitUntilReadyAsync()
+    {
+        var ready = await Poll.UntilAsync(async () =>
         {
-            if (process.HasExited)
+            if (_process.HasExited)
             {
-                throw new InvalidOperationException($"gateway exited with {process.ExitCode}: {gateway.Output}");
+                throw new InvalidOperationException($"gateway exited with {_process.ExitCode}: {Output}");
             }
 
             try
             {
-                using var ready = await probe.GetAsync("/readyz");
-                if (ready.IsSuccessStatusCode)
-                {
-                    return gateway;
-                }
+                using var response = await Admin.GetAsync("/readyz");
+                return response.IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {
-                // Not listening yet.
+                return false;
             }
-
-            await Task.Delay(100);
-        }
-
-        throw new InvalidOperationException("gateway not ready in 30 s: " + gateway.Output);
+        }, ready => ready, TimeSpan.FromSeconds(60));
+        Assert.True(ready, "gateway not ready in 60 s: " + Output);
     }
 
     /// <summary>SIGTERM: what Kubernetes sends to stop a pod gracefully.</summary>
@@ -114,6 +106,14 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Owned by the workspace too: the second dispose does nothing.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        Data.Dispose();
+        Admin.Dispose();
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

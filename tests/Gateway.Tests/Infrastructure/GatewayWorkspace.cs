@@ -6,9 +6,10 @@ using Ndxp.Gateway.Registry;
 namespace Ndxp.Gateway.Tests.Infrastructure;
 
 /// <summary>
-/// A temporary folder with the demo providers and a <see cref="TestUpstream"/> running, in which a test starts
-/// gateways of its own configuration
-/// (seed, keys, authorities) on free loopback ports. Everything is stopped and deleted on dispose.
+/// A temporary folder with the demo providers and a <see cref="TestUpstream"/> running: the one way a test starts
+/// gateways, in this process (<see cref="StartGatewayAsync(string[])"/>) or as processes of their own
+/// (<see cref="StartProcessAsync"/>), all with the same base settings, on free loopback ports, sharing the
+/// workspace's data directory unless told otherwise. Everything is stopped and deleted on dispose.
 /// </summary>
 internal sealed class GatewayWorkspace : IAsyncDisposable
 {
@@ -20,7 +21,7 @@ internal sealed class GatewayWorkspace : IAsyncDisposable
         _owned.Add(providers);
         _owned.Add(upstream);
         ProvidersUrl = providersUrl;
-        UpstreamUrl = upstream.Url;
+        Upstream = upstream;
     }
 
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("ndxp-gateway-test-").FullName;
@@ -29,7 +30,10 @@ internal sealed class GatewayWorkspace : IAsyncDisposable
 
     public string ProvidersUrl { get; }
 
-    public string UpstreamUrl { get; }
+    /// <summary>The test services' provider, which records what reached it.</summary>
+    public TestUpstream Upstream { get; }
+
+    public string UpstreamUrl => Upstream.Url;
 
     /// <summary>The test registry: demo services at the demo providers, test services at the test upstream.</summary>
     public RegistryDocument Registry => TestRegistry.Build(ProvidersUrl, UpstreamUrl, DeadUrl);
@@ -42,7 +46,7 @@ internal sealed class GatewayWorkspace : IAsyncDisposable
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         var providers = DemoProviderApp.Build([], url);
         await providers.StartAsync();
-        return new GatewayWorkspace(providers, url, await TestUpstream.StartAsync());
+        return new GatewayWorkspace(providers, url, await TestUpstream.StartAsync("upstream"));
     }
 
     public async Task<string> WriteSeedAsync(RegistryDocument document)
@@ -52,43 +56,43 @@ internal sealed class GatewayWorkspace : IAsyncDisposable
         return path;
     }
 
-    /// <summary>Builds a gateway (registry loaded, not yet listening); throws what start-up throws.</summary>
-    public Task<WebApplication> CreateGatewayAsync(string seed, int dataPort, params string[] settings) =>
-        CreateGatewayAsync(seed, dataPort, FreePort.Next(), settings);
-
-    public async Task<WebApplication> CreateGatewayAsync(string seed, int dataPort, int adminPort, params string[] settings)
+    /// <summary>A test upstream of the test's own (a second destination, say), stopped with the workspace.</summary>
+    public async Task<TestUpstream> StartUpstreamAsync(string name)
     {
-        var app = await GatewayApplication.CreateAsync(
-        [
-            $"--Gateway:DataPort={dataPort}",
-            $"--Gateway:AdminPort={adminPort}",
-            "--Gateway:ListenAddress=127.0.0.1",
-            $"--Gateway:DataDirectory={DataDirectory}",
-            $"--Registry:SeedFile={seed}",
-            "--Serilog:MinimumLevel:Default=Warning",
-            .. settings,
-        ]);
-        _owned.Insert(0, app);
-        return app;
+        var upstream = await TestUpstream.StartAsync(name);
+        _owned.Add(upstream);
+        return upstream;
     }
 
-    /// <summary>Starts a gateway seeded with <see cref="Registry"/>; returns a data-plane client and its services.</summary>
-    public async Task<(HttpClient Client, IServiceProvider Services)> StartDefaultGatewayAsync(params string[] settings)
-    {
-        _defaultSeed ??= await WriteSeedAsync(Registry);
-        var port = FreePort.Next();
-        var app = await CreateGatewayAsync(_defaultSeed, port, settings);
-        await app.StartAsync();
-        return (new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") }, app.Services);
-    }
+    /// <summary>Starts a gateway seeded with <see cref="Registry"/>; throws what building or starting it throws.</summary>
+    public async Task<TestGateway> StartGatewayAsync(params string[] settings) =>
+        await StartSeededGatewayAsync(_defaultSeed ??= await WriteSeedAsync(Registry), settings);
 
-    /// <summary>Starts a gateway and returns a client for its data plane.</summary>
-    public async Task<HttpClient> StartGatewayAsync(string seed, params string[] settings)
+    /// <summary>
+    /// Starts a gateway seeded with <see cref="Registry"/> on a clock of the test's (a <c>FakeTimeProvider</c>). Its
+    /// token endpoint then issues tokens of that clock, which token validation (on the real clock) refuses: such tests
+    /// call with tokens made by <see cref="TokenForge"/>.
+    /// </summary>
+    public async Task<TestGateway> StartGatewayAsync(TimeProvider clock, params string[] settings) =>
+        await StartAsync(_defaultSeed ??= await WriteSeedAsync(Registry), clock, settings);
+
+    /// <summary>Starts a gateway seeded with <paramref name="registry"/>.</summary>
+    public async Task<TestGateway> StartGatewayAsync(RegistryDocument registry, params string[] settings) =>
+        await StartSeededGatewayAsync(await WriteSeedAsync(registry), settings);
+
+    /// <summary>Starts a gateway seeded from a file as written (for seeds that are not a valid registry document).</summary>
+    public Task<TestGateway> StartSeededGatewayAsync(string seedFile, params string[] settings) => StartAsync(seedFile, clock: null, settings);
+
+    /// <summary>Starts a gateway process (<c>dotnet Ndxp.Gateway.dll</c>) seeded with <see cref="Registry"/>; returns once it is ready.</summary>
+    public async Task<GatewayProcess> StartProcessAsync(params string[] settings)
     {
-        var dataPort = FreePort.Next();
-        var app = await CreateGatewayAsync(seed, dataPort, settings);
-        await app.StartAsync();
-        return new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{dataPort}") };
+        var (dataPort, adminPort) = (FreePort.Next(), FreePort.Next());
+        // Metering reports what it flushed and spooled: what a failed process test needs to be understood.
+        var process = GatewayProcess.Start(dataPort, adminPort, Arguments(
+            _defaultSeed ??= await WriteSeedAsync(Registry), dataPort, adminPort, ["--Serilog:MinimumLevel:Override:Ndxp.Gateway.Metering=Information", .. settings]));
+        _owned.Insert(0, process);
+        await process.WaitUntilReadyAsync();
+        return process;
     }
 
     public async ValueTask DisposeAsync()
@@ -101,4 +105,26 @@ internal sealed class GatewayWorkspace : IAsyncDisposable
         SqliteConnection.ClearAllPools();
         System.IO.Directory.Delete(Directory, recursive: true);
     }
+
+    private async Task<TestGateway> StartAsync(string seedFile, TimeProvider? clock, string[] settings)
+    {
+        var (dataPort, adminPort) = (FreePort.Next(), FreePort.Next());
+        var app = await GatewayApplication.CreateAsync(Arguments(seedFile, dataPort, adminPort, settings), clock);
+        var gateway = new TestGateway(app, dataPort, adminPort);
+        _owned.Insert(0, gateway);
+        await app.StartAsync();
+        return gateway;
+    }
+
+    // Later settings win: a test may override any of these.
+    private string[] Arguments(string seed, int dataPort, int adminPort, string[] settings) =>
+    [
+        $"--Gateway:DataPort={dataPort}",
+        $"--Gateway:AdminPort={adminPort}",
+        "--Gateway:ListenAddress=127.0.0.1",
+        $"--Gateway:DataDirectory={DataDirectory}",
+        $"--Registry:SeedFile={seed}",
+        "--Serilog:MinimumLevel:Default=Warning",
+        .. settings,
+    ];
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 
@@ -35,5 +36,12 @@ internal static class HttpClientCalls
 
         configure?.Invoke(request);
         return client.SendAsync(request);
+    }
+
+    /// <summary>The status of a data call, for tests that poll until a change takes effect.</summary>
+    public static async Task<HttpStatusCode> StatusOfAsync(this HttpClient client, string path, string? token, string? purpose = null)
+    {
+        using var response = await client.CallAsync(HttpMethod.Get, path, token, purpose);
+        return response.StatusCode;
     }
 }

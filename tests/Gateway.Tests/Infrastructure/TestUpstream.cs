@@ -1,32 +1,56 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 
 namespace Ndxp.Gateway.Tests.Infrastructure;
 
 /// <summary>
-/// A provider under the test's control: <c>/slow/...</c> answers only after a long delay, <c>/pause/...</c> after a
-/// second, and every other path answers with the headers it received (so a test sees what the gateway forwarded).
+/// A provider under the test's control. It records every request that reaches it (so a test can prove a refused call
+/// never did) and names itself in an <c>X-Upstream</c> answer header (so a test sees which destination served a
+/// call). <c>/slow/...</c> answers only after a long delay, <c>/pause/...</c> after a second, <c>/hold/...</c> when the
+/// test releases it, <c>/chatty/...</c> with headers a provider must not set toward callers, and every other path with
+/// the request it received.
 /// </summary>
 internal sealed class TestUpstream : IAsyncDisposable
 {
+    public const string NameHeader = "X-Upstream";
     public static readonly TimeSpan SlowDelay = TimeSpan.FromSeconds(30);
 
     private readonly WebApplication _app;
+    private readonly ConcurrentQueue<string> _received = new();
+    private TaskCompletionSource _release = NewGate();
+    private int _held;
 
-    private TestUpstream(WebApplication app, string url)
+    private TestUpstream(WebApplication app, string url, string name)
     {
         _app = app;
         Url = url;
+        Name = name;
     }
 
     public string Url { get; }
 
-    public static async Task<TestUpstream> StartAsync()
+    public string Name { get; }
+
+    /// <summary>The path and query of every request that reached this upstream, in arrival order.</summary>
+    public IReadOnlyCollection<string> Received => _received;
+
+    /// <summary>Requests waiting in <c>/hold/...</c> for <see cref="ReleaseHeld"/>.</summary>
+    public int Held => Volatile.Read(ref _held);
+
+    public static async Task<TestUpstream> StartAsync(string name)
     {
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();
+        var upstream = new TestUpstream(app, url, name);
+        app.Use((context, next) =>
+        {
+            upstream._received.Enqueue(context.Request.Path + context.Request.QueryString);
+            context.Response.Headers[NameHeader] = name;
+            return next(context);
+        });
         // A provider that tries to set cookies and identity headers toward the caller.
         app.Map("/chatty/{**rest}", (HttpResponse response) =>
         {
@@ -43,6 +67,7 @@ internal sealed class TestUpstream : IAsyncDisposable
             await Task.Delay(TimeSpan.FromSeconds(1), aborted);
             return Results.Ok();
         });
+        app.Map("/hold/{**rest}", upstream.HoldAsync);
         app.Map("/{**rest}", (HttpRequest request) => Results.Json(new EchoedRequest(
             request.Method,
             request.Path,
@@ -53,10 +78,37 @@ internal sealed class TestUpstream : IAsyncDisposable
             return Results.Ok();
         });
         await app.StartAsync();
-        return new TestUpstream(app, url);
+        return upstream;
     }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    /// <summary>Answers every request held in <c>/hold/...</c>; later ones are held again.</summary>
+    public void ReleaseHeld() => Interlocked.Exchange(ref _release, NewGate()).TrySetResult();
+
+    /// <summary>How many requests whose path starts with <paramref name="prefix"/> reached this upstream.</summary>
+    public int ReceivedUnder(string prefix) => _received.Count(path => path.StartsWith(prefix, StringComparison.Ordinal));
+
+    public ValueTask DisposeAsync()
+    {
+        ReleaseHeld();
+        return _app.DisposeAsync();
+    }
+
+    private async Task<IResult> HoldAsync(CancellationToken aborted)
+    {
+        var release = Volatile.Read(ref _release).Task;
+        Interlocked.Increment(ref _held);
+        try
+        {
+            await release.WaitAsync(aborted);
+            return Results.Text(Name);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _held);
+        }
+    }
+
+    private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 /// <summary>What <see cref="TestUpstream"/> received.</summary>

@@ -22,13 +22,7 @@ public sealed class LimitsMetricsTests(GatewayFixture gateway)
         var metrics = await gateway.Admin.GetStringAsync("/metrics");
         Assert.Contains("ndxp_gateway_limited_calls_total{agency=\"RLD\",service=\"limited\",reason=\"grant_rate\"}", metrics, StringComparison.Ordinal);
 
-        var store = gateway.Services.GetRequiredService<Ndxp.Gateway.Metering.IUsageStore>();
-        IReadOnlyList<Ndxp.Gateway.Metering.UsageRecord> records = [];
-        for (var attempt = 0; attempt < 50 && records.Count(r => r.Status == 429) < limited; attempt++)
-        {
-            await Task.Delay(100);
-            records = await store.ReadRecordsAsync("RLD", since, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
-        }
+        var records = await gateway.Gateway.StoredRecordsAsync("RLD", since, r => r.Count(r => r.Status == 429) >= limited);
 
         Assert.Equal(limited, records.Count(r => r.Outcome == Problems.Outcome.RateLimited && r.Status == 429));
     }

@@ -1,6 +1,5 @@
 using System.Net;
 using Ndxp.Gateway.Limits;
-using Ndxp.Gateway.Metering;
 using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Tests.Infrastructure;
 
@@ -16,7 +15,8 @@ public sealed class QuotaTests : IAsyncLifetime
     [Fact]
     public async Task Call_over_the_daily_quota_is_429_until_midnight_utc_and_metered_as_quota_exceeded()
     {
-        var (client, services) = await _workspace.StartDefaultGatewayAsync("--Metering:FlushInterval=00:00:00.100");
+        var gateway = await _workspace.StartGatewayAsync("--Metering:FlushInterval=00:00:00.100");
+        var client = gateway.Data;
         var token = await client.TokenAsync("qta-app");
         for (var i = 0; i < TestRegistry.QtaDailyQuota; i++)
         {
@@ -29,11 +29,11 @@ public sealed class QuotaTests : IAsyncLifetime
         await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.TooManyRequests, "quota-exceeded");
         var untilMidnight = (DateTime.UtcNow.Date.AddDays(1) - DateTime.UtcNow).TotalSeconds;
         Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds, untilMidnight - 5, untilMidnight + 5);
-        var records = await WaitForRecordsAsync(services, TestRegistry.QtaDailyQuota + 1);
+        var records = await gateway.StoredRecordsAsync("QTA", DateTimeOffset.UtcNow.AddHours(-1), r => r.Count >= TestRegistry.QtaDailyQuota + 1);
         Assert.Equal(TestRegistry.QtaDailyQuota, records.Count(r => r.Outcome == Outcome.Ok));
         Assert.Equal(1, records.Count(r => r.Outcome == Outcome.QuotaExceeded && r.Status == 429));
         // The quota counter and metering agree on what was admitted under the grant.
-        var (today, month) = services.GetRequiredService<QuotaCounters>().Used("qta-enterprise", DateTimeOffset.UtcNow);
+        var (today, month) = gateway.Services.GetRequiredService<QuotaCounters>().Used("qta-enterprise", DateTimeOffset.UtcNow);
         Assert.Equal(records.Count(r => r.Admitted && r.Grant == "qta-enterprise"), today);
         Assert.Equal(today, month);
     }
@@ -41,7 +41,8 @@ public sealed class QuotaTests : IAsyncLifetime
     [Fact]
     public async Task Restart_does_not_reset_the_quota()
     {
-        var (client, services) = await _workspace.StartDefaultGatewayAsync("--Metering:FlushInterval=00:00:00.100");
+        var gateway = await _workspace.StartGatewayAsync("--Metering:FlushInterval=00:00:00.100");
+        var client = gateway.Data;
         var token = await client.TokenAsync("qta-app");
         for (var i = 0; i < TestRegistry.QtaDailyQuota; i++)
         {
@@ -50,8 +51,8 @@ public sealed class QuotaTests : IAsyncLifetime
         }
 
         // A graceful stop flushes metering; the next start rebuilds the counters from it.
-        await services.GetRequiredService<IHost>().StopAsync();
-        var (restarted, _) = await _workspace.StartDefaultGatewayAsync("--Metering:FlushInterval=00:00:00.100");
+        await gateway.StopAsync();
+        var restarted = (await _workspace.StartGatewayAsync("--Metering:FlushInterval=00:00:00.100")).Data;
         using var refused = await restarted.CallAsync(HttpMethod.Get, Enterprise, await restarted.TokenAsync("qta-app"));
 
         await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.TooManyRequests, "quota-exceeded");
@@ -59,17 +60,4 @@ public sealed class QuotaTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _workspace.DisposeAsync();
 
-
-    private static async Task<IReadOnlyList<UsageRecord>> WaitForRecordsAsync(IServiceProvider services, int expected)
-    {
-        var store = services.GetRequiredService<IUsageStore>();
-        IReadOnlyList<UsageRecord> records = [];
-        for (var attempt = 0; attempt < 100 && records.Count < expected; attempt++)
-        {
-            await Task.Delay(100);
-            records = await store.ReadRecordsAsync("QTA", DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
-        }
-
-        return records;
-    }
 }

@@ -15,7 +15,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Burst_is_admitted_then_429_with_retry_after_and_ratelimit_headers()
     {
-        var (client, _) = await _workspace.StartDefaultGatewayAsync();
+        var client = (await _workspace.StartGatewayAsync()).Data;
         var token = await client.TokenAsync("rl-app");
 
         var statuses = new List<HttpStatusCode>();
@@ -41,7 +41,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Bucket_refills_at_the_configured_rate_and_retry_after_is_enough()
     {
-        var (client, _) = await _workspace.StartDefaultGatewayAsync();
+        var client = (await _workspace.StartGatewayAsync()).Data;
         var token = await client.TokenAsync("rl-app");
         for (var i = 0; i < 5; i++)
         {
@@ -80,7 +80,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Agency_default_applies_to_grants_without_their_own_limit()
     {
-        var (client, _) = await _workspace.StartDefaultGatewayAsync();
+        var client = (await _workspace.StartGatewayAsync()).Data;
         var token = await client.TokenAsync("rld-app");
 
         var statuses = new List<HttpStatusCode>();
@@ -96,7 +96,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Flooding_consumer_is_held_by_its_grant_and_the_other_consumer_stays_served()
     {
-        var (client, _) = await _workspace.StartDefaultGatewayAsync();
+        var client = (await _workspace.StartGatewayAsync()).Data;
         var flood = await client.TokenAsync("rl-flood");
         var calm = await client.TokenAsync("rl-calm");
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
@@ -132,7 +132,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Service_rate_cap_answers_503_when_all_consumers_together_exceed_it()
     {
-        var (client, _) = await _workspace.StartDefaultGatewayAsync();
+        var client = (await _workspace.StartGatewayAsync()).Data;
         var token = await client.TokenAsync("rl-app");
 
         // 30 calls at once against a cap of 10/s (burst 10): a busy test machine must not spread them over seconds.
@@ -151,7 +151,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Concurrency_cap_refuses_the_call_beyond_it_with_503()
     {
-        var (client, _) = await _workspace.StartDefaultGatewayAsync();
+        var client = (await _workspace.StartGatewayAsync()).Data;
         var token = await client.TokenAsync("rl-app");
 
         var calls = Enumerable.Range(0, 3).Select(_ => client.CallAsync(HttpMethod.Get, "/pause/x", token)).ToArray();
@@ -168,7 +168,8 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Limits_follow_a_new_registry_snapshot_without_restart()
     {
-        var (client, services) = await _workspace.StartDefaultGatewayAsync();
+        var gateway = await _workspace.StartGatewayAsync();
+        var (client, services) = (gateway.Data, gateway.Services);
         var token = await client.TokenAsync("rld-app");
         async Task<int> AdmittedOfAsync(int calls)
         {

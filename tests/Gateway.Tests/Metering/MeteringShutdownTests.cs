@@ -11,19 +11,14 @@ public sealed class MeteringShutdownTests : IAsyncLifetime
 {
     private const string Citizen = "/population/v1/citizens/001099012345";
     private GatewayWorkspace _workspace = null!;
-    private string _seed = "";
 
-    public async Task InitializeAsync()
-    {
-        _workspace = await GatewayWorkspace.CreateAsync();
-        _seed = await _workspace.WriteSeedAsync(_workspace.Registry);
-    }
+    public async Task InitializeAsync() => _workspace = await GatewayWorkspace.CreateAsync();
 
     [Fact]
     public async Task Sigterm_during_load_meters_every_call_that_got_an_answer()
     {
-        await using var gateway = await GatewayProcess.StartAsync(_workspace.DataDirectory, _seed);
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gateway.DataPort}") };
+        var gateway = await _workspace.StartProcessAsync();
+        var client = gateway.Data;
         var token = await client.TokenAsync("mtr-app");
         var answered = new ConcurrentBag<string>();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
@@ -67,8 +62,8 @@ public sealed class MeteringShutdownTests : IAsyncLifetime
     public async Task Sigkill_loses_at_most_the_calls_of_the_last_flush_interval()
     {
         var flushInterval = TimeSpan.FromSeconds(1);
-        await using var gateway = await GatewayProcess.StartAsync(_workspace.DataDirectory, _seed, $"--Metering:FlushInterval={flushInterval:c}");
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gateway.DataPort}") };
+        var gateway = await _workspace.StartProcessAsync($"--Metering:FlushInterval={flushInterval:c}");
+        var client = gateway.Data;
         var token = await client.TokenAsync("mtr-app");
         var answered = new List<(string TransactionId, TimeSpan At)>();
         var clock = Stopwatch.StartNew();

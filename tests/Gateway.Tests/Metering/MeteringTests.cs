@@ -108,10 +108,10 @@ public sealed class MeteringTests(GatewayFixture gateway)
         {
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(0.5));
-        var metrics = await gateway.Admin.GetStringAsync("/metrics");
+        const string Metered = "ndxp_gateway_metered_calls_total{agency=\"MTR\",service=\"population\",outcome=\"ok\"}";
+        var metrics = await Poll.UntilAsync(() => gateway.Admin.GetStringAsync("/metrics"), m => m.Contains(Metered, StringComparison.Ordinal));
 
-        Assert.Contains("ndxp_gateway_metered_calls_total{agency=\"MTR\",service=\"population\",outcome=\"ok\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains(Metered, metrics, StringComparison.Ordinal);
         Assert.Contains("ndxp_gateway_metering_backlog_records ", metrics, StringComparison.Ordinal);
         Assert.Contains("ndxp_gateway_metering_flush_duration_seconds_count ", metrics, StringComparison.Ordinal);
         Assert.Contains("ndxp_gateway_metering_flush_failures_total ", metrics, StringComparison.Ordinal);
@@ -120,20 +120,7 @@ public sealed class MeteringTests(GatewayFixture gateway)
 
     private async Task<IReadOnlyList<UsageRecord>> WaitForRecordsAsync(string agency, DateTimeOffset since, int expected, string? client = null)
     {
-        var store = gateway.Services.GetRequiredService<IUsageStore>();
-        async Task<List<UsageRecord>> ReadAsync() =>
-            (await store.ReadRecordsAsync(agency, since, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None))
-            .Where(r => client is null || r.Client == client).ToList();
-
-        var records = new List<UsageRecord>();
-        for (var attempt = 0; attempt < 100 && records.Count < expected; attempt++)
-        {
-            await Task.Delay(100);
-            records = await ReadAsync();
-        }
-
-        // A few more flush intervals (200 ms in the fixture): anything recorded twice would show up by now.
-        await Task.Delay(TimeSpan.FromSeconds(0.8));
-        return await ReadAsync();
+        bool Mine(UsageRecord record) => client is null || record.Client == client;
+        return [.. (await gateway.Gateway.StoredRecordsAsync(agency, since, records => records.Count(Mine) >= expected)).Where(Mine)];
     }
 }

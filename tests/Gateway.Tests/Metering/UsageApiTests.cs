@@ -23,14 +23,7 @@ public sealed class UsageApiTests(GatewayFixture gateway)
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var after = before;
-        for (var attempt = 0; attempt < 50 && after < before + 7; attempt++)
-        {
-            await Task.Delay(100);
-            after = await OkCountAsync(query);
-        }
-
-        Assert.Equal(before + 7, after);
+        Assert.Equal(before + 7, await Poll.UntilAsync(() => OkCountAsync(query), after => after >= before + 7));
         using var json = await GetJsonAsync(query);
         var row = json.RootElement.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("outcome").GetString() == "ok");
         Assert.Equal("MTR", row.GetProperty("agency").GetString());

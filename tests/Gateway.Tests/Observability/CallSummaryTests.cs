@@ -13,21 +13,14 @@ public sealed class CallSummaryTests : IAsyncLifetime
     public async Task Sampling_drops_successful_summaries_only_and_summaries_carry_the_call_facts()
     {
         var logFile = Path.Combine(_workspace.Directory, "sampled.log");
-        var port = FreePort.Next();
-        var app = await _workspace.CreateGatewayAsync(await _workspace.WriteSeedAsync(_workspace.Registry), port,
-            "--Observability:SuccessSampleRate=0",
-            "--Serilog:MinimumLevel:Default=Information",
-            "--Serilog:WriteTo:0:Name=File",
-            $"--Serilog:WriteTo:0:Args:path={logFile}",
-            "--Serilog:WriteTo:0:Args:formatter=Serilog.Formatting.Compact.RenderedCompactJsonFormatter, Serilog.Formatting.Compact");
-        await app.StartAsync();
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var gateway = await _workspace.StartGatewayAsync(["--Observability:SuccessSampleRate=0", .. TestGateway.LogToFile(logFile)]);
+        var client = gateway.Data;
         var token = await client.TokenAsync("vcb-ekyc");
         using var ok = await client.CallAsync(HttpMethod.Get, "/population/v1/citizens/001099012345", token, "ekyc",
             r => r.Headers.Add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
         using var refused = await client.CallAsync(HttpMethod.Get, "/population/v1/citizens/001099012345", token);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        await app.StopAsync();
+        await gateway.StopAsync();
 
         var lines = (await File.ReadAllLinesAsync(logFile)).Where(l => l.Contains("\"EventId\":{\"Id\":5001", StringComparison.Ordinal)).ToList();
         var summary = Assert.Single(lines);

@@ -13,28 +13,20 @@ public sealed class HealthTests : IAsyncLifetime
     [Fact]
     public async Task On_shutdown_the_replica_is_not_ready_but_still_serves_for_the_shutdown_delay()
     {
-        var dataPort = FreePort.Next();
-        var adminPort = FreePort.Next();
-        var app = await _workspace.CreateGatewayAsync(await _workspace.WriteSeedAsync(_workspace.Registry), dataPort, adminPort, "--Gateway:ShutdownDelay=00:00:02");
-        await app.StartAsync();
-        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
-        using var data = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{dataPort}") };
+        var gateway = await _workspace.StartGatewayAsync("--Gateway:ShutdownDelay=00:00:02");
+        var (admin, data) = (gateway.Admin, gateway.Data);
         var token = await data.TokenAsync("vcb-ekyc");
         using (var ready = await admin.GetAsync("/readyz"))
         {
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         }
 
-        var stopping = Task.Run(() => app.StopAsync());
-        HttpStatusCode readiness = HttpStatusCode.OK;
-        string body = "";
-        for (var attempt = 0; attempt < 20 && readiness == HttpStatusCode.OK; attempt++)
+        var stopping = Task.Run(gateway.StopAsync);
+        var (readiness, body) = await Poll.UntilAsync(async () =>
         {
-            await Task.Delay(50);
             using var ready = await admin.GetAsync("/readyz");
-            readiness = ready.StatusCode;
-            body = await ready.Content.ReadAsStringAsync();
-        }
+            return (ready.StatusCode, await ready.Content.ReadAsStringAsync());
+        }, ready => ready.StatusCode != HttpStatusCode.OK, TimeSpan.FromSeconds(1.5));
 
         using var duringDelay = await data.CallAsync(HttpMethod.Get, "/population/v1/citizens/001099012345", token, "ekyc");
         await stopping;
@@ -48,10 +40,7 @@ public sealed class HealthTests : IAsyncLifetime
     [Fact]
     public async Task Readiness_names_each_check_and_liveness_answers()
     {
-        var adminPort = FreePort.Next();
-        var app = await _workspace.CreateGatewayAsync(await _workspace.WriteSeedAsync(_workspace.Registry), FreePort.Next(), adminPort);
-        await app.StartAsync();
-        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
+        var admin = (await _workspace.StartGatewayAsync()).Admin;
 
         using var json = JsonDocument.Parse(await admin.GetStringAsync("/readyz"));
         var checks = json.RootElement.GetProperty("checks");

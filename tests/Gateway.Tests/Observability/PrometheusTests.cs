@@ -36,11 +36,8 @@ public sealed class PrometheusTests : IAsyncLifetime
     [Fact]
     public async Task Prometheus_scrapes_the_request_counter_and_latency_histogram_with_their_labels()
     {
-        var dataPort = FreePort.Next();
-        var adminPort = FreePort.Next();
-        var app = await _workspace.CreateGatewayAsync(await _workspace.WriteSeedAsync(_workspace.Registry), dataPort, adminPort);
-        await app.StartAsync();
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{dataPort}") };
+        var gateway = await _workspace.StartGatewayAsync();
+        var client = gateway.Data;
         var token = await client.TokenAsync("vcb-ekyc");
         for (var i = 0; i < 10; i++)
         {
@@ -50,7 +47,7 @@ public sealed class PrometheusTests : IAsyncLifetime
 
         // The project's scrape configuration, pointed at this gateway and scraping every second.
         var config = (await File.ReadAllTextAsync(Repository.File("config", "prometheus", "prometheus.yml")))
-            .Replace("localhost:8081", $"127.0.0.1:{adminPort}", StringComparison.Ordinal)
+            .Replace("localhost:8081", $"127.0.0.1:{gateway.AdminPort}", StringComparison.Ordinal)
             .Replace("scrape_interval: 15s", "scrape_interval: 1s", StringComparison.Ordinal)
             .Replace("ndxp-gateway-rules.yml", Repository.File("config", "prometheus", "ndxp-gateway-rules.yml"), StringComparison.Ordinal);
         var configFile = Path.Combine(_workspace.Directory, "prometheus.yml");
@@ -88,25 +85,20 @@ public sealed class PrometheusTests : IAsyncLifetime
 
     private static async Task<JsonElement> QueryUntilFoundAsync(HttpClient api, string query)
     {
-        for (var attempt = 0; attempt < 100; attempt++)
+        var found = await Poll.UntilAsync(async () =>
         {
             try
             {
                 using var json = JsonDocument.Parse(await api.GetStringAsync("/api/v1/query?query=" + Uri.EscapeDataString(query)));
                 var result = json.RootElement.GetProperty("data").GetProperty("result");
-                if (result.GetArrayLength() > 0)
-                {
-                    return result[0].Clone();
-                }
+                return result.GetArrayLength() > 0 ? result[0].Clone() : (JsonElement?)null;
             }
             catch (HttpRequestException)
             {
                 // Prometheus is still starting.
+                return null;
             }
-
-            await Task.Delay(200);
-        }
-
-        throw new InvalidOperationException("Prometheus never returned " + query);
+        }, result => result is not null);
+        return found ?? throw new InvalidOperationException("Prometheus never returned " + query);
     }
 }

@@ -66,6 +66,5 @@ public sealed class RegistryStartupTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _workspace.DisposeAsync();
 
-    private Task<WebApplication> CreateAsync(string seed, params string[] settings) =>
-        _workspace.CreateGatewayAsync(seed, FreePort.Next(), settings);
+    private Task<TestGateway> CreateAsync(string seed, params string[] settings) => _workspace.StartSeededGatewayAsync(seed, settings);
 }
