@@ -96,8 +96,7 @@ internal sealed class LimitsMiddleware
         string? dailyState = null;
         if (grant.DailyQuota is not null && decision.DailyQuotaLeft is { } left)
         {
-            var midnight = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
-            dailyState = string.Create(CultureInfo.InvariantCulture, $"\"daily\";r={Math.Max(0, left)};t={Seconds(midnight - now)}");
+            dailyState = string.Create(CultureInfo.InvariantCulture, $"\"daily\";r={Math.Max(0, left)};t={Seconds(QuotaCounters.NextDay(now) - now)}");
         }
 
         if (Join(grantState, dailyState) is { } state)

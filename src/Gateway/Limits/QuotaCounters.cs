@@ -101,9 +101,11 @@ public sealed class QuotaCounters
         }
     }
 
-    private static DateTimeOffset NextDay(DateTimeOffset now) => new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
+    /// <summary>When a daily quota resets: the next UTC midnight.</summary>
+    internal static DateTimeOffset NextDay(DateTimeOffset now) => new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
 
-    private static DateTimeOffset NextMonth(DateTimeOffset now) => new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+    /// <summary>When a monthly quota resets: the first of the next UTC month.</summary>
+    internal static DateTimeOffset NextMonth(DateTimeOffset now) => new DateTimeOffset(now.UtcDateTime.Year, now.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
 
     private sealed class GrantUsage
     {

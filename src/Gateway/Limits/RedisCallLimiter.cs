@@ -10,13 +10,15 @@ namespace Ndxp.Gateway.Limits;
 /// the grant's bucket, then from the service's, then counts the call against the grant's quotas, or changes nothing
 /// if any of them refuses. Time comes from Redis (TIME), so replicas' clocks do not matter. When Redis fails or is
 /// slower than <see cref="LimitsOptions.RedisTimeout"/>, the call and every call after it are limited locally (each
-/// replica's share of the limits) until a probe finds Redis back: never a 5xx because of Redis.
+/// replica's share of the limits) until a probe finds Redis back: never a 5xx because of Redis. The timeout is the
+/// gateway's own deadline on each command: StackExchange.Redis looks for timed-out async commands only on its
+/// heartbeat (once a second), so a slow Redis would otherwise hold calls for up to a second.
 /// </summary>
 internal sealed partial class RedisCallLimiter : ICallLimiter, IAsyncDisposable
 {
     // KEYS: grant bucket, service bucket, daily count, monthly count.
     // ARGV: grant rate, grant burst, service rate, service burst, daily quota, monthly quota, day ttl s, month ttl s (0: none).
-    // Returns: {reason (0 admitted, 1 grant, 2 service, 3 quota), retry-after ms, grant tokens left (-1 none), daily left (-1 none)}.
+    // Returns: {reason (0 admitted, 1 grant, 2 service, 3 daily quota, 4 monthly quota), retry-after ms, grant tokens left (-1 none), daily left (-1 none)}.
     private const string Script = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
@@ -41,8 +43,11 @@ internal sealed partial class RedisCallLimiter : ICallLimiter, IAsyncDisposable
         end
         local dUsed = tonumber(redis.call('GET', KEYS[3]) or '0')
         local mUsed = tonumber(redis.call('GET', KEYS[4]) or '0')
-        if (monthly > 0 and mUsed >= monthly) or (daily > 0 and dUsed >= daily) then
-          return {3, 0, math.floor(g), daily > 0 and math.max(0, daily - dUsed) or -1}
+        if monthly > 0 and mUsed >= monthly then
+          return {4, 0, math.floor(g), daily > 0 and math.max(0, daily - dUsed) or -1}
+        end
+        if daily > 0 and dUsed >= daily then
+          return {3, 0, math.floor(g), math.max(0, daily - dUsed)}
         end
         if gRate > 0 then
           redis.call('HSET', KEYS[1], 'tokens', g - 1, 'ts', now)
@@ -105,7 +110,8 @@ internal sealed partial class RedisCallLimiter : ICallLimiter, IAsyncDisposable
         try
         {
             var started = Stopwatch.GetTimestamp();
-            var result = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(Script, Keys(request), Arguments(request)))!;
+            var evaluation = _redis.GetDatabase().ScriptEvaluateAsync(Script, Keys(request), Arguments(request));
+            var result = (RedisResult[])(await evaluation.WaitAsync(_options.RedisTimeout, CancellationToken.None))!;
             LimitsMetrics.RedisRoundTrip.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             var decision = Decode(request, result);
             if (decision.Admitted)
@@ -150,8 +156,8 @@ internal sealed partial class RedisCallLimiter : ICallLimiter, IAsyncDisposable
     private static RedisValue[] Arguments(LimitRequest request)
     {
         var now = request.Now;
-        var midnight = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
-        var nextMonth = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+        var midnight = QuotaCounters.NextDay(now);
+        var nextMonth = QuotaCounters.NextMonth(now);
         var serviceRate = request.Service.Capacity?.Rate;
         return
         [
@@ -168,7 +174,8 @@ internal sealed partial class RedisCallLimiter : ICallLimiter, IAsyncDisposable
 
     private static LimitDecision Decode(LimitRequest request, RedisResult[] result)
     {
-        var reason = (int)result[0] switch
+        var code = (int)result[0];
+        var reason = code switch
         {
             0 => LimitReason.None,
             1 => LimitReason.GrantRate,
@@ -177,17 +184,16 @@ internal sealed partial class RedisCallLimiter : ICallLimiter, IAsyncDisposable
         };
         var grantLeft = (long)result[2];
         var dailyLeft = (long)result[3];
-        var retryAfter = reason == LimitReason.Quota ? UntilQuotaReset(request) : TimeSpan.FromMilliseconds((long)result[1]);
+        var retryAfter = code switch
+        {
+            3 => QuotaCounters.NextDay(request.Now) - request.Now,
+            4 => QuotaCounters.NextMonth(request.Now) - request.Now,
+            _ => TimeSpan.FromMilliseconds((long)result[1]),
+        };
         return new LimitDecision(reason, retryAfter, grantLeft < 0 ? null : grantLeft, dailyLeft < 0 ? null : dailyLeft);
     }
 
-    private static TimeSpan UntilQuotaReset(LimitRequest request)
-    {
-        var now = request.Now;
-        return request.Grant.DailyQuota is null
-            ? new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1) - now
-            : new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1) - now;
-    }
+
 
     private void EnterFallback(Exception cause)
     {
@@ -211,7 +217,7 @@ internal sealed partial class RedisCallLimiter : ICallLimiter, IAsyncDisposable
             {
                 try
                 {
-                    await _redis.GetDatabase().PingAsync();
+                    await _redis.GetDatabase().PingAsync().WaitAsync(_options.RedisTimeout, _stopping.Token);
                     Volatile.Write(ref _fallback, 0);
                     LimitsMetrics.RedisFallback.Set(0);
                     Log.Recovered(_logger);

@@ -1,13 +1,14 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using Ndxp.Gateway.Tests.Infrastructure;
-using Xunit.Abstractions;
 using StackExchange.Redis;
+using Xunit.Abstractions;
 
 namespace Ndxp.Gateway.Tests.Cluster;
 
-/// <summary>Three gateways on different ports sharing one Redis and one PostgreSQL, as replicas in a cluster.</summary>
+/// <summary>
+/// Three gateways sharing one Redis and one PostgreSQL, as replicas in a cluster, each configured to enforce a third
+/// of the limits on its own. Only limits kept in Redis let one replica admit the whole shared rate.
+/// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres, ITestOutputHelper output) : IAsyncLifetime
 {
@@ -18,6 +19,7 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
 
     public async Task InitializeAsync()
     {
+        await redis.FlushAsync();
         _workspace = await GatewayWorkspace.CreateAsync();
         var database = await postgres.CreateDatabaseAsync();
         for (var i = 0; i < Replicas; i++)
@@ -32,25 +34,71 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
         }
     }
 
+    public async Task DisposeAsync() => await _workspace.DisposeAsync();
+
+    [Fact]
+    public async Task One_replica_taking_every_call_of_a_grant_admits_the_full_shared_rate_kept_in_redis()
+    {
+        // A local limiter would admit a third of this here: the replica's share.
+        var (statuses, elapsed) = await SharedLimits.LoadAsync(_replicas[..1], "cl-rate", "/limited/x", TimeSpan.FromSeconds(4), callersPerReplica: 8);
+
+        var admitted = statuses.Count(s => s == HttpStatusCode.OK);
+        var expected = SharedLimits.Admissible(TestRegistry.ClusterRate, elapsed);
+        output.WriteLine($"1 of {Replicas} replicas, {statuses.Count} calls in {elapsed.TotalSeconds:0.00} s: {admitted} admitted, {expected:0} expected");
+        Assert.InRange(admitted, expected * 0.9, expected * 1.1);
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"status {s}"));
+        // The bucket the calls drew from is in Redis, drained.
+        var tokens = await SharedLimits.TokensInRedisAsync(redis, "ndxp:rl:grant:cl-rate");
+        Assert.NotNull(tokens);
+        Assert.InRange(tokens.Value, 0, TestRegistry.ClusterRate / 2.0);
+    }
+
     [Fact]
     public async Task Replicas_together_admit_the_shared_rate_within_ten_percent()
     {
-        var (statuses, elapsed) = await LoadAsync("cl-rate", TimeSpan.FromSeconds(4));
+        var (statuses, elapsed) = await SharedLimits.LoadAsync(_replicas, "cl-rate", "/limited/x", TimeSpan.FromSeconds(4));
 
         var admitted = statuses.Count(s => s == HttpStatusCode.OK);
-        var expected = TestRegistry.ClusterRate + (TestRegistry.ClusterRate * elapsed.TotalSeconds);
+        var expected = SharedLimits.Admissible(TestRegistry.ClusterRate, elapsed);
         output.WriteLine($"{Replicas} replicas, {statuses.Count} calls in {elapsed.TotalSeconds:0.00} s: {admitted} admitted, {expected:0} expected");
         Assert.InRange(admitted, expected * 0.9, expected * 1.1);
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"status {s}"));
+        Assert.NotNull(await SharedLimits.TokensInRedisAsync(redis, "ndxp:rl:grant:cl-rate"));
+    }
+
+    [Fact]
+    public async Task A_service_capacity_cap_is_shared_by_the_replicas()
+    {
+        // rl-app's own grant allows 100/s: the service's 10/s cap is what binds, shared by every replica.
+        const int Cap = 10;
+        var (statuses, elapsed) = await SharedLimits.LoadAsync(_replicas[..1], "rl-app", "/capped/x", TimeSpan.FromSeconds(4), callersPerReplica: 8);
+
+        var admitted = statuses.Count(s => s == HttpStatusCode.OK);
+        var expected = SharedLimits.Admissible(Cap, elapsed);
+        output.WriteLine($"service cap through 1 of {Replicas} replicas: {admitted} admitted of {statuses.Count}, {expected:0} expected");
+        Assert.InRange(admitted, expected * 0.9, expected * 1.1);
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"status {s}"));
+        Assert.NotNull(await SharedLimits.TokensInRedisAsync(redis, "ndxp:rl:service:capped"));
+
+        // While the cap is exhausted, it refuses on whichever replica a call lands, as capacity-exceeded.
+        var token = await _replicas[1].TokenAsync("rl-app");
+        var burst = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => _replicas[1].CallAsync(HttpMethod.Get, "/capped/x", token)));
+        await ProblemAssert.IsProblemAsync(burst.First(r => r.StatusCode != HttpStatusCode.OK), HttpStatusCode.ServiceUnavailable, "capacity-exceeded");
+        foreach (var response in burst)
+        {
+            response.Dispose();
+        }
     }
 
     [Fact]
     public async Task Quota_is_enforced_exactly_across_replicas()
     {
-        var (statuses, _) = await LoadAsync("cl-quota", TimeSpan.FromSeconds(2));
+        var (statuses, _) = await SharedLimits.LoadAsync(_replicas, "cl-quota", "/limited/x", TimeSpan.FromSeconds(2));
 
         Assert.Equal(TestRegistry.ClusterQuota, statuses.Count(s => s == HttpStatusCode.OK));
-        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"status {s}"));
+        using var refused = await _replicas[2].CallAsync(HttpMethod.Get, "/limited/x", await _replicas[2].TokenAsync("cl-quota"));
+        await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.TooManyRequests, "quota-exceeded");
     }
 
     [Fact]
@@ -60,7 +108,7 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
         List<HttpStatusCode> duringOutage;
         try
         {
-            (duringOutage, _) = await LoadAsync("cl-outage", TimeSpan.FromSeconds(2));
+            (duringOutage, _) = await SharedLimits.LoadAsync(_replicas, "cl-outage", "/limited/x", TimeSpan.FromSeconds(2));
 
             // Still ready (Redis down must not take every replica out of the load balancer), but it says so.
             using var ready = await _admins[0].GetAsync("/readyz");
@@ -75,45 +123,19 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
         Assert.All(duringOutage, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"status {s} during the outage"));
         Assert.Contains(HttpStatusCode.TooManyRequests, duringOutage);
         // Each replica allowed a third of the burst and rate: together roughly the shared limit, never 3 times it.
-        Assert.InRange(duringOutage.Count(s => s == HttpStatusCode.OK), 1, (TestRegistry.ClusterRate * 3) + 10);
+        Assert.InRange(duringOutage.Count(s => s == HttpStatusCode.OK), TestRegistry.ClusterRate / 2, (TestRegistry.ClusterRate * 3) + 10);
 
-        // Back to Redis within a few probe intervals: the next calls leave their bucket in the new Redis.
+        // Back to Redis within a few probe intervals: the next calls leave their bucket in the new (empty) Redis.
+        var tokens = await Task.WhenAll(_replicas.Select(r => r.TokenAsync("cl-outage")));
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
-        var shared = false;
-        for (var attempt = 0; attempt < 50 && !shared; attempt++)
+        await Poll.UntilAsync(async () =>
         {
-            await Task.Delay(100);
-            foreach (var replica in _replicas)
+            for (var i = 0; i < _replicas.Count; i++)
             {
-                using var response = await replica.CallAsync(HttpMethod.Get, "/limited/x", await replica.TokenAsync("cl-outage"));
+                await _replicas[i].StatusOfAsync("/limited/x", tokens[i]);
             }
 
-            shared = await connection.GetDatabase().KeyExistsAsync("ndxp:rl:grant:cl-outage");
-        }
-
-        Assert.True(shared, "limits did not return to Redis");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _workspace.DisposeAsync();
-    }
-
-    /// <summary>Four concurrent callers per replica, round and round, for the duration.</summary>
-    private async Task<(List<HttpStatusCode> Statuses, TimeSpan Elapsed)> LoadAsync(string clientId, TimeSpan duration)
-    {
-        var tokens = await Task.WhenAll(_replicas.Select(r => r.TokenAsync(clientId)));
-        var statuses = new ConcurrentBag<HttpStatusCode>();
-        var clock = Stopwatch.StartNew();
-        var callers = _replicas.SelectMany((replica, i) => Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
-        {
-            while (clock.Elapsed < duration)
-            {
-                using var response = await replica.CallAsync(HttpMethod.Get, "/limited/x", tokens[i]);
-                statuses.Add(response.StatusCode);
-            }
-        })));
-        await Task.WhenAll(callers);
-        return ([.. statuses], clock.Elapsed);
+            return await connection.GetDatabase().KeyExistsAsync("ndxp:rl:grant:cl-outage");
+        }, "limits returned to Redis");
     }
 }

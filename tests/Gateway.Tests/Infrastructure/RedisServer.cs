@@ -45,6 +45,13 @@ public sealed class RedisServer : IAsyncLifetime
         throw new InvalidOperationException("redis-server did not start");
     }
 
+    /// <summary>Empties the server, so that a test's buckets and quota counters start from nothing.</summary>
+    public async Task FlushAsync()
+    {
+        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{Configuration},allowAdmin=true");
+        await connection.GetServer(Configuration).FlushAllDatabasesAsync();
+    }
+
     /// <summary>Kills the server, as an outage would.</summary>
     public async Task StopAsync()
     {
