@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using Ndxp.Gateway.Metering;
@@ -18,44 +17,20 @@ public sealed class MeteringShutdownTests : IAsyncLifetime
     public async Task Sigterm_during_load_meters_every_call_that_got_an_answer()
     {
         var gateway = await _workspace.StartProcessAsync();
-        var client = gateway.Data;
-        var token = await client.TokenAsync("mtr-app");
-        var answered = new ConcurrentBag<string>();
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-
-        async Task LoadAsync()
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    using var response = await client.CallAsync(HttpMethod.Get, Citizen, token, "audit");
-                    await response.Content.ReadAsByteArrayAsync();
-                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                    answered.Add(response.Headers.GetValues("X-Transaction-Id").Single());
-                }
-                catch (HttpRequestException)
-                {
-                    // Refused once the gateway stopped listening: the load is over.
-                    return;
-                }
-            }
-        }
-
-        var load = Enumerable.Range(0, 8).Select(_ => Task.Run(LoadAsync)).ToArray();
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var load = CallLoad.Start(gateway.Data, Citizen, await gateway.Data.TokenAsync("mtr-app"), "audit", callers: 8, TimeSpan.FromSeconds(20));
+        await Poll.UntilAsync(() => load.Answered.Count > 50, "calls answered under load");
         await gateway.TerminateAsync();
-        await Task.WhenAll(load);
+        await load.Completion;
         var exitCode = await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(0, exitCode);
-        Assert.True(answered.Count > 50, $"only {answered.Count} calls answered: {gateway.Output}");
+        Assert.Empty(load.Failed);
         var records = await ReadStoredAsync();
-        Assert.Equal(answered.Order(StringComparer.Ordinal), records.Select(r => r.TransactionId).Order(StringComparer.Ordinal));
+        Assert.Equal(load.Answered.Order(StringComparer.Ordinal), records.Select(r => r.TransactionId).Order(StringComparer.Ordinal));
         var hourly = await Store().QueryAsync(
             new UsageFilter(HourlyUsage.HourOf(DateTimeOffset.UtcNow.AddHours(-1)), HourlyUsage.HourOf(DateTimeOffset.UtcNow).AddHours(1)) { Agency = "MTR" },
             CancellationToken.None);
-        Assert.Equal(answered.Count, hourly.Sum(h => h.Count));
+        Assert.Equal(load.Answered.Count, hourly.Sum(h => h.Count));
     }
 
     [Fact]

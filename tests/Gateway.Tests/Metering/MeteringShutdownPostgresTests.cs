@@ -1,0 +1,93 @@
+using System.Net;
+using Ndxp.Gateway.Metering;
+using Ndxp.Gateway.Problems;
+using Ndxp.Gateway.Tests.Infrastructure;
+using Npgsql;
+
+namespace Ndxp.Gateway.Tests.Metering;
+
+/// <summary>
+/// "N answered = N stored" for gateway processes on PostgreSQL, as a cluster runs: across SIGTERM under load, and
+/// across SIGTERM while the store is down (the rest goes to the spool file, which the next start replays exactly once).
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class MeteringShutdownPostgresTests(PostgresServer postgres) : IAsyncLifetime
+{
+    private const string Citizen = "/population/v1/citizens/001099012345";
+    private readonly DateTimeOffset _since = DateTimeOffset.UtcNow.AddMinutes(-1);
+    private GatewayWorkspace _workspace = null!;
+    private string _database = "";
+
+    public async Task InitializeAsync()
+    {
+        _workspace = await GatewayWorkspace.CreateAsync();
+        _database = await postgres.CreateDatabaseAsync();
+    }
+
+    public async Task DisposeAsync() => await _workspace.DisposeAsync();
+
+    [Fact]
+    public async Task Sigterm_during_load_stores_every_answered_call_in_postgresql_once()
+    {
+        var gateway = await _workspace.StartProcessAsync($"--Storage:PostgresConnectionString={_database}");
+        var load = CallLoad.Start(gateway.Data, Citizen, await gateway.Data.TokenAsync("mtr-app"), "audit", callers: 8, TimeSpan.FromSeconds(20));
+        await Poll.UntilAsync(() => load.Answered.Count > 50, "calls answered under load");
+        await gateway.TerminateAsync();
+        await load.Completion;
+
+        Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Empty(load.Failed);
+        await AssertStoredExactlyAsync(load.Answered);
+    }
+
+    [Fact]
+    public async Task Sigterm_while_postgresql_is_down_spools_and_the_next_start_stores_every_call_exactly_once()
+    {
+        string[] settings = [$"--Storage:PostgresConnectionString={_database}", "--Metering:FlushInterval=00:00:00.200", "--Metering:WriteTimeout=00:00:01"];
+        var first = await _workspace.StartProcessAsync(settings);
+        var token = await first.Data.TokenAsync("mtr-app");
+        var answered = new List<string>();
+        async Task CallAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                using var response = await first.Data.CallAsync(HttpMethod.Get, Citizen, token, "audit");
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                answered.Add(response.Headers.GetValues("X-Transaction-Id").Single());
+            }
+        }
+
+        var spool = Path.Combine(_workspace.DataDirectory, "metering-spool.jsonl");
+        await CallAsync(30);
+        await postgres.StopAsync();
+        try
+        {
+            await CallAsync(60);
+            await first.TerminateAsync();
+            Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            // What the store could not take waits in the spool file: at least the calls made while it was down.
+            Assert.True(File.Exists(spool), "nothing was spooled: " + first.Output);
+            Assert.InRange(File.ReadLines(spool).Count(line => line.Length > 0), 60, answered.Count);
+        }
+        finally
+        {
+            await postgres.StartAsync();
+        }
+
+        var second = await _workspace.StartProcessAsync(settings);
+        await Poll.UntilAsync(() => !File.Exists(spool), "the next start replayed the spool");
+        await AssertStoredExactlyAsync(answered);
+        Assert.Contains("Metering spool replayed", second.Output, StringComparison.Ordinal);
+    }
+
+    private async Task AssertStoredExactlyAsync(IReadOnlyCollection<string> answered)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_database);
+        var store = new PostgresUsageStore(dataSource);
+        var records = await store.ReadRecordsAsync("MTR", _since, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
+        Assert.Equal(answered.Order(StringComparer.Ordinal), records.Select(r => r.TransactionId).Order(StringComparer.Ordinal));
+        var hourly = await store.QueryAsync(
+            new UsageFilter(HourlyUsage.HourOf(_since), HourlyUsage.HourOf(DateTimeOffset.UtcNow).AddHours(1)) { Agency = "MTR" }, CancellationToken.None);
+        Assert.Equal(answered.Count, hourly.Where(h => h.Key.Outcome == Outcome.Ok).Sum(h => h.Count));
+    }
+}
