@@ -64,6 +64,9 @@ internal sealed partial class RegistryReloader : BackgroundService
         }
     }
 
+    /// <summary>The newest stored revision this replica refused as invalid (it keeps serving the one before); -1: none.</summary>
+    internal long RefusedRevision => Interlocked.Read(ref _refusedRevision);
+
     internal async Task ReloadIfChangedAsync(CancellationToken cancellationToken)
     {
         await _reloading.WaitAsync(cancellationToken);
@@ -83,7 +86,7 @@ internal sealed partial class RegistryReloader : BackgroundService
         }
         catch (RegistryValidationException ex)
         {
-            _refusedRevision = await _store.GetRevisionAsync(cancellationToken);
+            Interlocked.Exchange(ref _refusedRevision, await _store.GetRevisionAsync(cancellationToken));
             Log.Refused(_logger, _snapshots.Current.Revision, ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -17,15 +17,16 @@ public sealed class RegistryPropagationTests(PostgresServer postgres) : IAsyncLi
     public async Task Without_notifications_polling_brings_a_change_to_every_replica_within_two_seconds_and_an_invalid_one_is_refused()
     {
         var database = await postgres.CreateDatabaseAsync();
-        var replicas = new List<HttpClient>();
+        var gateways = new List<TestGateway>();
         for (var i = 0; i < 2; i++)
         {
             // Replicas of one cluster share an issuer (and signing keys: the same data directory here).
-            var replica = await _workspace.StartGatewayAsync($"--Storage:PostgresConnectionString={database}", "--Identity:Issuer=https://gateway.test",
+            gateways.Add(await _workspace.StartGatewayAsync($"--Storage:PostgresConnectionString={database}", "--Identity:Issuer=https://gateway.test",
                 // Polling alone (the safety net when notifications are lost or unavailable) meets the 2 s bound.
-                "--Registry:ListenForChanges=false");
-            replicas.Add(replica.Data);
+                "--Registry:ListenForChanges=false"));
         }
+
+        var replicas = gateways.Select(g => g.Data).ToList();
 
         var token = await replicas[0].TokenAsync("viettel-sim");
         foreach (var replica in replicas)
@@ -46,14 +47,7 @@ public sealed class RegistryPropagationTests(PostgresServer postgres) : IAsyncLi
         var clock = System.Diagnostics.Stopwatch.StartNew();
         foreach (var replica in replicas)
         {
-            var status = HttpStatusCode.Forbidden;
-            while (status != HttpStatusCode.OK && clock.Elapsed < TimeSpan.FromSeconds(5))
-            {
-                await Task.Delay(50);
-                using var after = await replica.CallAsync(HttpMethod.Get, "/enterprise/v1/enterprises/0109999001", token);
-                status = after.StatusCode;
-            }
-
+            var status = await Poll.UntilAsync(() => replica.StatusOfAsync("/enterprise/v1/enterprises/0109999001", token), s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(5));
             Assert.Equal(HttpStatusCode.OK, status);
         }
 
@@ -65,7 +59,12 @@ public sealed class RegistryPropagationTests(PostgresServer postgres) : IAsyncLi
         {
             Grants = [.. current.Grants.Where(g => g.Id != "viettel-enterprise"), new Grant { Id = "broken", ConsumerAgency = "NOPE", Service = "enterprise" }],
         });
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var broken = await store.GetRevisionAsync(CancellationToken.None);
+        foreach (var gateway in gateways)
+        {
+            var reloader = gateway.Services.GetRequiredService<RegistryReloader>();
+            await Poll.UntilAsync(() => reloader.RefusedRevision == broken, $"replica refused revision {broken}");
+        }
         foreach (var replica in replicas)
         {
             using var still = await replica.CallAsync(HttpMethod.Get, "/enterprise/v1/enterprises/0109999001", token);

@@ -28,21 +28,19 @@ public sealed class RedisServer : IAsyncLifetime
         _process = Process.Start(start)!;
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        for (var attempt = 0; attempt < 100; attempt++)
+        await Poll.UntilAsync(async () =>
         {
             try
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync("127.0.0.1", Port);
-                return;
+                return true;
             }
             catch (SocketException)
             {
-                await Task.Delay(50);
+                return false;
             }
-        }
-
-        throw new InvalidOperationException("redis-server did not start");
+        }, "redis-server listening");
     }
 
     /// <summary>Empties the server, so that a test's buckets and quota counters start from nothing.</summary>

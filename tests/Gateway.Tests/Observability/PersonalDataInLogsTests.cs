@@ -28,12 +28,7 @@ public sealed class PersonalDataInLogsTests(GatewayFixture gateway)
         // The summary is written just after the response is sent: wait until all four calls were logged, so the
         // absence checks below mean something.
         var transactionIds = new[] { allowed, refused, failed, unknown }.Select(r => r.Headers.GetValues("X-Transaction-Id").Single()).ToList();
-        var log = await gateway.ReadLogAsync();
-        for (var attempt = 0; attempt < 50 && !transactionIds.All(id => log.Contains(id, StringComparison.Ordinal)); attempt++)
-        {
-            await Task.Delay(100);
-            log = await gateway.ReadLogAsync();
-        }
+        var log = await Poll.UntilAsync(gateway.ReadLogAsync, log => transactionIds.All(id => log.Contains(id, StringComparison.Ordinal)));
 
         Assert.All(transactionIds, id => Assert.Contains(id, log, StringComparison.Ordinal));
         Assert.Contains("population", log, StringComparison.Ordinal);
