@@ -10,18 +10,20 @@ namespace Ndxp.Gateway.Tests.Cluster;
 /// <summary>What the shared-limit tests do to replicas and read from Redis.</summary>
 internal static class SharedLimits
 {
+    /// <summary>The issuer every replica of a test cluster shares, so that one token is valid on all of them.</summary>
+    public const string Issuer = "https://gateway.test";
+
     /// <summary>Callers per replica, round and round for the duration: more than enough to exceed the limits under test.</summary>
     public static async Task<(List<HttpStatusCode> Statuses, TimeSpan Elapsed)> LoadAsync(
-        IReadOnlyList<HttpClient> through, string clientId, string path, TimeSpan duration, int callersPerReplica = 4)
+        IReadOnlyList<HttpClient> through, string token, string path, TimeSpan duration, int callersPerReplica = 4)
     {
-        var tokens = await Task.WhenAll(through.Select(r => r.TokenAsync(clientId)));
         var statuses = new ConcurrentBag<HttpStatusCode>();
         var clock = Stopwatch.StartNew();
-        var callers = through.SelectMany((replica, i) => Enumerable.Range(0, callersPerReplica).Select(_ => Task.Run(async () =>
+        var callers = through.SelectMany(replica => Enumerable.Range(0, callersPerReplica).Select(_ => Task.Run(async () =>
         {
             while (clock.Elapsed < duration)
             {
-                using var response = await replica.CallAsync(HttpMethod.Get, path, tokens[i]);
+                using var response = await replica.CallAsync(HttpMethod.Get, path, token);
                 statuses.Add(response.StatusCode);
             }
         })));

@@ -1,5 +1,6 @@
 using System.Net;
 using Ndxp.Gateway.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -7,7 +8,10 @@ namespace Ndxp.Gateway.Tests.Cluster;
 
 /// <summary>
 /// Three gateways sharing one Redis and one PostgreSQL, as replicas in a cluster, each configured to enforce a third
-/// of the limits on its own. Only limits kept in Redis let one replica admit the whole shared rate.
+/// of the limits on its own. Only limits kept in Redis let one replica admit the whole shared rate. The replicas'
+/// clock stands still at noon, so that a quota's day cannot end during a test; buckets refill on Redis's own clock.
+/// Their token endpoint would issue tokens of that clock, which validation (on the real clock) refuses: the tests call
+/// with tokens signed by the replicas' key.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres, ITestOutputHelper output) : IAsyncLifetime
@@ -15,7 +19,9 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
     private const int Replicas = 3;
     private readonly List<HttpClient> _replicas = [];
     private readonly List<HttpClient> _admins = [];
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 6, 15, 12, 0, 0, TimeSpan.Zero));
     private GatewayWorkspace _workspace = null!;
+    private TokenForge _tokens = null!;
 
     public async Task InitializeAsync()
     {
@@ -26,21 +32,29 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
         {
             // Started one after the other: the first seeds the registry and creates the signing key the others load.
             var replica = await _workspace.StartGatewayAsync(
+                _clock,
+                $"--Identity:Issuer={SharedLimits.Issuer}",
                 $"--Limits:Redis={redis.Configuration}",
                 $"--Limits:ReplicaCount={Replicas}",
                 $"--Storage:PostgresConnectionString={database}");
             _replicas.Add(replica.Data);
             _admins.Add(replica.Admin);
         }
+
+        _tokens = new TokenForge(_workspace.DataDirectory, SharedLimits.Issuer);
     }
 
-    public async Task DisposeAsync() => await _workspace.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _workspace.DisposeAsync();
+        _tokens.Dispose();
+    }
 
     [Fact]
     public async Task One_replica_taking_every_call_of_a_grant_admits_the_full_shared_rate_kept_in_redis()
     {
         // A local limiter would admit a third of this here: the replica's share.
-        var (statuses, elapsed) = await SharedLimits.LoadAsync(_replicas[..1], "cl-rate", "/limited/x", TimeSpan.FromSeconds(4), callersPerReplica: 8);
+        var (statuses, elapsed) = await SharedLimits.LoadAsync(_replicas[..1], _tokens.Signed("cl-rate", "CL"), "/limited/x", TimeSpan.FromSeconds(4), callersPerReplica: 8);
 
         var admitted = statuses.Count(s => s == HttpStatusCode.OK);
         var expected = SharedLimits.Admissible(TestRegistry.ClusterRate, elapsed);
@@ -56,7 +70,7 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
     [Fact]
     public async Task Replicas_together_admit_the_shared_rate_within_ten_percent()
     {
-        var (statuses, elapsed) = await SharedLimits.LoadAsync(_replicas, "cl-rate", "/limited/x", TimeSpan.FromSeconds(4));
+        var (statuses, elapsed) = await SharedLimits.LoadAsync(_replicas, _tokens.Signed("cl-rate", "CL"), "/limited/x", TimeSpan.FromSeconds(4));
 
         var admitted = statuses.Count(s => s == HttpStatusCode.OK);
         var expected = SharedLimits.Admissible(TestRegistry.ClusterRate, elapsed);
@@ -71,7 +85,7 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
     {
         // rl-app's own grant allows 100/s: the service's 10/s cap is what binds, shared by every replica.
         const int Cap = 10;
-        var (statuses, elapsed) = await SharedLimits.LoadAsync(_replicas[..1], "rl-app", "/capped/x", TimeSpan.FromSeconds(4), callersPerReplica: 8);
+        var (statuses, elapsed) = await SharedLimits.LoadAsync(_replicas[..1], _tokens.Signed("rl-app", "RL"), "/capped/x", TimeSpan.FromSeconds(4), callersPerReplica: 8);
 
         var admitted = statuses.Count(s => s == HttpStatusCode.OK);
         var expected = SharedLimits.Admissible(Cap, elapsed);
@@ -81,7 +95,7 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
         Assert.NotNull(await SharedLimits.TokensInRedisAsync(redis, "ndxp:rl:service:capped"));
 
         // While the cap is exhausted, it refuses on whichever replica a call lands, as capacity-exceeded.
-        var token = await _replicas[1].TokenAsync("rl-app");
+        var token = _tokens.Signed("rl-app", "RL");
         var burst = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => _replicas[1].CallAsync(HttpMethod.Get, "/capped/x", token)));
         await ProblemAssert.IsProblemAsync(burst.First(r => r.StatusCode != HttpStatusCode.OK), HttpStatusCode.ServiceUnavailable, "capacity-exceeded");
         foreach (var response in burst)
@@ -93,11 +107,11 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
     [Fact]
     public async Task Quota_is_enforced_exactly_across_replicas()
     {
-        var (statuses, _) = await SharedLimits.LoadAsync(_replicas, "cl-quota", "/limited/x", TimeSpan.FromSeconds(2));
+        var (statuses, _) = await SharedLimits.LoadAsync(_replicas, _tokens.Signed("cl-quota", "CL"), "/limited/x", TimeSpan.FromSeconds(2));
 
         Assert.Equal(TestRegistry.ClusterQuota, statuses.Count(s => s == HttpStatusCode.OK));
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"status {s}"));
-        using var refused = await _replicas[2].CallAsync(HttpMethod.Get, "/limited/x", await _replicas[2].TokenAsync("cl-quota"));
+        using var refused = await _replicas[2].CallAsync(HttpMethod.Get, "/limited/x", _tokens.Signed("cl-quota", "CL"));
         await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.TooManyRequests, "quota-exceeded");
     }
 
@@ -108,7 +122,7 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
         List<HttpStatusCode> duringOutage;
         try
         {
-            (duringOutage, _) = await SharedLimits.LoadAsync(_replicas, "cl-outage", "/limited/x", TimeSpan.FromSeconds(2));
+            (duringOutage, _) = await SharedLimits.LoadAsync(_replicas, _tokens.Signed("cl-outage", "CL"), "/limited/x", TimeSpan.FromSeconds(2));
 
             // Still ready (Redis down must not take every replica out of the load balancer), but it says so.
             using var ready = await _admins[0].GetAsync("/readyz");
@@ -126,13 +140,13 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
         Assert.InRange(duringOutage.Count(s => s == HttpStatusCode.OK), TestRegistry.ClusterRate / 2, (TestRegistry.ClusterRate * 3) + 10);
 
         // Back to Redis within a few probe intervals: the next calls leave their bucket in the new (empty) Redis.
-        var tokens = await Task.WhenAll(_replicas.Select(r => r.TokenAsync("cl-outage")));
+        var token = _tokens.Signed("cl-outage", "CL");
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         await Poll.UntilAsync(async () =>
         {
-            for (var i = 0; i < _replicas.Count; i++)
+            foreach (var replica in _replicas)
             {
-                await _replicas[i].StatusOfAsync("/limited/x", tokens[i]);
+                await replica.StatusOfAsync("/limited/x", token);
             }
 
             return await connection.GetDatabase().KeyExistsAsync("ndxp:rl:grant:cl-outage");
