@@ -205,7 +205,11 @@ internal sealed partial class RedisCallLimiter : ICallLimiter, IAsyncDisposable
         LimitsMetrics.RedisFallback.Set(1);
         LimitsMetrics.RedisFallbacks.Inc();
         Log.FellBack(_logger, _options.ReplicaCount, cause);
-        _ = ProbeUntilBackAsync();
+        // The probe outlives the call that failed: it must not carry that call's trace and log scope along.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = Task.Run(ProbeUntilBackAsync);
+        }
     }
 
     private async Task ProbeUntilBackAsync()
