@@ -90,13 +90,18 @@ public sealed class TransportTests : IAsyncLifetime
     [Fact]
     public async Task Tls_11_and_plain_http_are_refused()
     {
-#pragma warning disable SYSLIB0039, CA5397 // TLS 1.1 on purpose: the server must refuse it.
-        using var old = Client(SslProtocols.Tls11);
-#pragma warning restore SYSLIB0039, CA5397
-        await Assert.ThrowsAsync<HttpRequestException>(() => old.GetAsync("/.well-known/jwks.json"));
+        // The same hello but for its version: TLS 1.2 gets a ServerHello (so the hello is well formed and suits the
+        // certificate), TLS 1.1 a protocol_version alert sent by the server itself.
+        var modern = await RawTls.HelloAsync(_gateway.DataPort, RawTls.Tls12);
+        Assert.True(modern.ContentType == RawTls.HandshakeRecord && modern.FirstBodyByte == RawTls.ServerHelloMessage, $"TLS 1.2 hello answered {modern}");
+        var old = await RawTls.HelloAsync(_gateway.DataPort, RawTls.Tls11);
+        Assert.True(old.ContentType == RawTls.AlertRecord, $"TLS 1.1 hello answered {old}");
+        Assert.True(old.AlertDescription is RawTls.ProtocolVersionAlert or RawTls.HandshakeFailureAlert, $"TLS 1.1 hello answered {old}");
 
         var plain = await RawHttp.SendAsync(_gateway.DataPort, RawHttp.Get("/.well-known/jwks.json"));
         Assert.NotEqual(200, plain.Status);
+        Assert.DoesNotContain("\"keys\"", plain.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"kty\"", plain.Body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -137,9 +142,9 @@ public sealed class TransportTests : IAsyncLifetime
     public async Task A_client_registered_with_a_thumbprint_gets_tokens_only_with_that_certificate()
     {
         using var without = Client();
-        await Assert.ThrowsAsync<HttpRequestException>(() => without.TokenAsync("vcb-bound"));
+        await AssertInvalidClientAsync(without, "vcb-bound");
         using var stranger = Client(certificate: _strangerCertificate);
-        await Assert.ThrowsAsync<HttpRequestException>(() => stranger.TokenAsync("vcb-bound"));
+        await AssertInvalidClientAsync(stranger, "vcb-bound");
 
         using var owner = Client(certificate: _clientCertificate);
         using var response = await owner.CallAsync(HttpMethod.Get, Citizen, await owner.TokenAsync("vcb-bound"), "ekyc");
@@ -191,6 +196,17 @@ public sealed class TransportTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, others.StatusCode);
         using var later = await operatorClient.CallAsync(HttpMethod.Get, "/enterprise/v1/enterprises/0109999001", token);
         Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+    }
+
+    private static async Task AssertInvalidClientAsync(HttpClient client, string clientId)
+    {
+        using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(
+            [new("grant_type", "client_credentials"), new("client_id", clientId), new("client_secret", TestRegistry.Secret)]));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{(int)response.StatusCode}: {body}");
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        Assert.Equal("invalid_client", json.RootElement.GetProperty("error").GetString());
+        Assert.DoesNotContain("access_token", body, StringComparison.Ordinal);
     }
 
     private HttpClient Client(SslProtocols protocols = SslProtocols.None, X509Certificate2? certificate = null)
