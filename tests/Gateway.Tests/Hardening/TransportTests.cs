@@ -142,9 +142,9 @@ public sealed class TransportTests : IAsyncLifetime
     public async Task A_client_registered_with_a_thumbprint_gets_tokens_only_with_that_certificate()
     {
         using var without = Client();
-        await AssertInvalidClientAsync(without, "vcb-bound");
+        await TokenRefusal.AssertInvalidClientAsync(without, "vcb-bound");
         using var stranger = Client(certificate: _strangerCertificate);
-        await AssertInvalidClientAsync(stranger, "vcb-bound");
+        await TokenRefusal.AssertInvalidClientAsync(stranger, "vcb-bound");
 
         using var owner = Client(certificate: _clientCertificate);
         using var response = await owner.CallAsync(HttpMethod.Get, Citizen, await owner.TokenAsync("vcb-bound"), "ekyc");
@@ -196,17 +196,6 @@ public sealed class TransportTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, others.StatusCode);
         using var later = await operatorClient.CallAsync(HttpMethod.Get, "/enterprise/v1/enterprises/0109999001", token);
         Assert.Equal(HttpStatusCode.OK, later.StatusCode);
-    }
-
-    private static async Task AssertInvalidClientAsync(HttpClient client, string clientId)
-    {
-        using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(
-            [new("grant_type", "client_credentials"), new("client_id", clientId), new("client_secret", TestRegistry.Secret)]));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{(int)response.StatusCode}: {body}");
-        using var json = System.Text.Json.JsonDocument.Parse(body);
-        Assert.Equal("invalid_client", json.RootElement.GetProperty("error").GetString());
-        Assert.DoesNotContain("access_token", body, StringComparison.Ordinal);
     }
 
     private HttpClient Client(SslProtocols protocols = SslProtocols.None, X509Certificate2? certificate = null)
