@@ -43,6 +43,46 @@ public sealed class AuthenticationTests(GatewayFixture gateway) : IDisposable
         using var response = await RefusedAsync(_forge.Signed(expires: DateTime.UtcNow.AddMinutes(-5)), "token-expired");
     }
 
+    // The gateway allows Identity:ClockSkew (30 s) between its clock and the issuer's, on both ends of a lifetime.
+    [Fact]
+    public async Task Token_not_yet_valid_beyond_the_clock_skew_is_refused_and_within_it_accepted()
+    {
+        var now = DateTime.UtcNow;
+        using var early = await RefusedAsync(_forge.Signed(notBefore: now.AddSeconds(90), issuedAt: now.AddSeconds(90)), "token-invalid");
+
+        var path = UpstreamPath.Unique("/echo");
+        using var slightlyEarly = await gateway.CallAsync(HttpMethod.Get, path, _forge.Signed(notBefore: now.AddSeconds(10), issuedAt: now.AddSeconds(10)), "ekyc");
+        Assert.Equal(HttpStatusCode.OK, slightlyEarly.StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_expired_within_the_clock_skew_is_accepted_and_beyond_it_refused_as_expired()
+    {
+        var now = DateTime.UtcNow;
+        var path = UpstreamPath.Unique("/echo");
+        using var justExpired = await gateway.CallAsync(HttpMethod.Get, path, _forge.Signed(expires: now.AddSeconds(-10)), "ekyc");
+        Assert.Equal(HttpStatusCode.OK, justExpired.StatusCode);
+
+        using var expired = await RefusedAsync(_forge.Signed(expires: now.AddSeconds(-90)), "token-expired");
+    }
+
+    [Fact]
+    public async Task Without_clock_skew_a_token_is_refused_seconds_after_exp_and_seconds_before_nbf()
+    {
+        await using var workspace = await GatewayWorkspace.CreateAsync();
+        var strict = await workspace.StartGatewayAsync("--Identity:ClockSkew=00:00:00");
+        using var forge = new TokenForge(workspace.DataDirectory, strict.Issuer);
+        var now = DateTime.UtcNow;
+        async Task<HttpResponseMessage> CallAsync(string token) => await strict.Data.CallAsync(HttpMethod.Get, Citizen, token, "ekyc");
+
+        using var expired = await CallAsync(forge.Signed(expires: now.AddSeconds(-5)));
+        await ProblemAssert.IsProblemAsync(expired, HttpStatusCode.Unauthorized, "token-expired");
+        using var early = await CallAsync(forge.Signed(notBefore: now.AddSeconds(10), issuedAt: now.AddSeconds(10)));
+        await ProblemAssert.IsProblemAsync(early, HttpStatusCode.Unauthorized, "token-invalid");
+        using var current = await CallAsync(forge.Signed());
+        Assert.Equal(HttpStatusCode.OK, current.StatusCode);
+    }
+
     [Fact]
     public async Task Token_from_another_issuer_is_refused()
     {
