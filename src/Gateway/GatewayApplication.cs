@@ -102,13 +102,14 @@ public static class GatewayApplication
             // Console writes happen on a background thread (bounded buffer, dropping when full) so that logging never
             // holds up a call; metering, not the log, is the record of calls.
             var bufferSize = observability.LogBufferSize;
+            Serilog.Events.LogEventLevel? standardErrorFrom = observability.LogToStandardError ? Serilog.Events.LogEventLevel.Verbose : null;
             if (builder.Environment.IsDevelopment())
             {
-                logger.WriteTo.Async(a => a.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture), bufferSize);
+                logger.WriteTo.Async(a => a.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture, standardErrorFromLevel: standardErrorFrom), bufferSize);
             }
             else
             {
-                logger.WriteTo.Async(a => a.Console(new RenderedCompactJsonFormatter()), bufferSize);
+                logger.WriteTo.Async(a => a.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: standardErrorFrom), bufferSize);
             }
         },
         // The static Log.Logger stays untouched: several gateways in one process (tests) must not close each other's sinks.
