@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Ndxp.Gateway.Registry;
 using Ndxp.Gateway.Tests.Infrastructure;
@@ -37,7 +36,7 @@ public sealed class FailoverTests : IAsyncLifetime
         await Poll.UntilAsync(async () => seen.Add(await ServedByAsync()) && seen.Contains("survivor") && seen.Contains("doomed"), "both destinations serving");
 
         await doomed.DisposeAsync();
-        await Poll.UntilAsync(async () => HealthyDestinations(await gateway.Admin.GetStringAsync("/metrics")) == 1, "the dead destination marked unhealthy");
+        await Poll.UntilAsync(async () => MetricsText.ValueOf(await gateway.Admin.GetStringAsync("/metrics"), $"ndxp_gateway_provider_destinations_healthy{{service=\"{ServiceId}\"}}") == 1, "the dead destination marked unhealthy");
 
         for (var i = 0; i < 30; i++)
         {
@@ -46,11 +45,4 @@ public sealed class FailoverTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _workspace.DisposeAsync();
-
-    private static double? HealthyDestinations(string metrics)
-    {
-        var series = $"ndxp_gateway_provider_destinations_healthy{{service=\"{ServiceId}\"}} ";
-        var line = metrics.Split('\n').SingleOrDefault(l => l.StartsWith(series, StringComparison.Ordinal));
-        return line is null ? null : double.Parse(line[series.Length..], CultureInfo.InvariantCulture);
-    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Ndxp.Gateway.Registry;
 using Ndxp.Gateway.Tests.Infrastructure;
@@ -29,7 +28,7 @@ public sealed class LimitsMetricsTests : IAsyncLifetime
         var gateway = await _workspace.StartGatewayAsync(registry, "--Metering:FlushInterval=00:00:00.100");
         var since = DateTimeOffset.UtcNow.AddSeconds(-1);
         var token = await gateway.Data.TokenAsync("lmx-app");
-        var before = ValueOf(await gateway.Admin.GetStringAsync("/metrics"));
+        var before = MetricsText.ValueOf(await gateway.Admin.GetStringAsync("/metrics"), Series) ?? 0;
         var limited = 0;
         for (var i = 0; i < 6; i++)
         {
@@ -39,17 +38,11 @@ public sealed class LimitsMetricsTests : IAsyncLifetime
 
         // Burst 2 refilled at one call per 10 s: the four calls after the burst are limited.
         Assert.Equal(4, limited);
-        Assert.Equal(before + limited, ValueOf(await gateway.Admin.GetStringAsync("/metrics")));
+        Assert.Equal(before + limited, MetricsText.ValueOf(await gateway.Admin.GetStringAsync("/metrics"), Series) ?? 0);
 
         var records = await gateway.StoredRecordsAsync("LMX", since, r => r.Count >= 6);
         Assert.Equal(limited, records.Count(r => r.Outcome == Problems.Outcome.RateLimited && r.Status == 429));
     }
 
     public async Task DisposeAsync() => await _workspace.DisposeAsync();
-
-    private static double ValueOf(string metrics)
-    {
-        var line = metrics.Split('\n').SingleOrDefault(l => l.StartsWith(Series + " ", StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line[(Series.Length + 1)..], CultureInfo.InvariantCulture);
-    }
 }

@@ -114,7 +114,7 @@ public sealed class MeteringTests(GatewayFixture gateway)
     public async Task Metering_is_visible_in_prometheus_metrics_on_the_admin_port()
     {
         const string Metered = "ndxp_gateway_metered_calls_total{agency=\"MTR\",service=\"population\",outcome=\"ok\"}";
-        var before = ValueOf(await gateway.Admin.GetStringAsync("/metrics"), Metered);
+        var before = MetricsText.ValueOf(await gateway.Admin.GetStringAsync("/metrics"), Metered) ?? 0;
         var token = await gateway.TokenAsync("mtr-app");
         using (var call = await gateway.CallAsync(HttpMethod.Get, "/population/v1/citizens/001099012345", token, "audit"))
         {
@@ -122,19 +122,13 @@ public sealed class MeteringTests(GatewayFixture gateway)
         }
 
         // Metrics are process-wide (other gateways may meter MTR calls too): the series grew by this call at least.
-        var metrics = await Poll.UntilAsync(() => gateway.Admin.GetStringAsync("/metrics"), m => ValueOf(m, Metered) >= before + 1);
+        var metrics = await Poll.UntilAsync(() => gateway.Admin.GetStringAsync("/metrics"), m => MetricsText.ValueOf(m, Metered) >= before + 1);
 
-        Assert.True(ValueOf(metrics, Metered) >= before + 1, $"{Metered} was {before}, is {ValueOf(metrics, Metered)}");
+        Assert.True(MetricsText.ValueOf(metrics, Metered) >= before + 1, $"{Metered} was {before}, is {MetricsText.ValueOf(metrics, Metered)}");
         Assert.Contains("ndxp_gateway_metering_backlog_records ", metrics, StringComparison.Ordinal);
         Assert.Contains("ndxp_gateway_metering_flush_duration_seconds_count ", metrics, StringComparison.Ordinal);
         Assert.Contains("ndxp_gateway_metering_flush_failures_total ", metrics, StringComparison.Ordinal);
         Assert.Contains("ndxp_gateway_metering_spool_bytes ", metrics, StringComparison.Ordinal);
-    }
-
-    private static double ValueOf(string metrics, string series)
-    {
-        var line = metrics.Split('\n').SingleOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private async Task<IReadOnlyList<UsageRecord>> WaitForRecordsAsync(string agency, DateTimeOffset since, int expected, string? client = null)
