@@ -90,6 +90,7 @@ public static class GatewayApplication
             Listen(kestrel, host.ListenAddress, host.AdminPort);
         });
 
+        services.AddSingleton<DroppedLogEvents>();
         services.AddSerilog((sp, logger) =>
         {
             logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext().Enrich.With<PersonalDataRedactor>();
@@ -100,15 +101,17 @@ public static class GatewayApplication
             }
 
             // Console writes happen on a background thread (bounded buffer, dropping when full) so that logging never
-            // holds up a call; metering, not the log, is the record of calls.
+            // holds up a call; metering, not the log, is the record of calls. Drops are counted in a metric.
             var bufferSize = observability.LogBufferSize;
+            Serilog.Events.LogEventLevel? standardErrorFrom = observability.LogToStandardError ? Serilog.Events.LogEventLevel.Verbose : null;
+            var dropped = sp.GetRequiredService<DroppedLogEvents>();
             if (builder.Environment.IsDevelopment())
             {
-                logger.WriteTo.Async(a => a.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture), bufferSize);
+                logger.WriteTo.Async(a => a.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture, standardErrorFromLevel: standardErrorFrom), dropped, bufferSize);
             }
             else
             {
-                logger.WriteTo.Async(a => a.Console(new RenderedCompactJsonFormatter()), bufferSize);
+                logger.WriteTo.Async(a => a.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: standardErrorFrom), dropped, bufferSize);
             }
         },
         // The static Log.Logger stays untouched: several gateways in one process (tests) must not close each other's sinks.

@@ -10,8 +10,17 @@ namespace Ndxp.Gateway.Admin;
 /// same settings as the gateway (<c>--Storage:PostgresConnectionString=...</c>, environment variables) and record
 /// their changes in the audit trail as <c>cli:user@host</c>.
 /// </summary>
-public static class OperatorCommands
+public static partial class OperatorCommands
 {
+    // The commands' own output goes to standard output; their log, the copy of the audit head included, to standard error.
+    private static readonly string[] CommandLogSettings =
+    [
+        $"--Serilog:MinimumLevel:Override:{LogCategory}=Information",
+        "--Observability:LogToStandardError=true",
+    ];
+
+    private const string LogCategory = "Ndxp.Gateway.Admin.OperatorCommands";
+
     public static bool Handles(string[] args) => args is ["audit", "verify", ..] or ["registry", "export" or "apply", ..];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -22,7 +31,7 @@ public static class OperatorCommands
         var operands = args.Skip(2).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
         var dryRun = args.Contains("--dry-run", StringComparer.Ordinal);
         var settings = args.Skip(2).Where(a => a.StartsWith("--", StringComparison.Ordinal) && a != "--dry-run").ToArray();
-        await using var app = GatewayApplication.CreateForCommand([.. settings, "--Serilog:MinimumLevel:Default=Warning"]);
+        await using var app = GatewayApplication.CreateForCommand([.. CommandLogSettings, .. settings, "--Serilog:MinimumLevel:Default=Warning"]);
         var store = app.Services.GetRequiredService<IRegistryStore>();
         await store.InitializeAsync(CancellationToken.None);
 
@@ -61,11 +70,12 @@ public static class OperatorCommands
                     return 2;
                 }
 
-                return await ApplyAsync(store, RegistryJson.ReadFile(file), dryRun, output, error);
+                var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
+                return await ApplyAsync(store, RegistryJson.ReadFile(file), dryRun, logger, output, error);
         }
     }
 
-    private static async Task<int> ApplyAsync(IRegistryStore store, RegistryDocument file, bool dryRun, TextWriter output, TextWriter error)
+    private static async Task<int> ApplyAsync(IRegistryStore store, RegistryDocument file, bool dryRun, ILogger logger, TextWriter output, TextWriter error)
     {
         try
         {
@@ -79,6 +89,12 @@ public static class OperatorCommands
             {
                 var actor = new AuditActor($"cli:{Environment.UserName}@{Environment.MachineName}", null, "cli");
                 var result = await store.CommitAsync(stored => DeclarativeRegistry.Plan(stored.Document, file), actor, CancellationToken.None);
+                if (result.Changes.Count > 0)
+                {
+                    // As for changes through the API: the trail's head leaves the database in the log.
+                    Log.Committed(logger, actor.Actor, result.Changes.Count, result.Revision, result.AuditHead!.Sequence, result.AuditHead.Hash);
+                }
+
                 report = RegistryApplyReport.Of(result.Revision, result.Changes, dryRun: false);
             }
 
@@ -90,5 +106,13 @@ public static class OperatorCommands
             await error.WriteLineAsync(invalid.Message);
             return 1;
         }
+    }
+
+    private static partial class Log
+    {
+        // The event id and message of the admin API's change event (AdminCommit): one event to search for every change.
+        [LoggerMessage(EventId = 6001, Level = LogLevel.Information,
+            Message = "Registry changed by {Actor}: {Changes} entities, revision {Revision}, audit head {AuditSequence} {AuditHash}")]
+        public static partial void Committed(ILogger logger, string actor, int changes, long revision, long auditSequence, string auditHash);
     }
 }

@@ -80,8 +80,9 @@ public static class AuditChain
         {
             if (entry.Sequence != expectedSequence)
             {
+                // A later sequence in this place is a deleted entry or two entries read in each other's place.
                 return AuditVerification.Broken(expectedSequence - 1, expectedSequence,
-                    entry.Sequence > expectedSequence ? $"entry {expectedSequence} is missing" : $"entry {entry.Sequence} is out of order");
+                    $"entry {entry.Sequence} is where entry {expectedSequence} should be (an entry is missing or out of order)");
             }
 
             if (!string.Equals(entry.PreviousHash, previousHash, StringComparison.Ordinal))

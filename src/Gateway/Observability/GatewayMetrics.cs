@@ -46,6 +46,9 @@ internal static class GatewayMetrics
     public static readonly Gauge Destinations = Metrics.CreateGauge(
         "ndxp_gateway_provider_destinations", "Provider instances registered, by service.", "service");
 
+    public static readonly Counter LogEventsDropped = Metrics.CreateCounter(
+        "ndxp_gateway_log_events_dropped_total", "Log events the background console writer dropped because its buffer was full.");
+
     public static readonly Gauge RegistryRevision = Metrics.CreateGauge(
         "ndxp_gateway_registry_revision", "Revision of the registry snapshot in use.");
 

@@ -20,4 +20,7 @@ public sealed class ObservabilityOptions
     /// <summary>Log events buffered for the console writer; past this, events are dropped rather than slowing calls.</summary>
     [Range(100, 10_000_000)]
     public int LogBufferSize { get; set; } = 100_000;
+
+    /// <summary>Console log events on standard error instead of standard output (the operator commands keep standard output for their results).</summary>
+    public bool LogToStandardError { get; set; }
 }

@@ -4,13 +4,14 @@ using Yarp.ReverseProxy;
 
 namespace Ndxp.Gateway.Observability;
 
-/// <summary>Gauges read from the gateway's state at scrape time: provider instance health and the registry in use.</summary>
+/// <summary>Metrics read from the gateway's state at scrape time: provider instance health, the registry in use, dropped log events.</summary>
 internal static class StateMetrics
 {
     public static void Register(IServiceProvider services)
     {
         var proxyState = services.GetRequiredService<IProxyStateLookup>();
         var snapshots = services.GetRequiredService<RegistrySnapshotProvider>();
+        var droppedLogEvents = services.GetRequiredService<DroppedLogEvents>();
         Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
         {
             foreach (var cluster in proxyState.GetClusters())
@@ -19,6 +20,7 @@ internal static class StateMetrics
                 GatewayMetrics.HealthyDestinations.WithLabels(cluster.ClusterId).Set(cluster.DestinationsState.AvailableDestinations.Count);
             }
 
+            droppedLogEvents.Count();
             GatewayMetrics.RegistryRevision.Set(snapshots.Current.Revision);
             GatewayMetrics.RegistryReloads.IncTo(snapshots.PublishCount);
         });

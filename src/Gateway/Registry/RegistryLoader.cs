@@ -49,7 +49,7 @@ internal sealed partial class RegistryLoader
                 cancellationToken);
             if (seeded.Changes.Count > 0)
             {
-                Log.Seeded(_logger, path, seeded.Revision);
+                Log.Seeded(_logger, path, seeded.Revision, seeded.AuditHead!.Sequence, seeded.AuditHead.Hash);
             }
         }
 
@@ -62,8 +62,9 @@ internal sealed partial class RegistryLoader
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Registry seeded from {SeedFile} at revision {Revision}")]
-        public static partial void Seeded(ILogger logger, string seedFile, long revision);
+        // The audit head, as on every change: a copy of the trail's head outside the database from the first entry on.
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Registry seeded from {SeedFile} at revision {Revision}, audit head {AuditSequence} {AuditHash}")]
+        public static partial void Seeded(ILogger logger, string seedFile, long revision, long auditSequence, string auditHash);
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Information,
             Message = "Registry revision {Revision} loaded: {Agencies} agencies, {Clients} clients, {Services} services, {Grants} grants")]

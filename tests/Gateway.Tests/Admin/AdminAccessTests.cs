@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Routing;
+using Ndxp.Gateway.Audit;
+using Ndxp.Gateway.Registry;
 using Ndxp.Gateway.Tests.Infrastructure;
 
 namespace Ndxp.Gateway.Tests.Admin;
@@ -7,36 +10,76 @@ namespace Ndxp.Gateway.Tests.Admin;
 /// <summary>Only operators reach the admin API, only on the admin port; the API describes itself.</summary>
 public sealed class AdminAccessTests(AdminFixture gateway) : IClassFixture<AdminFixture>
 {
-    public static TheoryData<string, string> AdminEndpoints => new()
+    // An id that exists for each kind, so that an admitted call would change something real.
+    private static readonly Dictionary<string, string> ExistingIds = new(StringComparer.Ordinal)
     {
-        { "GET", "/admin/v1/agencies" },
-        { "GET", "/admin/v1/clients/vcb-ekyc" },
-        { "POST", "/admin/v1/services" },
-        { "PUT", "/admin/v1/grants/vcb-population" },
-        { "DELETE", "/admin/v1/grants/vcb-population" },
-        { "POST", "/admin/v1/clients/vcb-ekyc/secret" },
-        { "POST", "/admin/v1/grants/vcb-population/suspend" },
-        { "GET", "/admin/v1/audit" },
-        { "GET", "/admin/v1/audit/verify" },
-        { "GET", "/admin/v1/registry" },
-        { "PUT", "/admin/v1/registry" },
+        ["agencies"] = "VCB", ["clients"] = "vcb-ekyc", ["services"] = "enterprise", ["grants"] = "vcb-population", ["revocations"] = "some-jti",
     };
 
-    [Theory]
-    [MemberData(nameof(AdminEndpoints))]
-    public async Task Consumers_get_403_and_callers_without_a_token_401(string method, string path)
+    [Fact]
+    public async Task Every_admin_endpoint_refuses_consumers_with_403_and_callers_without_a_token_with_401_and_changes_nothing()
     {
+        // Read from the running app, so that an endpoint added later is covered without touching this test.
+        var endpoints = AdminEndpoints(gateway.Services);
+        Assert.Contains(("POST", "/admin/v1/revocations"), endpoints);
+        Assert.Contains(("DELETE", "/admin/v1/revocations/{id}"), endpoints);
+        Assert.Contains(("GET", "/admin/v1/usage"), endpoints);
+        Assert.True(endpoints.Count >= 39, $"{endpoints.Count} admin endpoints: {string.Join(", ", endpoints)}");
+        var before = await RegistryStateAsync();
         var consumer = await gateway.Data.TokenAsync("vcb-ekyc");
-        using var asConsumer = await gateway.Admin.SendJsonAsync(new HttpMethod(method), path, "{}", "*", consumer);
-        await ProblemAssert.IsProblemAsync(asConsumer, HttpStatusCode.Forbidden, "operator-role-required");
-
         using var anonymous = new HttpClient { BaseAddress = gateway.Admin.BaseAddress };
-        using var withoutToken = await anonymous.SendJsonAsync(new HttpMethod(method), path, "{}", "*");
-        await ProblemAssert.IsProblemAsync(withoutToken, HttpStatusCode.Unauthorized, "token-missing");
 
-        // Nothing the refused calls asked for happened.
-        using var grant = await gateway.Admin.GetAsync("/admin/v1/grants/vcb-population");
-        Assert.Equal("active", JsonDocument.Parse(await grant.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+        foreach (var (method, pattern) in endpoints)
+        {
+            var path = Concrete(pattern);
+            using var asConsumer = await gateway.Admin.SendJsonAsync(new HttpMethod(method), path, "{}", "*", consumer);
+            await ProblemAssert.IsProblemAsync(asConsumer, HttpStatusCode.Forbidden, "operator-role-required");
+            using var withoutToken = await anonymous.SendJsonAsync(new HttpMethod(method), path, "{}", "*");
+            await ProblemAssert.IsProblemAsync(withoutToken, HttpStatusCode.Unauthorized, "token-missing");
+        }
+
+        // Nothing the refused calls asked for happened: same registry revision, same audit head, and the consumer's
+        // secret (which one refused call asked to rotate) still works.
+        Assert.Equal(before, await RegistryStateAsync());
+        await gateway.Data.TokenAsync("vcb-ekyc");
+    }
+
+    [Fact]
+    public async Task An_operator_suspended_or_stripped_of_the_role_is_refused_on_its_next_call_with_the_token_it_holds()
+    {
+        using var created = await gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/clients", """{"id":"ops-second","agency":"NDXP","roles":["operator"]}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var secret = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("clientSecret").GetString()!;
+        var token = await gateway.Data.TokenAsync("ops-second", secret);
+        await AssertAdminStatusAsync(token, HttpStatusCode.OK);
+
+        using (var suspended = await gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/clients/ops-second/suspend"))
+        {
+            Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
+        }
+
+        await AssertAdminStatusAsync(token, HttpStatusCode.Unauthorized, "client-suspended");
+
+        using (var activated = await gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/clients/ops-second/activate"))
+        {
+            Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
+        }
+
+        await AssertAdminStatusAsync(token, HttpStatusCode.OK);
+
+        using (var stripped = await gateway.Admin.SendJsonAsync(HttpMethod.Put, "/admin/v1/clients/ops-second", """{"id":"ops-second","agency":"NDXP","roles":[]}""", "*"))
+        {
+            Assert.Equal(HttpStatusCode.OK, stripped.StatusCode);
+        }
+
+        await AssertAdminStatusAsync(token, HttpStatusCode.Forbidden, "operator-role-required");
+
+        using (var restored = await gateway.Admin.SendJsonAsync(HttpMethod.Put, "/admin/v1/clients/ops-second", """{"id":"ops-second","agency":"NDXP","roles":["operator"]}""", "*"))
+        {
+            Assert.Equal(HttpStatusCode.OK, restored.StatusCode);
+        }
+
+        await AssertAdminStatusAsync(token, HttpStatusCode.OK);
     }
 
     [Fact]
@@ -70,5 +113,39 @@ public sealed class AdminAccessTests(AdminFixture gateway) : IClassFixture<Admin
         using var page = await gateway.Admin.GetAsync("/docs/index.html");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("/openapi/v1.json", await gateway.Admin.GetStringAsync("/docs/index.html") + await gateway.Admin.GetStringAsync("/docs/index.js"), StringComparison.Ordinal);
+    }
+
+    private static List<(string Method, string Pattern)> AdminEndpoints(IServiceProvider services) =>
+    [
+        .. services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/admin/v1", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (m, e.RoutePattern.RawText!.TrimEnd('/'))))
+            .Distinct()
+            .Order(),
+    ];
+
+    private static string Concrete(string pattern)
+    {
+        var segments = pattern.Split('/');
+        return string.Join('/', segments.Select((segment, i) => segment == "{id}" ? ExistingIds[segments[i - 1]] : segment));
+    }
+
+    private async Task<(string Revision, AuditHead Head)> RegistryStateAsync()
+    {
+        using var registry = await gateway.Admin.GetAsync("/admin/v1/registry");
+        return (registry.ETag(), await gateway.Services.GetRequiredService<IRegistryStore>().ReadAuditHeadAsync(CancellationToken.None));
+    }
+
+    private async Task AssertAdminStatusAsync(string token, HttpStatusCode expected, string? problem = null)
+    {
+        using var response = await gateway.Admin.SendJsonAsync(HttpMethod.Get, "/admin/v1/grants", token: token);
+        if (problem is null)
+        {
+            Assert.Equal(expected, response.StatusCode);
+        }
+        else
+        {
+            await ProblemAssert.IsProblemAsync(response, expected, problem);
+        }
     }
 }

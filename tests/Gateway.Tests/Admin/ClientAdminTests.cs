@@ -65,7 +65,7 @@ public sealed class ClientAdminTests(AdminFixture gateway) : IClassFixture<Admin
         await gateway.Data.TokenAsync("vcb-rotating", third);
         foreach (var old in new[] { first, second })
         {
-            await Assert.ThrowsAsync<HttpRequestException>(() => gateway.Data.TokenAsync("vcb-rotating", old));
+            await TokenRefusal.AssertInvalidClientAsync(gateway.Data, "vcb-rotating", old);
         }
     }
 

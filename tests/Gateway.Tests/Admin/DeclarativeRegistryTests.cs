@@ -40,7 +40,7 @@ public sealed class DeclarativeRegistryTests : IAsyncLifetime
         var viettel = await _gateway.Data.TokenAsync("viettel-sim");
         using (var notYet = await _gateway.Data.CallAsync(HttpMethod.Get, "/enterprise/v1/enterprises/0109999001", viettel))
         {
-            Assert.Equal(HttpStatusCode.Forbidden, notYet.StatusCode);
+            await ProblemAssert.IsProblemAsync(notYet, HttpStatusCode.Forbidden, "no-grant");
         }
 
         var applied = await ApplyAsync(file, dryRun: false, ifMatch: revision);

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using Ndxp.Gateway.Registry;
 using Ndxp.Gateway.Tests.Infrastructure;
 
 namespace Ndxp.Gateway.Tests.Admin;
@@ -8,12 +10,13 @@ namespace Ndxp.Gateway.Tests.Admin;
 public sealed class GrantAdminTests(AdminFixture gateway) : IClassFixture<AdminFixture>
 {
     private const string EnterpriseCall = "/enterprise/v1/enterprises/0109999001";
+    private static readonly DateTimeOffset Noon = new(2026, 1, 15, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public async Task Create_read_update_suspend_activate_and_delete_a_grant_each_taking_effect_at_once()
     {
         var viettel = await gateway.Data.TokenAsync("viettel-sim");
-        await AssertCallAsync(viettel, HttpStatusCode.Forbidden);
+        await AssertCallAsync(viettel, HttpStatusCode.Forbidden, "no-grant");
 
         using var created = await gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/grants",
             """{"id":"viettel-enterprise","consumerAgency":"VIETTEL","service":"enterprise","methods":["GET"],"dailyQuota":1000}""");
@@ -88,9 +91,13 @@ public sealed class GrantAdminTests(AdminFixture gateway) : IClassFixture<AdminF
         Assert.Equal("active", json.RootElement.GetProperty("status").GetString());
 
         // The same body again changes nothing: same ETag, no new audit entry.
+        var store = gateway.Services.GetRequiredService<IRegistryStore>();
+        var head = await store.ReadAuditHeadAsync(CancellationToken.None);
         using var again = await gateway.Admin.SendJsonAsync(HttpMethod.Put, "/admin/v1/grants/etag-grant",
             """{"id":"etag-grant","consumerAgency":"HNI","service":"enterprise","dailyQuota":5}""", second.ETag());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(second.ETag(), again.ETag());
+        Assert.Equal(head, await store.ReadAuditHeadAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -114,38 +121,46 @@ public sealed class GrantAdminTests(AdminFixture gateway) : IClassFixture<AdminF
     [Fact]
     public async Task Quota_and_rate_limit_changes_take_effect_on_the_next_call()
     {
-        var bank = await gateway.Data.TokenAsync("vcb-ekyc");
-        using var created = await gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/grants",
-            """{"id":"vcb-limited","consumerAgency":"VCB","service":"limited","dailyQuota":2}""");
+        // A gateway of its own on a clock stopped at noon UTC: crossing midnight cannot reset the daily quota mid-test.
+        await using var workspace = await GatewayWorkspace.CreateAsync();
+        var own = await workspace.StartGatewayAsync(new FakeTimeProvider(Noon));
+        using var forge = new TokenForge(workspace.DataDirectory, own.Issuer);
+        var bank = forge.Signed();
+        var operatorToken = forge.Signed(clientId: "ops-console", agency: "NDXP");
+        async Task<HttpResponseMessage> CallAsync() => await own.Data.CallAsync(HttpMethod.Get, "/limited/x", bank);
+
+        using var created = await own.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/grants",
+            """{"id":"vcb-limited","consumerAgency":"VCB","service":"limited","dailyQuota":2}""", token: operatorToken);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         for (var i = 0; i < 2; i++)
         {
-            using var allowed = await gateway.Data.CallAsync(HttpMethod.Get, "/limited/x", bank);
+            using var allowed = await CallAsync();
             Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         }
 
-        using (var overQuota = await gateway.Data.CallAsync(HttpMethod.Get, "/limited/x", bank))
+        using (var overQuota = await CallAsync())
         {
             await ProblemAssert.IsProblemAsync(overQuota, HttpStatusCode.TooManyRequests, "quota-exceeded");
         }
 
         // The quota is raised and a tight rate limit added: the next call is admitted, the one right after it is not.
-        using var raised = await gateway.Admin.SendJsonAsync(HttpMethod.Put, "/admin/v1/grants/vcb-limited",
-            """{"id":"vcb-limited","consumerAgency":"VCB","service":"limited","dailyQuota":100,"rateLimit":{"perSecond":0.1,"burst":1}}""", created.ETag());
+        using var raised = await own.Admin.SendJsonAsync(HttpMethod.Put, "/admin/v1/grants/vcb-limited",
+            """{"id":"vcb-limited","consumerAgency":"VCB","service":"limited","dailyQuota":100,"rateLimit":{"perSecond":0.1,"burst":1}}""", created.ETag(), operatorToken);
         Assert.Equal(HttpStatusCode.OK, raised.StatusCode);
-        using (var admitted = await gateway.Data.CallAsync(HttpMethod.Get, "/limited/x", bank))
+        using (var admitted = await CallAsync())
         {
             Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
         }
 
-        using (var limited = await gateway.Data.CallAsync(HttpMethod.Get, "/limited/x", bank))
+        using (var limited = await CallAsync())
         {
             await ProblemAssert.IsProblemAsync(limited, HttpStatusCode.TooManyRequests, "rate-limited");
         }
 
-        using var unlimited = await gateway.Admin.SendJsonAsync(HttpMethod.Put, "/admin/v1/grants/vcb-limited",
-            """{"id":"vcb-limited","consumerAgency":"VCB","service":"limited","dailyQuota":100}""", raised.ETag());
-        using var free = await gateway.Data.CallAsync(HttpMethod.Get, "/limited/x", bank);
+        using var unlimited = await own.Admin.SendJsonAsync(HttpMethod.Put, "/admin/v1/grants/vcb-limited",
+            """{"id":"vcb-limited","consumerAgency":"VCB","service":"limited","dailyQuota":100}""", raised.ETag(), operatorToken);
+        Assert.Equal(HttpStatusCode.OK, unlimited.StatusCode);
+        using var free = await CallAsync();
         Assert.Equal(HttpStatusCode.OK, free.StatusCode);
     }
 

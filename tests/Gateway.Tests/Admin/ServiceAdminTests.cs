@@ -42,6 +42,8 @@ public sealed class ServiceAdminTests(AdminFixture gateway) : IClassFixture<Admi
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
 
         using var suspended = await gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/services/civil-status/suspend");
+        Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
+        Assert.Equal("suspended", JsonDocument.Parse(await suspended.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
         using var closed = await gateway.Data.CallAsync(HttpMethod.Get, "/civil-status/v1/anything", token, "ekyc");
         await ProblemAssert.IsProblemAsync(closed, HttpStatusCode.ServiceUnavailable, "service-suspended");
     }

@@ -42,6 +42,7 @@ public sealed class DemoProviderTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("urn:ndxp:demo:problem:not-found", await ProblemTypeAsync(response));
     }
 
     [Theory]
@@ -53,6 +54,7 @@ public sealed class DemoProviderTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("urn:ndxp:demo:problem:bad-identifier", await ProblemTypeAsync(response));
     }
 
     [Fact]
@@ -76,5 +78,11 @@ public sealed class DemoProviderTests : IAsyncLifetime
         {
             await _app.DisposeAsync();
         }
+    }
+
+    private static async Task<string?> ProblemTypeAsync(HttpResponseMessage response)
+    {
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("type").GetString();
     }
 }

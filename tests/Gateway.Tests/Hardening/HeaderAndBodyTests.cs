@@ -91,7 +91,8 @@ public sealed class HeaderAndBodyTests(HardenedGateway gateway) : IClassFixture<
     [Fact]
     public async Task A_body_over_the_services_limit_is_413_whether_declared_or_chunked_and_one_within_it_passes()
     {
-        using var declared = await gateway.Data.CallAsync(HttpMethod.Post, "/small/echo", gateway.Token, configure: r => r.Content = new StringContent(new string('x', 101)));
+        var (declaredPath, withinPath) = (UpstreamPath.Unique("/small"), UpstreamPath.Unique("/small"));
+        using var declared = await gateway.Data.CallAsync(HttpMethod.Post, declaredPath, gateway.Token, configure: r => r.Content = new StringContent(new string('x', 101)));
         await ProblemAssert.IsProblemAsync(declared, HttpStatusCode.RequestEntityTooLarge, "request-body-too-large");
 
         var chunk = new string('x', 150);
@@ -100,22 +101,29 @@ public sealed class HeaderAndBodyTests(HardenedGateway gateway) : IClassFixture<
         Assert.Equal(413, chunked.Status);
         Assert.Contains("request-body-too-large", chunked.Body, StringComparison.Ordinal);
 
-        using var within = await gateway.Data.CallAsync(HttpMethod.Post, "/small/echo", gateway.Token, configure: r => r.Content = new StringContent(new string('x', 100)));
+        using var within = await gateway.Data.CallAsync(HttpMethod.Post, withinPath, gateway.Token, configure: r => r.Content = new StringContent(new string('x', 100)));
         Assert.Equal(HttpStatusCode.OK, within.StatusCode);
+        // The declared oversized body was never forwarded; the one within the limit was. (A chunked body is forwarded
+        // as it streams and cut off when it passes the limit, so its request start does reach the provider.)
+        Assert.Equal(0, gateway.Workspace.Upstream.ReceivedUnder(declaredPath));
+        Assert.Equal(1, gateway.Workspace.Upstream.ReceivedUnder(withinPath));
     }
 
     [Fact]
     public async Task Headers_over_the_services_limit_are_431_and_over_the_gateways_limit_431_from_the_server()
     {
-        using var service = await gateway.Data.CallAsync(HttpMethod.Get, "/small/echo", gateway.Token, configure: r => r.Headers.Add("X-Padding", new string('p', 3000)));
+        var (servicePath, serverPath) = (UpstreamPath.Unique("/small"), UpstreamPath.Unique("/small"));
+        using var service = await gateway.Data.CallAsync(HttpMethod.Get, servicePath, gateway.Token, configure: r => r.Headers.Add("X-Padding", new string('p', 3000)));
         await ProblemAssert.IsProblemAsync(service, (HttpStatusCode)431, "request-headers-too-large");
 
-        var huge = await RawHttp.SendAsync(gateway.DataPort, RawHttp.Get("/small/echo", gateway.Token, $"X-Padding: {new string('p', 40_000)}\r\n"));
+        var huge = await RawHttp.SendAsync(gateway.DataPort, RawHttp.Get(serverPath, gateway.Token, $"X-Padding: {new string('p', 40_000)}\r\n"));
         Assert.Equal(431, huge.Status);
+        Assert.Equal(0, gateway.Workspace.Upstream.ReceivedUnder(servicePath));
+        Assert.Equal(0, gateway.Workspace.Upstream.ReceivedUnder(serverPath));
     }
 
     [Theory]
-    [InlineData("Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /small/echo HTTP/1.1\r\nHost: x\r\n\r\n")]
+    [InlineData("Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET {smuggled} HTTP/1.1\r\nHost: x\r\n\r\n")]
     [InlineData("Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!")]
     [InlineData("Content-Length: 5\r\nContent-Length: 5\r\n\r\nhello")]
     [InlineData("Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n")]
@@ -123,11 +131,15 @@ public sealed class HeaderAndBodyTests(HardenedGateway gateway) : IClassFixture<
     [InlineData("Transfer-Encoding : chunked\r\n\r\n0\r\n\r\n")]
     public async Task Request_smuggling_framings_are_refused_with_400_and_nothing_follows_on_the_connection(string framing)
     {
-        var response = await RawHttp.SendAsync(gateway.DataPort, $"POST /small/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {gateway.Token}\r\n{framing}");
+        var (path, smuggled) = (UpstreamPath.Unique("/small"), UpstreamPath.Unique("/small"));
+        var response = await RawHttp.SendAsync(gateway.DataPort,
+            $"POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {gateway.Token}\r\n{framing.Replace("{smuggled}", smuggled, StringComparison.Ordinal)}");
 
         Assert.Equal(400, response.Status);
-        // One answer only: a smuggled second request on the same connection is never served.
+        // One answer only: a smuggled second request on the same connection is never served, nor forwarded.
         Assert.DoesNotContain("HTTP/1.1 ", response.Body, StringComparison.Ordinal);
+        Assert.Equal(0, gateway.Workspace.Upstream.ReceivedUnder(path));
+        Assert.Equal(0, gateway.Workspace.Upstream.ReceivedUnder(smuggled));
     }
 
     [Fact]

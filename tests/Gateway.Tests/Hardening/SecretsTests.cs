@@ -17,11 +17,16 @@ public sealed class SecretsTests(GatewayFixture gateway)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var first = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("clientSecret").GetString()!;
         using var rotated = await gateway.Admin.SendJsonAsync(HttpMethod.Post, $"/admin/v1/clients/{id}/secret", token: operatorToken);
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
         var second = JsonDocument.Parse(await rotated.Content.ReadAsStringAsync()).RootElement.GetProperty("clientSecret").GetString()!;
         var token = await gateway.TokenAsync(id, second);
         await gateway.TokenAsync(id, first);
         using var wrong = await gateway.Data.PostAsync("/connect/token", new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("client_id", id), new("client_secret", "wrong-" + second)]));
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        using (var error = JsonDocument.Parse(await wrong.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal("invalid_client", error.RootElement.GetProperty("error").GetString());
+        }
 
         // What a later reader can see: the client, the export, the audit trail, the JWKS.
         var later = string.Join('\n', await Task.WhenAll(
@@ -29,6 +34,13 @@ public sealed class SecretsTests(GatewayFixture gateway)
             ReadAsync("/admin/v1/registry", operatorToken),
             ReadAsync($"/admin/v1/audit?kind=client&id={id}", operatorToken),
             gateway.Data.GetStringAsync("/.well-known/jwks.json")));
+        // The audit read is not vacuous: it holds this client's creation and its rotation.
+        using (var audit = JsonDocument.Parse(await ReadAsync($"/admin/v1/audit?kind=client&id={id}&limit=1000", operatorToken)))
+        {
+            var entries = audit.RootElement.GetProperty("items").EnumerateArray().ToList();
+            Assert.Equal(2, entries.Count);
+            Assert.All(entries, e => Assert.Equal(id, e.GetProperty("entityId").GetString()));
+        }
         var signingKey = File.ReadAllText(Directory.GetFiles(Path.Combine(gateway.DataDirectory, "keys"), "*.pem").Single());
         var keyLines = signingKey.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith("-----", StringComparison.Ordinal)).ToList();
 
@@ -40,8 +52,11 @@ public sealed class SecretsTests(GatewayFixture gateway)
         Assert.DoesNotContain("pbkdf2", later, StringComparison.Ordinal);
         Assert.DoesNotContain("\"d\"", JsonDocument.Parse(await gateway.Data.GetStringAsync("/.well-known/jwks.json")).RootElement.GetRawText(), StringComparison.Ordinal);
 
-        await Task.Delay(300);
-        var log = await gateway.ReadLogAsync();
+        // A call with the new client's token, last: once its summary is in the log, so is everything logged before it.
+        using var call = await gateway.CallAsync(HttpMethod.Get, "/echo/secrets", token, "ekyc");
+        var transactionId = call.Headers.GetValues("X-Transaction-Id").Single();
+        var log = await Poll.UntilAsync(gateway.ReadLogAsync, l => l.Contains(transactionId, StringComparison.Ordinal));
+        Assert.Contains(transactionId, log, StringComparison.Ordinal);
         Assert.Contains(id, log, StringComparison.Ordinal);
         foreach (var secret in new[] { first, second, token, "wrong-" + second })
         {

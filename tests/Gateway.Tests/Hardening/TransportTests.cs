@@ -90,13 +90,18 @@ public sealed class TransportTests : IAsyncLifetime
     [Fact]
     public async Task Tls_11_and_plain_http_are_refused()
     {
-#pragma warning disable SYSLIB0039, CA5397 // TLS 1.1 on purpose: the server must refuse it.
-        using var old = Client(SslProtocols.Tls11);
-#pragma warning restore SYSLIB0039, CA5397
-        await Assert.ThrowsAsync<HttpRequestException>(() => old.GetAsync("/.well-known/jwks.json"));
+        // The same hello but for its version: TLS 1.2 gets a ServerHello (so the hello is well formed and suits the
+        // certificate), TLS 1.1 a protocol_version alert sent by the server itself.
+        var modern = await RawTls.HelloAsync(_gateway.DataPort, RawTls.Tls12);
+        Assert.True(modern.ContentType == RawTls.HandshakeRecord && modern.FirstBodyByte == RawTls.ServerHelloMessage, $"TLS 1.2 hello answered {modern}");
+        var old = await RawTls.HelloAsync(_gateway.DataPort, RawTls.Tls11);
+        Assert.True(old.ContentType == RawTls.AlertRecord, $"TLS 1.1 hello answered {old}");
+        Assert.True(old.AlertDescription is RawTls.ProtocolVersionAlert or RawTls.HandshakeFailureAlert, $"TLS 1.1 hello answered {old}");
 
         var plain = await RawHttp.SendAsync(_gateway.DataPort, RawHttp.Get("/.well-known/jwks.json"));
         Assert.NotEqual(200, plain.Status);
+        Assert.DoesNotContain("\"keys\"", plain.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"kty\"", plain.Body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -137,9 +142,9 @@ public sealed class TransportTests : IAsyncLifetime
     public async Task A_client_registered_with_a_thumbprint_gets_tokens_only_with_that_certificate()
     {
         using var without = Client();
-        await Assert.ThrowsAsync<HttpRequestException>(() => without.TokenAsync("vcb-bound"));
+        await TokenRefusal.AssertInvalidClientAsync(without, "vcb-bound");
         using var stranger = Client(certificate: _strangerCertificate);
-        await Assert.ThrowsAsync<HttpRequestException>(() => stranger.TokenAsync("vcb-bound"));
+        await TokenRefusal.AssertInvalidClientAsync(stranger, "vcb-bound");
 
         using var owner = Client(certificate: _clientCertificate);
         using var response = await owner.CallAsync(HttpMethod.Get, Citizen, await owner.TokenAsync("vcb-bound"), "ekyc");

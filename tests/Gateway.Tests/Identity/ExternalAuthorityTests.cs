@@ -70,7 +70,11 @@ public sealed class ExternalAuthorityTests : IAsyncLifetime
         using var response = await _client.CallAsync(HttpMethod.Get, Citizen, ExternalToken(_authorityKey, client: "vneid-bank-app"), "ekyc");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("\"agency\":\"VCB\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The provider was told the agency from the "org" claim and the client from "azp".
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var servedTo = json.RootElement.GetProperty("servedTo");
+        Assert.Equal("VCB", servedTo.GetProperty("agency").GetString());
+        Assert.Equal("vneid-bank-app", servedTo.GetProperty("client").GetString());
     }
 
     [Fact]

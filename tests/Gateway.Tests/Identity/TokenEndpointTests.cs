@@ -43,6 +43,12 @@ public sealed class TokenEndpointTests(GatewayFixture gateway)
             [new("grant_type", "client_credentials"), new("client_id", "viettel-sim"), new("client_secret", TestRegistry.Secret)]);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Bearer", json.RootElement.GetProperty("token_type").GetString());
+        var token = new JsonWebToken(json.RootElement.GetProperty("access_token").GetString());
+        Assert.Equal("viettel-sim", token.GetClaim("client_id").Value);
+        Assert.Equal("viettel-sim", token.Subject);
+        Assert.Equal("VIETTEL", token.GetClaim("agency").Value);
     }
 
     [Fact]

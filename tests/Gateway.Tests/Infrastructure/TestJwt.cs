@@ -14,16 +14,18 @@ internal static class TestJwt
         IDictionary<string, object> claims,
         string audience = "ndxp-gateway",
         DateTime? expires = null,
-        IDictionary<string, object>? headers = null)
+        IDictionary<string, object>? headers = null,
+        DateTime? notBefore = null,
+        DateTime? issuedAt = null)
     {
         var exp = expires ?? DateTime.UtcNow.AddMinutes(5);
-        var notBefore = exp < DateTime.UtcNow ? exp.AddMinutes(-10) : DateTime.UtcNow.AddSeconds(-1);
+        var nbf = notBefore ?? (exp < DateTime.UtcNow ? exp.AddMinutes(-10) : DateTime.UtcNow.AddSeconds(-1));
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
-            IssuedAt = notBefore,
-            NotBefore = notBefore,
+            IssuedAt = issuedAt ?? nbf,
+            NotBefore = nbf,
             Expires = exp,
             Claims = claims,
             SigningCredentials = Uncached(new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = kid }, SecurityAlgorithms.EcdsaSha256)),

@@ -27,7 +27,7 @@ internal sealed class TokenForge : IDisposable
 
     public string Kid => _kid;
 
-    /// <summary>A token as the gateway would issue it, with any field overridden.</summary>
+    /// <summary>A token as the gateway would issue it, with any field overridden (lifetime: <c>nbf</c>, <c>iat</c>, <c>exp</c>).</summary>
     public string Signed(
         string clientId = "vcb-ekyc",
         string agency = "VCB",
@@ -38,7 +38,9 @@ internal sealed class TokenForge : IDisposable
         bool withAgency = true,
         string? kid = null,
         IDictionary<string, object>? headers = null,
-        IDictionary<string, object>? extraClaims = null)
+        IDictionary<string, object>? extraClaims = null,
+        DateTime? notBefore = null,
+        DateTime? issuedAt = null)
     {
         var claims = TestJwt.ClientClaims(clientId, withAgency ? agency : null);
         foreach (var (name, value) in extraClaims ?? new Dictionary<string, object>())
@@ -46,7 +48,7 @@ internal sealed class TokenForge : IDisposable
             claims[name] = value;
         }
 
-        return TestJwt.Sign(key ?? _realKey, kid ?? _kid, issuer ?? _issuer, claims, audience, expires, headers);
+        return TestJwt.Sign(key ?? _realKey, kid ?? _kid, issuer ?? _issuer, claims, audience, expires, headers, notBefore, issuedAt);
     }
 
     /// <summary>RS256 under the gateway's kid, signed with a key the gateway never had (algorithm/key confusion).</summary>

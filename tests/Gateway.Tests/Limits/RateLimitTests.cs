@@ -22,8 +22,10 @@ public sealed class RateLimitTests : IAsyncLifetime
         var remaining = new List<string>();
         for (var i = 0; i < 6; i++)
         {
-            using var response = await client.CallAsync(HttpMethod.Get, "/limited/x", token);
+            var path = UpstreamPath.Unique("/limited");
+            using var response = await client.CallAsync(HttpMethod.Get, path, token);
             statuses.Add(response.StatusCode);
+            Assert.Equal(response.StatusCode == HttpStatusCode.OK ? 1 : 0, _workspace.Upstream.ReceivedUnder(path));
             Assert.Equal("\"grant\";q=5;w=1, \"daily\";q=100000;w=86400", response.Headers.GetValues("RateLimit-Policy").Single());
             remaining.Add(response.Headers.GetValues("RateLimit").Single().Split(',')[0]);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
@@ -50,7 +52,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         }
 
         using var refused = await client.CallAsync(HttpMethod.Get, "/limited/x", token);
-        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.TooManyRequests, "rate-limited");
         await Task.Delay(refused.Headers.RetryAfter!.Delta!.Value);
         using var afterRetry = await client.CallAsync(HttpMethod.Get, "/limited/x", token);
         Assert.Equal(HttpStatusCode.OK, afterRetry.StatusCode);
@@ -88,6 +90,12 @@ public sealed class RateLimitTests : IAsyncLifetime
         {
             using var response = await client.CallAsync(HttpMethod.Get, "/limited/x", token);
             statuses.Add(response.StatusCode);
+            // RLD's default (2/s, burst 2) is the policy the caller is told.
+            Assert.Equal("\"grant\";q=2;w=1", response.Headers.GetValues("RateLimit-Policy").Single());
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                await ProblemAssert.IsProblemAsync(response, HttpStatusCode.TooManyRequests, "rate-limited");
+            }
         }
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
@@ -159,6 +167,8 @@ public sealed class RateLimitTests : IAsyncLifetime
 
         Assert.Equal(2, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         await ProblemAssert.IsProblemAsync(responses.Single(r => r.StatusCode != HttpStatusCode.OK), HttpStatusCode.ServiceUnavailable, "capacity-exceeded");
+        // The refused call never reached the provider: only the two admitted ones did.
+        Assert.Equal(2, _workspace.Upstream.ReceivedUnder("/pause"));
         foreach (var response in responses)
         {
             response.Dispose();
@@ -193,6 +203,41 @@ public sealed class RateLimitTests : IAsyncLifetime
         }, snapshots.Current.Revision + 1));
 
         Assert.Equal(8, await AdmittedOfAsync(10));
+    }
+
+    [Fact]
+    public async Task With_limits_disabled_calls_over_burst_quota_and_concurrency_are_admitted_without_ratelimit_headers_and_metered()
+    {
+        var gateway = await _workspace.StartGatewayAsync("--Limits:Enabled=false", "--Metering:FlushInterval=00:00:00.100");
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var (rate, quota) = (await gateway.Data.TokenAsync("rl-app"), await gateway.Data.TokenAsync("qta-app"));
+
+        // Over rl-limited's burst of 5, over QTA's daily quota of 3, over the narrow service's 2 concurrent calls.
+        var responses = new List<HttpResponseMessage>();
+        for (var i = 0; i < 8; i++)
+        {
+            responses.Add(await gateway.Data.CallAsync(HttpMethod.Get, "/limited/x", rate));
+        }
+
+        for (var i = 0; i < TestRegistry.QtaDailyQuota + 2; i++)
+        {
+            responses.Add(await gateway.Data.CallAsync(HttpMethod.Get, "/enterprise/v1/enterprises/0109999001", quota));
+        }
+
+        responses.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => gateway.Data.CallAsync(HttpMethod.Get, "/pause/x", rate))));
+
+        Assert.All(responses, response =>
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.False(response.Headers.Contains("RateLimit-Policy"));
+            Assert.False(response.Headers.Contains("RateLimit"));
+            Assert.False(response.Headers.Contains("Retry-After"));
+            response.Dispose();
+        });
+        var rl = await gateway.StoredRecordsAsync("RL", since, r => r.Count >= 11);
+        Assert.Equal(11, rl.Count(r => r.Outcome == Problems.Outcome.Ok));
+        var qta = await gateway.StoredRecordsAsync("QTA", since, r => r.Count >= TestRegistry.QtaDailyQuota + 2);
+        Assert.Equal(TestRegistry.QtaDailyQuota + 2, qta.Count(r => r.Outcome == Problems.Outcome.Ok && r.Grant == "qta-enterprise"));
     }
 
     public async Task DisposeAsync() => await _workspace.DisposeAsync();

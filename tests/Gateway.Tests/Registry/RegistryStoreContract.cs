@@ -111,8 +111,11 @@ public abstract class RegistryStoreContract
         var store = await NewStoreAsync();
         await store.ApplyAsync(Document);
 
-        await Assert.ThrowsAnyAsync<Exception>(() => ExecuteSqlAsync(store, "UPDATE registry_audit SET actor = 'someone-else' WHERE sequence = 2"));
-        await Assert.ThrowsAnyAsync<Exception>(() => ExecuteSqlAsync(store, "DELETE FROM registry_audit WHERE sequence = 2"));
+        // Refused by the trail's own guard (its message), not by some unrelated error in the statement.
+        var update = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => ExecuteSqlAsync(store, "UPDATE registry_audit SET actor = 'someone-else' WHERE sequence = 2"));
+        Assert.Contains("registry_audit is append-only", update.Message, StringComparison.Ordinal);
+        var delete = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => ExecuteSqlAsync(store, "DELETE FROM registry_audit WHERE sequence = 2"));
+        Assert.Contains("registry_audit is append-only", delete.Message, StringComparison.Ordinal);
         Assert.True((await AuditVerifier.VerifyAsync(store, CancellationToken.None)).Valid);
     }
 
@@ -146,6 +149,24 @@ public abstract class RegistryStoreContract
         var verification = await AuditVerifier.VerifyAsync(store, CancellationToken.None);
         Assert.False(verification.Valid);
         Assert.Equal(4, verification.FirstBrokenSequence);
+    }
+
+    [Fact]
+    public async Task Verification_points_at_the_first_of_two_entries_that_swapped_places()
+    {
+        var store = await NewStoreAsync();
+        await store.ApplyAsync(Document);
+        await ExecuteSqlAsync(store, DropAppendOnlyGuard);
+
+        // Entries 4 and 5 trade sequence numbers: each keeps its content and hash, the order is what changed.
+        await ExecuteSqlAsync(store, "UPDATE registry_audit SET sequence = -5 WHERE sequence = 5");
+        await ExecuteSqlAsync(store, "UPDATE registry_audit SET sequence = 5 WHERE sequence = 4");
+        await ExecuteSqlAsync(store, "UPDATE registry_audit SET sequence = 4 WHERE sequence = -5");
+
+        var verification = await AuditVerifier.VerifyAsync(store, CancellationToken.None);
+        Assert.False(verification.Valid);
+        Assert.Equal(4, verification.FirstBrokenSequence);
+        Assert.Equal(3, verification.VerifiedEntries);
     }
 
     [Fact]

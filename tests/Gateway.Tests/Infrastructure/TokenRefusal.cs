@@ -1,0 +1,21 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Ndxp.Gateway.Tests.Infrastructure;
+
+/// <summary>Asserts that the token endpoint refuses a client's credentials as OAuth 2.0 says (RFC 6749 section 5.2).</summary>
+internal static class TokenRefusal
+{
+    /// <summary>401 with <c>invalid_client</c>, and no token in the answer.</summary>
+    public static async Task AssertInvalidClientAsync(HttpClient client, string clientId, string secret = TestRegistry.Secret)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(
+            [new("grant_type", "client_credentials"), new("client_id", clientId), new("client_secret", secret)]));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{(int)response.StatusCode}: {body}");
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal("invalid_client", json.RootElement.GetProperty("error").GetString());
+        Assert.DoesNotContain("access_token", body, StringComparison.Ordinal);
+    }
+}
