@@ -81,7 +81,7 @@ internal sealed partial class ProviderTlsHttpClientFactory(ILogger<ProviderTlsHt
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3101, Level = LogLevel.Error,
+        [LoggerMessage(EventId = 8001, Level = LogLevel.Error,
             Message = "TLS material of service {ServiceId} cannot be read; calls to it fail until it is fixed")]
         public static partial void TlsMaterialUnreadable(ILogger logger, string serviceId, Exception exception);
     }

@@ -29,7 +29,7 @@ internal sealed partial class Draining
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Shutting down: not ready, still serving for {Seconds} s before draining")]
+        [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Shutting down: not ready, still serving for {Seconds} s before draining")]
         public static partial void Draining(ILogger logger, double seconds);
     }
 }

@@ -76,6 +76,10 @@ internal sealed class GatewayWorkspace : IAsyncDisposable
     public async Task<TestGateway> StartGatewayAsync(TimeProvider clock, params string[] settings) =>
         await StartAsync(_defaultSeed ??= await WriteSeedAsync(Registry), clock, settings);
 
+    /// <summary>Starts a gateway seeded with <paramref name="registry"/> on a clock of the test's.</summary>
+    public async Task<TestGateway> StartGatewayAsync(RegistryDocument registry, TimeProvider clock, params string[] settings) =>
+        await StartAsync(await WriteSeedAsync(registry), clock, settings);
+
     /// <summary>Starts a gateway seeded with <paramref name="registry"/>.</summary>
     public async Task<TestGateway> StartGatewayAsync(RegistryDocument registry, params string[] settings) =>
         await StartSeededGatewayAsync(await WriteSeedAsync(registry), settings);

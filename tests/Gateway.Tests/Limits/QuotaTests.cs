@@ -91,7 +91,7 @@ public sealed class QuotaTests : IAsyncLifetime
             Grants = [.. registry.Grants, new Grant { Id = "mq-enterprise", ConsumerAgency = "MQ", Service = "enterprise", MonthlyQuota = MonthlyQuota }],
         };
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 31, 23, 59, 0, TimeSpan.Zero));
-        var gateway = await _workspace.StartGatewayAsync(clock, $"--Registry:SeedFile={await _workspace.WriteSeedAsync(registry)}");
+        var gateway = await _workspace.StartGatewayAsync(registry, clock);
         using var forge = new TokenForge(_workspace.DataDirectory, gateway.Issuer);
         var token = forge.Signed(clientId: "mq-app", agency: "MQ");
         for (var i = 0; i < MonthlyQuota; i++)
