@@ -9,15 +9,21 @@ internal static class HttpClientCalls
 {
     public static async Task<string> TokenAsync(this HttpClient client, string clientId, string secret = TestRegistry.Secret)
     {
+        using var response = await client.TokenResponseAsync(clientId, secret);
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>The token endpoint's answer to a client_credentials request authenticated with HTTP Basic.</summary>
+    public static async Task<HttpResponseMessage> TokenResponseAsync(this HttpClient client, string clientId, string secret)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
         {
             Content = new FormUrlEncodedContent([new("grant_type", "client_credentials")]),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{clientId}:{secret}")));
-        using var response = await client.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return json.RootElement.GetProperty("access_token").GetString()!;
+        return await client.SendAsync(request);
     }
 
     public static Task<HttpResponseMessage> CallAsync(

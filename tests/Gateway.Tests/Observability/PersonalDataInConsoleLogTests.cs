@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using Ndxp.Gateway.Tests.Infrastructure;
 
@@ -35,7 +34,7 @@ public sealed class PersonalDataInConsoleLogTests : IAsyncLifetime
         var apiKey = "s3cr3t-" + Guid.NewGuid().ToString("N");
         var wrongSecret = "wrong-" + Guid.NewGuid().ToString("N");
 
-        using (var refusedToken = await TokenRequestAsync(data, "vcb-ekyc", wrongSecret))
+        using (var refusedToken = await data.TokenResponseAsync("vcb-ekyc", wrongSecret))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, refusedToken.StatusCode);
         }
@@ -77,12 +76,5 @@ public sealed class PersonalDataInConsoleLogTests : IAsyncLifetime
         }
 
         Assert.Contains("\"Service\":\"population\"", log, StringComparison.Ordinal);
-    }
-
-    private static Task<HttpResponseMessage> TokenRequestAsync(HttpClient data, string clientId, string secret)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token") { Content = new FormUrlEncodedContent([new("grant_type", "client_credentials")]) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{clientId}:{secret}")));
-        return data.SendAsync(request);
     }
 }
