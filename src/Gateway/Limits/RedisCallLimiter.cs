@@ -193,8 +193,6 @@ internal sealed partial class RedisCallLimiter : ICallLimiter, IAsyncDisposable
         return new LimitDecision(reason, retryAfter, grantLeft < 0 ? null : grantLeft, dailyLeft < 0 ? null : dailyLeft);
     }
 
-
-
     private void EnterFallback(Exception cause)
     {
         if (Interlocked.Exchange(ref _fallback, 1) == 1)

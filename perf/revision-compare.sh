@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The cost per call of a change: the gateway built from two git revisions, run in turns (interleaved rounds, the
+# order shuffled in each round) with the same settings in front of the same demo provider, each warmed up long
+# enough for tiered compilation before it is measured. For each run: calls/s, p50, p99 and CPU microseconds per call
+# (the gateway process's utime+stime from /proc/PID/stat over the calls it served); then the medians and B/A.
+# Usage: perf/revision-compare.sh REV_A REV_B [rounds=3] [measure-seconds=20] [warmup-seconds=30]
+# GATEWAY_ARGS adds settings to both gateways (e.g. --Limits:Redis=127.0.0.1:6391 with REDIS=1 to start one).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REV_A=$1 REV_B=$2 ROUNDS=${3:-3} MEASURE=${4:-20} WARMUP=${5:-30}
+PROVIDERS_PORT=5100 DATA_PORT=5280 ADMIN_PORT=5281 REDIS_PORT=6391
+PATH_UNDER_TEST=/population/v1/citizens/001099012345
+command -v wrk >/dev/null || { (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  for rev in a b; do git worktree remove --force "$work/$rev" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+for rev in a b; do
+  commit=$([ $rev = a ] && echo "$REV_A" || echo "$REV_B")
+  git worktree add -q --detach "$work/$rev" "$commit"
+  dotnet publish -c Release -v q -nologo -o "$work/$rev/out" "$work/$rev/src/Gateway" >/dev/null
+done
+dotnet publish -c Release -v q -nologo -o "$work/providers" src/Gateway.DemoProviders >/dev/null
+
+wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "timeout waiting for $1" >&2; exit 1; }
+dotnet "$work/providers/Ndxp.Gateway.DemoProviders.dll" "http://127.0.0.1:$PROVIDERS_PORT" >"$work/providers.log" 2>&1 &
+pids+=($!)
+if [ "${REDIS:-0}" = 1 ]; then
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >/dev/null 2>&1 &
+  pids+=($!)
+fi
+wait_for "http://127.0.0.1:$PROVIDERS_PORT/healthz"
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+to_ms() { python3 -c 'import sys,re; n,u=re.match(r"([\d.]+)(\w+)",sys.argv[1]).groups(); print(round(float(n)*{"us":0.001,"ms":1,"s":1000}[u],3))' "$1"; }
+
+measure() { # measure a|b ROUND: starts that revision's gateway, warms it up, measures it, stops it
+  local rev=$1 round=$2
+  rm -rf "$work/data"
+  dotnet "$work/$rev/out/Ndxp.Gateway.dll" --Gateway:ListenAddress=127.0.0.1 --Gateway:DataPort=$DATA_PORT \
+    --Gateway:AdminPort=$ADMIN_PORT --Gateway:DataDirectory="$work/data" --Registry:SeedFile=config/registry.demo.json \
+    --Identity:Issuer="http://localhost:$DATA_PORT" --Identity:TokenLifetime=01:00:00 ${GATEWAY_ARGS:-} >"$work/gateway-$rev.log" 2>&1 &
+  local pid=$!
+  wait_for "http://127.0.0.1:$ADMIN_PORT/readyz"
+  local token
+  token=$(curl -s -u vcb-ekyc:vcb-demo-secret -d grant_type=client_credentials "http://127.0.0.1:$DATA_PORT/connect/token" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  local args=(-t1 -c32 -H "Authorization: Bearer $token" -H "X-Purpose: ekyc" "http://127.0.0.1:$DATA_PORT$PATH_UNDER_TEST")
+  wrk -d"${WARMUP}s" "${args[@]}" >/dev/null
+  local before after
+  before=$(cpu_ticks $pid)
+  wrk -d"${MEASURE}s" --latency "${args[@]}" >"$work/wrk.txt"
+  after=$(cpu_ticks $pid)
+  kill $pid; wait $pid 2>/dev/null || true
+  local calls rps p50 p99 non2xx
+  calls=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk.txt")
+  p50=$(to_ms "$(awk '$1=="50%" {print $2}' "$work/wrk.txt")")
+  p99=$(to_ms "$(awk '$1=="99%" {print $2}' "$work/wrk.txt")")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$work/wrk.txt")
+  local us_per_call
+  us_per_call=$(python3 -c "import os,sys; print(round((int(sys.argv[2])-int(sys.argv[1]))/os.sysconf('SC_CLK_TCK')*1e6/int(sys.argv[3]),1))" "$before" "$after" "$calls")
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$round" "$rev" "$rps" "$p50" "$p99" "$us_per_call" "${non2xx:-0}"
+  echo "$rev $rps $p50 $p99 $us_per_call" >>"$work/results"
+}
+
+echo "A = $(git rev-parse --short "$REV_A"), B = $(git rev-parse --short "$REV_B"); wrk -t1 -c32, ${WARMUP}s warm-up, ${MEASURE}s measured; $(nproc) cores; $(date -u +%F)${GATEWAY_ARGS:+; gateway args: $GATEWAY_ARGS}"
+echo
+echo "| round | rev | calls/s | p50 (ms) | p99 (ms) | CPU us/call | non-2xx |"
+echo "|---:|---|---:|---:|---:|---:|---:|"
+for round in $(seq 1 "$ROUNDS"); do
+  for rev in $(printf 'a\nb\n' | shuf); do measure "$rev" "$round"; done
+done
+echo
+python3 - "$work/results" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+med = {rev: [statistics.median(float(r[i]) for r in rows if r[0] == rev) for i in range(1, 5)] for rev in ("a", "b")}
+for rev in ("a", "b"):
+    print(f"median {rev.upper()}: {med[rev][0]:.0f} calls/s, p50 {med[rev][1]} ms, p99 {med[rev][2]} ms, {med[rev][3]:.1f} us CPU per call")
+print(f"B/A: throughput {med['b'][0] / med['a'][0]:.3f}, CPU per call {med['b'][3] / med['a'][3]:.3f}")
+PY
