@@ -12,17 +12,23 @@ internal static class TransportSecurity
     public static void UseTls(ListenOptions listen, GatewayHostOptions host)
     {
         var certificate = LoadCertificate(host.TlsCertificatePath!, host.TlsKeyPath);
-        listen.UseHttps(certificate, https =>
+        listen.UseHttps(certificate, https => Configure(https, host.AllowClientCertificates));
+    }
+
+    /// <summary>The protocol versions and client certificate mode of the data port's TLS.</summary>
+    internal static void Configure(HttpsConnectionAdapterOptions https, bool allowClientCertificates)
+    {
+        ArgumentNullException.ThrowIfNull(https);
+        // Set here even where the platform's TLS library already refuses older versions (OpenSSL 3 does by default):
+        // the gateway's promise must not depend on how a host's OpenSSL is configured.
+        https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+        if (allowClientCertificates)
         {
-            https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
-            if (host.AllowClientCertificates)
-            {
-                // Any certificate may be presented: it proves possession for certificate-bound tokens (RFC 8705),
-                // it does not authenticate by itself, so its chain is not judged here.
-                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-                https.AllowAnyClientCertificate();
-            }
-        });
+            // Any certificate may be presented: it proves possession for certificate-bound tokens (RFC 8705),
+            // it does not authenticate by itself, so its chain is not judged here.
+            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+            https.AllowAnyClientCertificate();
+        }
     }
 
     public static X509Certificate2 LoadCertificate(string certificatePath, string? keyPath)

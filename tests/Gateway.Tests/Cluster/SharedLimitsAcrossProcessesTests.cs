@@ -6,7 +6,8 @@ namespace Ndxp.Gateway.Tests.Cluster;
 
 /// <summary>
 /// The shared limits with replicas as separate processes, as on Kubernetes: nothing in one process's memory can
-/// stand in for Redis.
+/// stand in for Redis. One process taking every call admits the whole shared rate (a local limiter would admit its
+/// third); all three taking calls admit it once, not three times (as limits kept per process would).
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class SharedLimitsAcrossProcessesTests(RedisServer redis, PostgresServer postgres, ITestOutputHelper output) : IAsyncLifetime
@@ -23,7 +24,7 @@ public sealed class SharedLimitsAcrossProcessesTests(RedisServer redis, Postgres
     public async Task DisposeAsync() => await _workspace.DisposeAsync();
 
     [Fact]
-    public async Task Three_replica_processes_admit_the_full_rate_through_one_of_them()
+    public async Task Three_replica_processes_admit_the_shared_rate_through_one_of_them_and_no_more_through_all_of_them()
     {
         var database = await postgres.CreateDatabaseAsync();
         var replicas = new List<HttpClient>();
@@ -42,5 +43,12 @@ public sealed class SharedLimitsAcrossProcessesTests(RedisServer redis, Postgres
         output.WriteLine($"1 of {Replicas} processes: {admitted} admitted of {rate.Count} in {elapsed.TotalSeconds:0.00} s, {expected:0} expected");
         Assert.InRange(admitted, expected * 0.9, expected * 1.1);
         Assert.All(rate, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"status {s}"));
+
+        // Through all three at once, the processes draw from one bucket: together no more than the shared rate.
+        var (together, elapsedTogether) = await SharedLimits.LoadAsync(replicas, await replicas[0].TokenAsync("cl-outage"), "/limited/x", TimeSpan.FromSeconds(4));
+        var admittedTogether = together.Count(s => s == HttpStatusCode.OK);
+        var expectedTogether = SharedLimits.Admissible(TestRegistry.ClusterRate, elapsedTogether);
+        output.WriteLine($"{Replicas} processes together: {admittedTogether} admitted of {together.Count}, {expectedTogether:0} expected");
+        Assert.InRange(admittedTogether, expectedTogether * 0.9, expectedTogether * 1.1);
     }
 }

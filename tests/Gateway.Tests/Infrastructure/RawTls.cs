@@ -15,7 +15,6 @@ internal static class RawTls
     public const byte AlertRecord = 0x15;
     public const byte ServerHelloMessage = 2;
     public const byte ProtocolVersionAlert = 70;
-    public const byte HandshakeFailureAlert = 40;
 
     public const ushort Tls11 = 0x0302;
     public const ushort Tls12 = 0x0303;

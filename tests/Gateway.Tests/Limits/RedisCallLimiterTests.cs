@@ -21,7 +21,8 @@ public sealed class RedisCallLimiterTests(RedisServer redis) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await redis.FlushAsync();
-        var options = Options.Create(new LimitsOptions { Redis = redis.Configuration });
+        // A generous timeout: these tests are about the answers, which a fallback to local limits would also give.
+        var options = Options.Create(new LimitsOptions { Redis = redis.Configuration, RedisTimeout = TimeSpan.FromSeconds(5) });
         var quotas = new QuotaCounters();
         _limiter = new RedisCallLimiter(new LocalCallLimiter(quotas, options), quotas, options, NullLogger<RedisCallLimiter>.Instance);
     }
@@ -65,6 +66,7 @@ public sealed class RedisCallLimiterTests(RedisServer redis) : IAsyncLifetime
         var monthFull = await AcquireAsync(grant, morning);
         Assert.Equal(LimitReason.Quota, monthFull.Reason);
         Assert.Equal(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero) - morning, monthFull.RetryAfter);
+        Assert.False(_limiter.InFallback);
     }
 
     private async Task<LimitDecision> AcquireAsync(Grant grant, DateTimeOffset now) =>

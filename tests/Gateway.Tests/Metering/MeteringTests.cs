@@ -113,18 +113,18 @@ public sealed class MeteringTests(GatewayFixture gateway)
     [Fact]
     public async Task Metering_is_visible_in_prometheus_metrics_on_the_admin_port()
     {
-        const string Metered = "ndxp_gateway_metered_calls_total{agency=\"MTR\",service=\"population\",outcome=\"ok\"}";
+        const string Metered = "ndxp_gateway_metered_calls_total{agency=\"MTM\",service=\"population\",outcome=\"ok\"}";
         var before = MetricsText.ValueOf(await gateway.Admin.GetStringAsync("/metrics"), Metered) ?? 0;
-        var token = await gateway.TokenAsync("mtr-app");
+        var token = await gateway.TokenAsync("mtm-app");
         using (var call = await gateway.CallAsync(HttpMethod.Get, "/population/v1/citizens/001099012345", token, "audit"))
         {
             Assert.Equal(HttpStatusCode.OK, call.StatusCode);
         }
 
-        // Metrics are process-wide (other gateways may meter MTR calls too): the series grew by this call at least.
+        // Metrics are process-wide: MTM is an agency no other test calls as, so the series grew by this call alone.
         var metrics = await Poll.UntilAsync(() => gateway.Admin.GetStringAsync("/metrics"), m => MetricsText.ValueOf(m, Metered) >= before + 1);
 
-        Assert.True(MetricsText.ValueOf(metrics, Metered) >= before + 1, $"{Metered} was {before}, is {MetricsText.ValueOf(metrics, Metered)}");
+        Assert.Equal(before + 1, MetricsText.ValueOf(metrics, Metered));
         Assert.Contains("ndxp_gateway_metering_backlog_records ", metrics, StringComparison.Ordinal);
         Assert.Contains("ndxp_gateway_metering_flush_duration_seconds_count ", metrics, StringComparison.Ordinal);
         Assert.Contains("ndxp_gateway_metering_flush_failures_total ", metrics, StringComparison.Ordinal);
