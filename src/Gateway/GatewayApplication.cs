@@ -59,12 +59,11 @@ public static class GatewayApplication
             builder.Configuration.AddInMemoryCollection([new($"{DemoOptions.SectionName}:{nameof(DemoOptions.Enabled)}", "true")]);
         }
 
-        ConfigureServices(builder);
-        builder.Services.AddSingleton(clock);
+        ConfigureServices(builder, clock);
         return builder.Build();
     }
 
-    private static void ConfigureServices(WebApplicationBuilder builder)
+    private static void ConfigureServices(WebApplicationBuilder builder, TimeProvider clock)
     {
         var configuration = builder.Configuration;
         var services = builder.Services;
@@ -117,6 +116,7 @@ public static class GatewayApplication
         // The static Log.Logger stays untouched: several gateways in one process (tests) must not close each other's sinks.
         preserveStaticLogger: true);
 
+        services.AddSingleton(clock);
         services.AddOptions<ObservabilityOptions>().Bind(configuration.GetSection(ObservabilityOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GatewayHostOptions>().Bind(configuration.GetSection(GatewayHostOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName));

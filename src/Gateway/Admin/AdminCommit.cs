@@ -9,7 +9,7 @@ namespace Ndxp.Gateway.Admin;
 /// the calling operator, then reloads this replica before answering, so the change is in effect here when the
 /// operator gets the answer (other replicas follow by notification or poll).
 /// </summary>
-internal sealed partial class AdminCommit(IRegistryStore store, RegistryReloader reloader, ILogger<AdminCommit> logger)
+internal sealed class AdminCommit(IRegistryStore store, RegistryReloader reloader, ILogger<AdminCommit> logger)
 {
     private static readonly Prometheus.Counter Changes = Prometheus.Metrics.CreateCounter(
         "ndxp_gateway_registry_changes_total", "Registry entities changed through the admin API.", "kind", "action");
@@ -30,7 +30,7 @@ internal sealed partial class AdminCommit(IRegistryStore store, RegistryReloader
                 }
 
                 // The log carries the trail's head out of the database: a copy an editor of the database cannot reach.
-                Log.Committed(logger, actor.Actor, result.Changes.Count, result.Revision, result.AuditHead!.Sequence, result.AuditHead.Hash);
+                RegistryChangeLog.Committed(logger, actor.Actor, result.Changes.Count, result.Revision, result.AuditHead!.Sequence, result.AuditHead.Hash);
                 await reloader.ReloadIfChangedAsync(context.RequestAborted);
             }
 
@@ -54,12 +54,5 @@ internal sealed partial class AdminCommit(IRegistryStore store, RegistryReloader
         var subject = context.User.FindFirst("sub")?.Value;
         var actor = subject is { Length: > 0 } && subject != client ? $"{client}:{subject}" : client;
         return new AuditActor(actor, caller?.Agency, context.Connection.RemoteIpAddress?.ToString());
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 6001, Level = LogLevel.Information,
-            Message = "Registry changed by {Actor}: {Changes} entities, revision {Revision}, audit head {AuditSequence} {AuditHash}")]
-        public static partial void Committed(ILogger logger, string actor, int changes, long revision, long auditSequence, string auditHash);
     }
 }

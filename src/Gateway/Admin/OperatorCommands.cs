@@ -10,16 +10,16 @@ namespace Ndxp.Gateway.Admin;
 /// same settings as the gateway (<c>--Storage:PostgresConnectionString=...</c>, environment variables) and record
 /// their changes in the audit trail as <c>cli:user@host</c>.
 /// </summary>
-public static partial class OperatorCommands
+public static class OperatorCommands
 {
+    private const string LogCategory = "Ndxp.Gateway.Admin.OperatorCommands";
+
     // The commands' own output goes to standard output; their log, the copy of the audit head included, to standard error.
     private static readonly string[] CommandLogSettings =
     [
         $"--Serilog:MinimumLevel:Override:{LogCategory}=Information",
         "--Observability:LogToStandardError=true",
     ];
-
-    private const string LogCategory = "Ndxp.Gateway.Admin.OperatorCommands";
 
     public static bool Handles(string[] args) => args is ["audit", "verify", ..] or ["registry", "export" or "apply", ..];
 
@@ -92,7 +92,7 @@ public static partial class OperatorCommands
                 if (result.Changes.Count > 0)
                 {
                     // As for changes through the API: the trail's head leaves the database in the log.
-                    Log.Committed(logger, actor.Actor, result.Changes.Count, result.Revision, result.AuditHead!.Sequence, result.AuditHead.Hash);
+                    RegistryChangeLog.Committed(logger, actor.Actor, result.Changes.Count, result.Revision, result.AuditHead!.Sequence, result.AuditHead.Hash);
                 }
 
                 report = RegistryApplyReport.Of(result.Revision, result.Changes, dryRun: false);
@@ -106,13 +106,5 @@ public static partial class OperatorCommands
             await error.WriteLineAsync(invalid.Message);
             return 1;
         }
-    }
-
-    private static partial class Log
-    {
-        // The event id and message of the admin API's change event (AdminCommit): one event to search for every change.
-        [LoggerMessage(EventId = 6001, Level = LogLevel.Information,
-            Message = "Registry changed by {Actor}: {Changes} entities, revision {Revision}, audit head {AuditSequence} {AuditHash}")]
-        public static partial void Committed(ILogger logger, string actor, int changes, long revision, long auditSequence, string auditHash);
     }
 }

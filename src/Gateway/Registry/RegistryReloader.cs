@@ -73,7 +73,7 @@ internal sealed partial class RegistryReloader : BackgroundService
         try
         {
             var stored = await _store.GetRevisionAsync(cancellationToken);
-            if (stored <= _snapshots.Current.Revision || stored == _refusedRevision)
+            if (stored <= _snapshots.Current.Revision || stored == Interlocked.Read(ref _refusedRevision))
             {
                 return;
             }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -61,9 +60,8 @@ public sealed class AdminPropagationTests(PostgresServer postgres, ITestOutputHe
 
     private static async Task<TimeSpan> TimeUntilAsync(HttpClient data, string token, HttpStatusCode expected)
     {
-        var clock = Stopwatch.StartNew();
-        var status = await Poll.UntilAsync(() => data.StatusOfAsync(EnterpriseCall, token), s => s == expected, TimeSpan.FromSeconds(10));
+        var (status, elapsed) = await Poll.TimedUntilAsync(() => data.StatusOfAsync(EnterpriseCall, token), s => s == expected, TimeSpan.FromSeconds(10));
         Assert.Equal(expected, status);
-        return clock.Elapsed;
+        return elapsed;
     }
 }

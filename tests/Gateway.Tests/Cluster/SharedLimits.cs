@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using Ndxp.Gateway.Tests.Infrastructure;
 using StackExchange.Redis;
+using Xunit.Abstractions;
 
 namespace Ndxp.Gateway.Tests.Cluster;
 
@@ -29,6 +30,19 @@ internal static class SharedLimits
         })));
         await Task.WhenAll(callers);
         return ([.. statuses], clock.Elapsed);
+    }
+
+    /// <summary>
+    /// The calls admitted are within 10% of what one shared bucket of <paramref name="rate"/> (burst the same) admits
+    /// over the load's time, and every other call was refused with <paramref name="refusal"/>.
+    /// </summary>
+    public static void AssertAdmittedOnce(List<HttpStatusCode> statuses, TimeSpan elapsed, int rate, HttpStatusCode refusal, ITestOutputHelper output, string through)
+    {
+        var admitted = statuses.Count(s => s == HttpStatusCode.OK);
+        var expected = Admissible(rate, elapsed);
+        output.WriteLine($"{through}: {admitted} admitted of {statuses.Count} calls in {elapsed.TotalSeconds:0.00} s, {expected:0} expected");
+        Assert.InRange(admitted, expected * 0.9, expected * 1.1);
+        Assert.All(statuses, s => Assert.True(s == HttpStatusCode.OK || s == refusal, $"status {s}"));
     }
 
     /// <summary>What a token bucket admits over a period from full: its burst plus its rate for the time.</summary>

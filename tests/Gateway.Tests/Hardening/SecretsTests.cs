@@ -21,12 +21,7 @@ public sealed class SecretsTests(GatewayFixture gateway)
         var second = JsonDocument.Parse(await rotated.Content.ReadAsStringAsync()).RootElement.GetProperty("clientSecret").GetString()!;
         var token = await gateway.TokenAsync(id, second);
         await gateway.TokenAsync(id, first);
-        using var wrong = await gateway.Data.PostAsync("/connect/token", new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("client_id", id), new("client_secret", "wrong-" + second)]));
-        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-        using (var error = JsonDocument.Parse(await wrong.Content.ReadAsStringAsync()))
-        {
-            Assert.Equal("invalid_client", error.RootElement.GetProperty("error").GetString());
-        }
+        await TokenRefusal.AssertInvalidClientAsync(gateway.Data, id, "wrong-" + second);
 
         // What a later reader can see: the client, the export, the audit trail, the JWKS.
         var later = string.Join('\n', await Task.WhenAll(

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using Microsoft.IdentityModel.Tokens;
 using Ndxp.Gateway.Identity;
 using Ndxp.Gateway.Tests.Infrastructure;
 
@@ -172,20 +171,5 @@ public sealed class AuthenticationTests(GatewayFixture gateway) : IDisposable
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, type);
         Assert.Equal(0, gateway.Workspace.Upstream.ReceivedUnder(path));
         return response;
-    }
-}
-
-/// <summary>Counts the signature verifiers the token handler asks a key for: one per signature actually checked.</summary>
-internal sealed class CountingCryptoProviderFactory : CryptoProviderFactory
-{
-    private int _verifiers;
-
-    public int Verifiers => Volatile.Read(ref _verifiers);
-
-    // The two-argument overload ends here too: counting both would count each verifier twice.
-    public override SignatureProvider CreateForVerifying(SecurityKey key, string algorithm, bool cacheProvider)
-    {
-        Interlocked.Increment(ref _verifiers);
-        return base.CreateForVerifying(key, algorithm, cacheProvider);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 
@@ -66,6 +67,13 @@ internal static class AdminCalls
         }
 
         return admin.SendAsync(request);
+    }
+
+    /// <summary>The status of an admin read with a given token (the operator check is the same on every admin endpoint).</summary>
+    public static async Task<HttpStatusCode> AdminStatusAsync(this HttpClient admin, string token)
+    {
+        using var response = await admin.SendJsonAsync(HttpMethod.Get, "/admin/v1/grants", token: token);
+        return response.StatusCode;
     }
 
     public static string ETag(this HttpResponseMessage response) => response.Headers.ETag?.ToString() ?? throw new InvalidOperationException("no ETag");

@@ -63,11 +63,21 @@ internal sealed class DelayingTcpProxy : IAsyncDisposable
             {
                 var client = await _listener.AcceptTcpClientAsync(_stopping.Token);
                 var server = new TcpClient();
-                await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stopping.Token);
                 lock (_connections)
                 {
                     _connections.Add(client);
                     _connections.Add(server);
+                }
+
+                try
+                {
+                    await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stopping.Token);
+                }
+                catch (SocketException)
+                {
+                    // The server is down (a test may stop it): this client sees its connection closed, the next may do better.
+                    client.Dispose();
+                    continue;
                 }
 
                 _ = PumpAsync(client.GetStream(), server.GetStream(), delayed: false);

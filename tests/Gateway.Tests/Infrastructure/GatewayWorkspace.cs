@@ -99,15 +99,28 @@ internal sealed class GatewayWorkspace : IAsyncDisposable
         return process;
     }
 
+    // Everything is stopped even if one thing fails to stop: a gateway process left running would outlive the test run.
     public async ValueTask DisposeAsync()
     {
+        var failures = new List<Exception>();
         foreach (var owned in _owned)
         {
-            await owned.DisposeAsync();
+            try
+            {
+                await owned.DisposeAsync();
+            }
+            catch (Exception ex)
+            {
+                failures.Add(ex);
+            }
         }
 
         SqliteConnection.ClearAllPools();
         System.IO.Directory.Delete(Directory, recursive: true);
+        if (failures.Count > 0)
+        {
+            throw new AggregateException("stopping the workspace failed", failures);
+        }
     }
 
     private async Task<TestGateway> StartAsync(string seedFile, TimeProvider? clock, string[] settings)

@@ -31,6 +31,14 @@ internal static class Poll
         }
     }
 
+    /// <summary>As <see cref="UntilAsync{T}"/>, also returning how long it took: for promises of the form "within N seconds".</summary>
+    public static async Task<(T Value, TimeSpan Elapsed)> TimedUntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan? deadline = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var value = await UntilAsync(probe, done, deadline);
+        return (value, clock.Elapsed);
+    }
+
     /// <summary>Waits until <paramref name="condition"/> holds; fails the test naming <paramref name="what"/> if it never does.</summary>
     public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null)
     {

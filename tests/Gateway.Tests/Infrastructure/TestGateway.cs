@@ -55,10 +55,27 @@ internal sealed class TestGateway : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyList<UsageRecord>> StoredRecordsAsync(string agency, DateTimeOffset since, Func<IReadOnlyList<UsageRecord>, bool> done)
     {
+        // The writer flushes on the gateway's clock: on a test's clock that stands still it flushes only at stop.
+        if (Services.GetRequiredService<TimeProvider>() != TimeProvider.System)
+        {
+            throw new InvalidOperationException("This gateway runs on a test clock: advance it past Metering:FlushInterval, or stop the gateway, then read the store.");
+        }
+
         var store = Services.GetRequiredService<IUsageStore>();
         var writer = Services.GetRequiredService<UsageWriter>();
         Task<IReadOnlyList<UsageRecord>> ReadAsync() => store.ReadRecordsAsync(agency, since, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
-        await Poll.UntilAsync(async () => done(await ReadAsync()), $"usage records of {agency}");
+        await Poll.UntilAsync(async () =>
+        {
+            try
+            {
+                return done(await ReadAsync());
+            }
+            catch (System.Data.Common.DbException)
+            {
+                // A store that is coming back (tests stop and start PostgreSQL).
+                return false;
+            }
+        }, $"usage records of {agency}");
         await Poll.UntilAsync(() => writer.Backlog == 0, "metering backlog written");
         return await ReadAsync();
     }

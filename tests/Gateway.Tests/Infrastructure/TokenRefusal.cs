@@ -6,7 +6,10 @@ namespace Ndxp.Gateway.Tests.Infrastructure;
 /// <summary>Asserts that the token endpoint refuses a client's credentials as OAuth 2.0 says (RFC 6749 section 5.2).</summary>
 internal static class TokenRefusal
 {
-    /// <summary>401 with <c>invalid_client</c>, and no token in the answer.</summary>
+    /// <summary>
+    /// 401 with <c>invalid_client</c>, and no token in the answer. The secret goes in the form (client_secret_post),
+    /// the other way clients authenticate, next to HTTP Basic in <see cref="HttpClientCalls.TokenResponseAsync"/>.
+    /// </summary>
     public static async Task AssertInvalidClientAsync(HttpClient client, string clientId, string secret = TestRegistry.Secret)
     {
         ArgumentNullException.ThrowIfNull(client);
