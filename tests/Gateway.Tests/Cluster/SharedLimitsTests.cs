@@ -47,7 +47,7 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
     public async Task DisposeAsync()
     {
         await _workspace.DisposeAsync();
-        _tokens.Dispose();
+        _tokens?.Dispose();
     }
 
     [Fact]
