@@ -77,9 +77,7 @@ public sealed class CachedTokenRevocationTests(PostgresServer postgres, ITestOut
     [Fact]
     public async Task An_operator_whose_role_is_removed_is_refused_on_both_admin_planes_though_both_had_cached_the_token()
     {
-        using var created = await _a.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/clients", """{"id":"ops-deputy","agency":"NDXP","roles":["operator"]}""");
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var secret = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("clientSecret").GetString()!;
+        var secret = await _a.Admin.CreateClientAsync("""{"id":"ops-deputy","agency":"NDXP","roles":["operator"]}""");
         var deputy = await _a.Data.TokenAsync("ops-deputy", secret);
         // The new client reaches B's registry by notification; from then on both replicas have its token cached.
         Assert.Equal(HttpStatusCode.OK, await Poll.UntilAsync(() => _b.Admin.AdminStatusAsync(deputy), s => s == HttpStatusCode.OK));

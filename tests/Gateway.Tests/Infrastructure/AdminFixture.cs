@@ -69,6 +69,15 @@ internal static class AdminCalls
         return admin.SendAsync(request);
     }
 
+    /// <summary>Creates a client through the admin API (201 asserted) and returns the secret the gateway generated for it.</summary>
+    public static async Task<string> CreateClientAsync(this HttpClient admin, string json)
+    {
+        using var created = await admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/clients", json);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var body = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("clientSecret").GetString()!;
+    }
+
     /// <summary>The status of an admin read with a given token (the operator check is the same on every admin endpoint).</summary>
     public static async Task<HttpStatusCode> AdminStatusAsync(this HttpClient admin, string token)
     {
