@@ -74,26 +74,26 @@ public sealed class LiveChangeTests(ITestOutputHelper output) : IAsyncLifetime
                 1 => [_secondProvidersUrl],
                 _ => [_gateway.Workspace.ProvidersUrl, _secondProvidersUrl],
             };
-            await ChangeAsync(HttpMethod.Put, "/admin/v1/services/population", $$"""
+            await _gateway.Admin.ChangeAsync(HttpMethod.Put, "/admin/v1/services/population", $$"""
                 {"id":"population","provider":"BCA","pathPrefix":"/population/v1","personalData":true,"timeoutMs":{{(even ? 9000 : 10000)}},
                  "destinations":[{{string.Join(',', destinations.Select(d => $"\"{d}\""))}}]}
                 """, "*");
             // The callers' own grants change in ways that keep them allowed: purposes widen and narrow, limits come and go.
-            await ChangeAsync(HttpMethod.Put, "/admin/v1/grants/vcb-population", even
+            await _gateway.Admin.ChangeAsync(HttpMethod.Put, "/admin/v1/grants/vcb-population", even
                 ? """{"id":"vcb-population","consumerAgency":"VCB","service":"population","purposes":["ekyc","account-opening"],"rateLimit":{"perSecond":100000,"burst":100000}}"""
                 : """{"id":"vcb-population","consumerAgency":"VCB","service":"population","purposes":["ekyc"],"dailyQuota":10000000}""", "*");
             // Routes come and go beside them: a whole new service with its grant, then removed again.
             if (even)
             {
-                await ChangeAsync(HttpMethod.Post, "/admin/v1/services", $$"""
+                await _gateway.Admin.ChangeAsync(HttpMethod.Post, "/admin/v1/services", $$"""
                     {"id":"churn","provider":"BCA","pathPrefix":"/churn-{{round}}","destinations":["{{_gateway.Workspace.UpstreamUrl}}"]}
                     """);
-                await ChangeAsync(HttpMethod.Post, "/admin/v1/grants", """{"id":"churn-grant","consumerAgency":"VCB","service":"churn"}""");
+                await _gateway.Admin.ChangeAsync(HttpMethod.Post, "/admin/v1/grants", """{"id":"churn-grant","consumerAgency":"VCB","service":"churn"}""");
             }
             else
             {
-                await ChangeAsync(HttpMethod.Delete, "/admin/v1/grants/churn-grant", ifMatch: "*");
-                await ChangeAsync(HttpMethod.Delete, "/admin/v1/services/churn", ifMatch: "*");
+                await _gateway.Admin.ChangeAsync(HttpMethod.Delete, "/admin/v1/grants/churn-grant", ifMatch: "*");
+                await _gateway.Admin.ChangeAsync(HttpMethod.Delete, "/admin/v1/services/churn", ifMatch: "*");
             }
 
             changes += 4;
@@ -106,11 +106,5 @@ public sealed class LiveChangeTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(ChangeRounds * 4, changes);
         Assert.True(calls >= 200, $"only {calls} calls were made");
         Assert.Empty(failures.Take(5));
-    }
-
-    private async Task ChangeAsync(HttpMethod method, string path, string? json = null, string? ifMatch = null)
-    {
-        using var response = await _gateway.Admin.SendJsonAsync(method, path, json, ifMatch);
-        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 }

@@ -24,8 +24,8 @@ public sealed class HotReloadTests : IAsyncLifetime
         _new = await _workspace.StartUpstreamAsync("new");
         _gateway = await _workspace.StartGatewayAsync();
         _gateway.Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await _gateway.Data.TokenAsync("ops-console"));
-        await ChangeAsync(HttpMethod.Post, "/admin/v1/services", Service(_old));
-        await ChangeAsync(HttpMethod.Post, "/admin/v1/grants", """{"id":"vcb-held","consumerAgency":"VCB","service":"held"}""");
+        await _gateway.Admin.ChangeAsync(HttpMethod.Post, "/admin/v1/services", Service(_old));
+        await _gateway.Admin.ChangeAsync(HttpMethod.Post, "/admin/v1/grants", """{"id":"vcb-held","consumerAgency":"VCB","service":"held"}""");
         _token = await _gateway.Data.TokenAsync("vcb-ekyc");
     }
 
@@ -36,7 +36,7 @@ public sealed class HotReloadTests : IAsyncLifetime
     {
         var before = await HoldCallsAsync(_old);
 
-        await ChangeAsync(HttpMethod.Put, "/admin/v1/services/held", Service(_new), "*");
+        await _gateway.Admin.ChangeAsync(HttpMethod.Put, "/admin/v1/services/held", Service(_new), "*");
         var after = await HoldCallsAsync(_new);
         _old.ReleaseHeld();
         _new.ReleaseHeld();
@@ -52,8 +52,8 @@ public sealed class HotReloadTests : IAsyncLifetime
     {
         var before = await HoldCallsAsync(_old);
 
-        await ChangeAsync(HttpMethod.Delete, "/admin/v1/grants/vcb-held", ifMatch: "*");
-        await ChangeAsync(HttpMethod.Delete, "/admin/v1/services/held", ifMatch: "*");
+        await _gateway.Admin.ChangeAsync(HttpMethod.Delete, "/admin/v1/grants/vcb-held", ifMatch: "*");
+        await _gateway.Admin.ChangeAsync(HttpMethod.Delete, "/admin/v1/services/held", ifMatch: "*");
         using (var later = await _gateway.Data.CallAsync(HttpMethod.Get, "/hold/later", _token))
         {
             await ProblemAssert.IsProblemAsync(later, HttpStatusCode.NotFound, "route-not-found");
@@ -87,11 +87,5 @@ public sealed class HotReloadTests : IAsyncLifetime
                 Assert.Equal(destination, await response.Content.ReadAsStringAsync());
             }
         }
-    }
-
-    private async Task ChangeAsync(HttpMethod method, string path, string? json = null, string? ifMatch = null)
-    {
-        using var response = await _gateway.Admin.SendJsonAsync(method, path, json, ifMatch);
-        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 }

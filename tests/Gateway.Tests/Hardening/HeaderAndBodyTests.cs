@@ -28,8 +28,7 @@ public sealed class HardenedGateway : AdminFixture
             (HttpMethod.Post, "/admin/v1/grants", """{"id":"vcb-chatty","consumerAgency":"VCB","service":"chatty"}"""),
         })
         {
-            using var response = await Admin.SendJsonAsync(method, path, body);
-            response.EnsureSuccessStatusCode();
+            await Admin.ChangeAsync(method, path, body);
         }
 
         Token = await Data.TokenAsync("vcb-ekyc");

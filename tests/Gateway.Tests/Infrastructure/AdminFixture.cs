@@ -69,6 +69,13 @@ internal static class AdminCalls
         return admin.SendAsync(request);
     }
 
+    /// <summary>An admin change that must succeed: the test fails naming the call and the answer otherwise.</summary>
+    public static async Task ChangeAsync(this HttpClient admin, HttpMethod method, string path, string? json = null, string? ifMatch = null)
+    {
+        using var response = await admin.SendJsonAsync(method, path, json, ifMatch);
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
     /// <summary>Creates a client through the admin API (201 asserted) and returns the secret the gateway generated for it.</summary>
     public static async Task<string> CreateClientAsync(this HttpClient admin, string json)
     {

@@ -4,56 +4,53 @@ using System.Net;
 namespace Ndxp.Gateway.Tests.Infrastructure;
 
 /// <summary>
-/// Concurrent callers repeating one data call until the gateway stops answering (it was stopped) or a time limit:
-/// what a gateway is doing when Kubernetes stops it. Keeps the transaction id of every answered call.
+/// What a gateway is doing when Kubernetes stops it: concurrent callers repeating one data call, SIGTERM once calls
+/// are being answered, the callers going on until the gateway stops answering.
 /// </summary>
-internal sealed class CallLoad
+internal static class CallLoad
 {
-    private readonly ConcurrentBag<string> _answered = [];
-    private readonly ConcurrentBag<string> _failed = [];
+    private const int Callers = 8;
 
-    private CallLoad()
+    /// <summary>
+    /// Loads the process, stops it with SIGTERM under that load and checks it exited 0 with every answer a 200;
+    /// returns the transaction ids of the answered calls.
+    /// </summary>
+    public static async Task<IReadOnlyCollection<string>> ThroughSigtermAsync(GatewayProcess gateway, string path, string token, string purpose)
     {
-    }
-
-    /// <summary>Transaction ids of the calls answered 200.</summary>
-    public IReadOnlyCollection<string> Answered => _answered;
-
-    /// <summary>Answers other than 200, as "status body".</summary>
-    public IReadOnlyCollection<string> Failed => _failed;
-
-    public Task Completion { get; private set; } = Task.CompletedTask;
-
-    public static CallLoad Start(HttpClient client, string path, string token, string? purpose, int callers, TimeSpan limit)
-    {
-        var load = new CallLoad();
-        load.Completion = Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(() => load.CallUntilRefusedAsync(client, path, token, purpose, limit))));
-        return load;
-    }
-
-    private async Task CallUntilRefusedAsync(HttpClient client, string path, string token, string? purpose, TimeSpan limit)
-    {
-        using var stop = new CancellationTokenSource(limit);
-        while (!stop.IsCancellationRequested)
+        ArgumentNullException.ThrowIfNull(gateway);
+        var answered = new ConcurrentBag<string>();
+        var failed = new ConcurrentBag<string>();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var load = Task.WhenAll(Enumerable.Range(0, Callers).Select(_ => Task.Run(async () =>
         {
-            try
+            while (!limit.IsCancellationRequested)
             {
-                using var response = await client.CallAsync(HttpMethod.Get, path, token, purpose);
-                var body = await response.Content.ReadAsStringAsync();
-                if (response.StatusCode == HttpStatusCode.OK)
+                try
                 {
-                    _answered.Add(response.Headers.GetValues("X-Transaction-Id").Single());
+                    using var response = await gateway.Data.CallAsync(HttpMethod.Get, path, token, purpose);
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        answered.Add(response.Headers.GetValues("X-Transaction-Id").Single());
+                    }
+                    else
+                    {
+                        failed.Add($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    }
                 }
-                else
+                catch (HttpRequestException)
                 {
-                    _failed.Add($"{(int)response.StatusCode} {body}");
+                    // Refused once the gateway stopped listening: the load is over.
+                    return;
                 }
             }
-            catch (HttpRequestException)
-            {
-                // Refused once the gateway stopped listening: the load is over.
-                return;
-            }
-        }
+        })));
+
+        await Poll.UntilAsync(() => answered.Count > 50, "calls answered under load");
+        await gateway.TerminateAsync();
+        await load;
+
+        Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Empty(failed);
+        return answered;
     }
 }

@@ -34,13 +34,19 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public HttpClient Admin { get; }
 
-    /// <summary>Settings that send every log event, framework chatter included, to a file of compact JSON lines.</summary>
-    public static string[] LogToFile(string path, string level = "Information") =>
+    /// <summary>Log levels as when debugging: framework chatter included, where a leak would show first.</summary>
+    public static readonly string[] VerboseLogging =
     [
-        $"--Serilog:MinimumLevel:Default={level}",
+        "--Serilog:MinimumLevel:Default=Information",
         "--Serilog:MinimumLevel:Override:Microsoft=Information",
         "--Serilog:MinimumLevel:Override:Yarp=Debug",
         "--Serilog:MinimumLevel:Override:System.Net.Http=Information",
+    ];
+
+    /// <summary>Settings that send every log event (<see cref="VerboseLogging"/>) to a file of compact JSON lines.</summary>
+    public static string[] LogToFile(string path) =>
+    [
+        .. VerboseLogging,
         "--Serilog:WriteTo:0:Name=File",
         $"--Serilog:WriteTo:0:Args:path={path}",
         "--Serilog:WriteTo:0:Args:formatter=Serilog.Formatting.Compact.RenderedCompactJsonFormatter, Serilog.Formatting.Compact",

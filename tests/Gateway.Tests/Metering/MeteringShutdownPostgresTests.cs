@@ -1,6 +1,5 @@
 using System.Net;
 using Ndxp.Gateway.Metering;
-using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Tests.Infrastructure;
 using Npgsql;
 
@@ -30,14 +29,9 @@ public sealed class MeteringShutdownPostgresTests(PostgresServer postgres) : IAs
     public async Task Sigterm_during_load_stores_every_answered_call_in_postgresql_once()
     {
         var gateway = await _workspace.StartProcessAsync($"--Storage:PostgresConnectionString={_database}");
-        var load = CallLoad.Start(gateway.Data, Citizen, await gateway.Data.TokenAsync("mtr-app"), "audit", callers: 8, TimeSpan.FromSeconds(20));
-        await Poll.UntilAsync(() => load.Answered.Count > 50, "calls answered under load");
-        await gateway.TerminateAsync();
-        await load.Completion;
+        var answered = await CallLoad.ThroughSigtermAsync(gateway, Citizen, await gateway.Data.TokenAsync("mtr-app"), "audit");
 
-        Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Empty(load.Failed);
-        await AssertStoredExactlyAsync(load.Answered);
+        await AssertStoredExactlyAsync(answered);
     }
 
     [Fact]
@@ -83,11 +77,6 @@ public sealed class MeteringShutdownPostgresTests(PostgresServer postgres) : IAs
     private async Task AssertStoredExactlyAsync(IReadOnlyCollection<string> answered)
     {
         await using var dataSource = NpgsqlDataSource.Create(_database);
-        var store = new PostgresUsageStore(dataSource);
-        var records = await store.ReadRecordsAsync("MTR", _since, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
-        Assert.Equal(answered.Order(StringComparer.Ordinal), records.Select(r => r.TransactionId).Order(StringComparer.Ordinal));
-        var hourly = await store.QueryAsync(
-            new UsageFilter(HourlyUsage.HourOf(_since), HourlyUsage.HourOf(DateTimeOffset.UtcNow).AddHours(1)) { Agency = "MTR" }, CancellationToken.None);
-        Assert.Equal(answered.Count, hourly.Where(h => h.Key.Outcome == Outcome.Ok).Sum(h => h.Count));
+        await StoredUsage.AssertExactlyAsync(new PostgresUsageStore(dataSource), "MTR", _since, answered);
     }
 }

@@ -16,21 +16,11 @@ public sealed class MeteringShutdownTests : IAsyncLifetime
     [Fact]
     public async Task Sigterm_during_load_meters_every_call_that_got_an_answer()
     {
+        var since = DateTimeOffset.UtcNow.AddMinutes(-1);
         var gateway = await _workspace.StartProcessAsync();
-        var load = CallLoad.Start(gateway.Data, Citizen, await gateway.Data.TokenAsync("mtr-app"), "audit", callers: 8, TimeSpan.FromSeconds(20));
-        await Poll.UntilAsync(() => load.Answered.Count > 50, "calls answered under load");
-        await gateway.TerminateAsync();
-        await load.Completion;
-        var exitCode = await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        var answered = await CallLoad.ThroughSigtermAsync(gateway, Citizen, await gateway.Data.TokenAsync("mtr-app"), "audit");
 
-        Assert.Equal(0, exitCode);
-        Assert.Empty(load.Failed);
-        var records = await ReadStoredAsync();
-        Assert.Equal(load.Answered.Order(StringComparer.Ordinal), records.Select(r => r.TransactionId).Order(StringComparer.Ordinal));
-        var hourly = await Store().QueryAsync(
-            new UsageFilter(HourlyUsage.HourOf(DateTimeOffset.UtcNow.AddHours(-1)), HourlyUsage.HourOf(DateTimeOffset.UtcNow).AddHours(1)) { Agency = "MTR" },
-            CancellationToken.None);
-        Assert.Equal(load.Answered.Count, hourly.Sum(h => h.Count));
+        await StoredUsage.AssertExactlyAsync(Store(), "MTR", since, answered);
     }
 
     [Fact]
