@@ -10,6 +10,7 @@ using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
 using Prometheus;
 using Serilog;
+using Serilog.Events;
 using Serilog.Formatting.Compact;
 
 namespace Ndxp.Gateway;
@@ -102,7 +103,7 @@ public static class GatewayApplication
             // Console writes happen on a background thread (bounded buffer, dropping when full) so that logging never
             // holds up a call; metering, not the log, is the record of calls. Drops are counted in a metric.
             var bufferSize = observability.LogBufferSize;
-            Serilog.Events.LogEventLevel? standardErrorFrom = observability.LogToStandardError ? Serilog.Events.LogEventLevel.Verbose : null;
+            LogEventLevel? standardErrorFrom = observability.LogToStandardError ? LogEventLevel.Verbose : null;
             var dropped = sp.GetRequiredService<DroppedLogEvents>();
             if (builder.Environment.IsDevelopment())
             {

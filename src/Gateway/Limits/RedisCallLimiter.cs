@@ -111,18 +111,7 @@ internal sealed partial class RedisCallLimiter : ICallLimiter, IAsyncDisposable
         {
             var started = Stopwatch.GetTimestamp();
             var evaluation = _redis.GetDatabase().ScriptEvaluateAsync(Script, Keys(request), Arguments(request));
-            RedisResult[] result;
-            try
-            {
-                result = (RedisResult[])(await evaluation.WaitAsync(_options.RedisTimeout, CancellationToken.None))!;
-            }
-            catch (TimeoutException)
-            {
-                // Left behind, the script may still fail later: observe that, so it is not reported as unobserved.
-                _ = evaluation.ContinueWith(static late => late.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                throw;
-            }
-
+            var result = (RedisResult[])(await evaluation.WaitAsync(_options.RedisTimeout, CancellationToken.None))!;
             LimitsMetrics.RedisRoundTrip.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             var decision = Decode(request, result);
             if (decision.Admitted)
