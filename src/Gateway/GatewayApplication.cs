@@ -1,5 +1,6 @@
 using System.Net;
 using Ndxp.Gateway.Admin;
+using Ndxp.Gateway.ClientAuthentication;
 using Ndxp.Gateway.Forwarding;
 using Ndxp.Gateway.Hosting;
 using Ndxp.Gateway.Identity;
@@ -139,6 +140,7 @@ public static class GatewayApplication
         services.AddStorage(configuration);
         services.AddRegistry(configuration);
         services.AddGatewayIdentity(configuration);
+        services.AddClientAuthentication(configuration);
         services.AddMetering(configuration);
         services.AddLimits(configuration);
         services.AddReverseProxy().AddTransforms<IdentityHeadersTransformProvider>();

@@ -56,8 +56,8 @@ internal static class AdminResources
         Present = ShowClient,
         Create = client =>
         {
-            var secret = ClientSecretHasher.NewSecret();
-            var created = client with { SecretHash = ClientSecretHasher.Hash(secret) };
+            var (secret, hash) = ClientSecretHasher.Generate();
+            var created = client with { SecretHash = hash };
             return (created, new ClientWithSecret(ShowClient(created), secret));
         },
     };

@@ -21,9 +21,7 @@ internal static class ClientSecretApi
         {
             var overlap = OverlapOf(context);
             var ifMatch = EntityTags.IfMatch(context, required: false);
-            // Hashing is deliberately slow: done before the commit so the registry's write lock is not held for it.
-            var secret = ClientSecretHasher.NewSecret();
-            var hash = ClientSecretHasher.Hash(secret);
+            var (secret, hash) = ClientSecretHasher.Generate();
             var now = time.GetUtcNow();
             Client? rotated = null;
             return await admin.RunAsync(context, stored =>

@@ -11,6 +11,7 @@ public static class LimitsServiceCollectionExtensions
         services.AddSingleton<LocalCallLimiter>();
         if (configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>()?.Redis is not null)
         {
+            services.AddSingleton<SharedRedis>();
             services.AddSingleton<RedisCallLimiter>();
             services.AddSingleton<ICallLimiter>(sp => sp.GetRequiredService<RedisCallLimiter>());
         }

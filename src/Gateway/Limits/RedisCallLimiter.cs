@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Ndxp.Gateway.Limits;
@@ -10,11 +8,9 @@ namespace Ndxp.Gateway.Limits;
 /// the grant's bucket, then from the service's, then counts the call against the grant's quotas, or changes nothing
 /// if any of them refuses. Time comes from Redis (TIME), so replicas' clocks do not matter. When Redis fails or is
 /// slower than <see cref="LimitsOptions.RedisTimeout"/>, the call and every call after it are limited locally (each
-/// replica's share of the limits) until a probe finds Redis back: never a 5xx because of Redis. The timeout is the
-/// gateway's own deadline on each command: StackExchange.Redis looks for timed-out async commands only on its
-/// heartbeat (once a second), so a slow Redis would otherwise hold calls for up to a second.
+/// replica's share of the limits) until <see cref="SharedRedis"/> finds Redis back: never a 5xx because of Redis.
 /// </summary>
-internal sealed partial class RedisCallLimiter : ICallLimiter, IAsyncDisposable
+internal sealed class RedisCallLimiter : ICallLimiter
 {
     // KEYS: grant bucket, service bucket, daily count, monthly count.
     // ARGV: grant rate, grant burst, service rate, service burst, daily quota, monthly quota, day ttl s, month ttl s (0: none).
@@ -66,79 +62,35 @@ internal sealed partial class RedisCallLimiter : ICallLimiter, IAsyncDisposable
         return {0, 0, g >= 1 and math.floor(g - 1) or -1, daily > 0 and (daily - dUsed - 1) or -1}
         """;
 
-    private readonly ConnectionMultiplexer _redis;
+    private readonly SharedRedis _redis;
     private readonly LocalCallLimiter _local;
     private readonly QuotaCounters _quotas;
-    private readonly LimitsOptions _options;
-    private readonly ILogger<RedisCallLimiter> _logger;
-    private readonly CancellationTokenSource _stopping = new();
-    private int _fallback;
-    private int _disposed;
 
-    public RedisCallLimiter(LocalCallLimiter local, QuotaCounters quotas, IOptions<LimitsOptions> options, ILogger<RedisCallLimiter> logger)
+    public RedisCallLimiter(SharedRedis redis, LocalCallLimiter local, QuotaCounters quotas)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        _redis = redis;
         _local = local;
         _quotas = quotas;
-        _options = options.Value;
-        _logger = logger;
-        var configuration = ConfigurationOptions.Parse(_options.Redis!);
-        configuration.AbortOnConnectFail = false;
-        configuration.ConnectTimeout = (int)Math.Max(_options.RedisTimeout.TotalMilliseconds * 4, 1000);
-        configuration.AsyncTimeout = (int)_options.RedisTimeout.TotalMilliseconds;
-        configuration.SyncTimeout = (int)_options.RedisTimeout.TotalMilliseconds;
-        configuration.ConnectRetry = 1;
-        _redis = ConnectionMultiplexer.Connect(configuration);
-        if (!_redis.IsConnected)
-        {
-            // The configuration string is not logged: it may carry a password.
-            EnterFallback(new InvalidOperationException("Redis unreachable at start"));
-        }
     }
 
     /// <summary>True while calls are limited locally because Redis failed.</summary>
-    public bool InFallback => Volatile.Read(ref _fallback) == 1;
+    public bool InFallback => _redis.InFallback;
 
     public async ValueTask<LimitDecision> AcquireAsync(LimitRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (InFallback)
+        if (await _redis.EvaluateAsync(Script, Keys(request), Arguments(request)) is not { } evaluated)
         {
             return await _local.AcquireAsync(request, cancellationToken);
         }
 
-        try
+        var decision = Decode(request, (RedisResult[])evaluated!);
+        if (decision.Admitted)
         {
-            var started = Stopwatch.GetTimestamp();
-            var evaluation = _redis.GetDatabase().ScriptEvaluateAsync(Script, Keys(request), Arguments(request));
-            var result = (RedisResult[])(await evaluation.WaitAsync(_options.RedisTimeout, CancellationToken.None))!;
-            LimitsMetrics.RedisRoundTrip.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            var decision = Decode(request, result);
-            if (decision.Admitted)
-            {
-                _quotas.Count(request.Grant, request.Now);
-            }
-
-            return decision;
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            EnterFallback(ex);
-            return await _local.AcquireAsync(request, cancellationToken);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        // Registered under two service types, so the container disposes it twice.
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
+            _quotas.Count(request.Grant, request.Now);
         }
 
-        await _stopping.CancelAsync();
-        await _redis.DisposeAsync();
-        _stopping.Dispose();
+        return decision;
     }
 
     private static RedisKey[] Keys(LimitRequest request)
@@ -191,59 +143,5 @@ internal sealed partial class RedisCallLimiter : ICallLimiter, IAsyncDisposable
             _ => TimeSpan.FromMilliseconds((long)result[1]),
         };
         return new LimitDecision(reason, retryAfter, grantLeft < 0 ? null : grantLeft, dailyLeft < 0 ? null : dailyLeft);
-    }
-
-    private void EnterFallback(Exception cause)
-    {
-        if (Interlocked.Exchange(ref _fallback, 1) == 1)
-        {
-            return;
-        }
-
-        LimitsMetrics.RedisFallback.Set(1);
-        LimitsMetrics.RedisFallbacks.Inc();
-        Log.FellBack(_logger, _options.ReplicaCount, cause);
-        // The probe outlives the call that failed: it must not carry that call's trace and log scope along.
-        using (ExecutionContext.SuppressFlow())
-        {
-            _ = Task.Run(ProbeUntilBackAsync);
-        }
-    }
-
-    private async Task ProbeUntilBackAsync()
-    {
-        using var timer = new PeriodicTimer(_options.RedisProbeInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stopping.Token))
-            {
-                try
-                {
-                    await _redis.GetDatabase().PingAsync().WaitAsync(_options.RedisTimeout, _stopping.Token);
-                    Volatile.Write(ref _fallback, 0);
-                    LimitsMetrics.RedisFallback.Set(0);
-                    Log.Recovered(_logger);
-                    return;
-                }
-                catch (Exception ex) when (ex is RedisException or TimeoutException)
-                {
-                    // Still down: keep limiting locally.
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Shutting down.
-        }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 4001, Level = LogLevel.Error,
-            Message = "Redis failed: limiting calls locally, each replica enforcing 1/{ReplicaCount} of the shared limits, until it is back")]
-        public static partial void FellBack(ILogger logger, int replicaCount, Exception exception);
-
-        [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Redis is back: limits are shared by all replicas again")]
-        public static partial void Recovered(ILogger logger);
     }
 }

@@ -45,7 +45,7 @@ public static partial class RegistryValidator
 
             if (client.SecretHash is not null && !ClientSecretHasher.IsWellFormed(client.SecretHash))
             {
-                errors.Add(new("client", client.Id, "secretHash", "secretHash is not a hash produced by the gateway (pbkdf2-sha256$iterations$salt$hash, at least 10000 iterations)"));
+                errors.Add(new("client", client.Id, "secretHash", "secretHash is not a hash produced by the gateway (sha256$hash for a generated secret, pbkdf2-sha256$iterations$salt$hash with at least 10000 iterations from hash-secret)"));
             }
 
             if (client.PreviousSecretHash is not null && !ClientSecretHasher.IsWellFormed(client.PreviousSecretHash))

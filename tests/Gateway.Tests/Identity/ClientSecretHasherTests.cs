@@ -9,9 +9,9 @@ public sealed class ClientSecretHasherTests
     {
         var hash = ClientSecretHasher.Hash("s3cret", ClientSecretHasher.MinimumIterations);
 
-        Assert.True(ClientSecretHasher.Verify("s3cret", hash));
-        Assert.False(ClientSecretHasher.Verify("s3cret ", hash));
-        Assert.False(ClientSecretHasher.Verify("", hash));
+        Assert.True(ClientSecretHasher.VerifySlow("s3cret", hash));
+        Assert.False(ClientSecretHasher.VerifySlow("s3cret ", hash));
+        Assert.False(ClientSecretHasher.VerifySlow("", hash));
     }
 
     [Fact]
@@ -41,6 +41,33 @@ public sealed class ClientSecretHasherTests
     public void Malformed_or_weak_hashes_never_verify(string? hash)
     {
         Assert.False(ClientSecretHasher.IsWellFormed(hash));
-        Assert.False(ClientSecretHasher.Verify("s3cret", hash));
+        Assert.False(ClientSecretHasher.VerifySlow("s3cret", hash ?? ""));
+        Assert.False(ClientSecretHasher.VerifyFast(ClientSecretHasher.Fingerprint("s3cret"), hash ?? ""));
+    }
+
+    [Theory]
+    [InlineData("sha256$AAAA")]
+    [InlineData("sha256$not base64")]
+    [InlineData("sha256$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==")]
+    public void Malformed_fast_hashes_never_verify(string hash)
+    {
+        Assert.False(ClientSecretHasher.IsWellFormed(hash));
+        Assert.False(ClientSecretHasher.VerifyFast(ClientSecretHasher.Fingerprint("s3cret"), hash));
+    }
+
+    [Fact]
+    public void A_generated_secret_is_256_random_bits_with_a_fast_hash_that_verifies_it_and_nothing_else()
+    {
+        var (secret, hash) = ClientSecretHasher.Generate();
+        var (other, _) = ClientSecretHasher.Generate();
+
+        Assert.Equal(32, Convert.FromBase64String(secret.Replace('-', '+').Replace('_', '/') + "=").Length);
+        Assert.StartsWith("sha256$", hash, StringComparison.Ordinal);
+        Assert.True(ClientSecretHasher.IsWellFormed(hash));
+        Assert.False(ClientSecretHasher.IsSlow(hash));
+        Assert.DoesNotContain(secret, hash, StringComparison.Ordinal);
+        Assert.True(ClientSecretHasher.VerifyFast(ClientSecretHasher.Fingerprint(secret), hash));
+        Assert.False(ClientSecretHasher.VerifyFast(ClientSecretHasher.Fingerprint(other), hash));
+        Assert.False(ClientSecretHasher.VerifySlow(secret, hash));
     }
 }

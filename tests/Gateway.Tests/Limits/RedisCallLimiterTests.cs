@@ -16,6 +16,7 @@ public sealed class RedisCallLimiterTests(RedisServer redis) : IAsyncLifetime
     private static readonly Service Service = new() { Id = "svc", Provider = "P", PathPrefix = "/svc", Destinations = ["http://127.0.0.1:1"] };
     private static readonly DateTimeOffset MidMonth = new(2026, 1, 15, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset NextMonth = new(2026, 2, 1, 0, 0, 0, TimeSpan.Zero);
+    private SharedRedis _redis = null!;
     private RedisCallLimiter _limiter = null!;
 
     public async Task InitializeAsync()
@@ -24,10 +25,11 @@ public sealed class RedisCallLimiterTests(RedisServer redis) : IAsyncLifetime
         // A generous timeout: these tests are about the answers, which a fallback to local limits would also give.
         var options = Options.Create(new LimitsOptions { Redis = redis.Configuration, RedisTimeout = TimeSpan.FromSeconds(5) });
         var quotas = new QuotaCounters();
-        _limiter = new RedisCallLimiter(new LocalCallLimiter(quotas, options), quotas, options, NullLogger<RedisCallLimiter>.Instance);
+        _redis = new SharedRedis(options, NullLogger<SharedRedis>.Instance);
+        _limiter = new RedisCallLimiter(_redis, new LocalCallLimiter(quotas, options), quotas);
     }
 
-    public async Task DisposeAsync() => await _limiter.DisposeAsync();
+    public async Task DisposeAsync() => await _redis.DisposeAsync();
 
     [Fact]
     public async Task An_exhausted_monthly_quota_is_refused_until_the_first_of_the_next_month_even_with_a_daily_quota_left()

@@ -1,0 +1,27 @@
+using Ndxp.Gateway.Limits;
+
+namespace Ndxp.Gateway.ClientAuthentication;
+
+public static class ClientAuthenticationServiceCollectionExtensions
+{
+    /// <summary>Client authentication at the token endpoint; failures counted in Redis when the limits are shared there.</summary>
+    public static IServiceCollection AddClientAuthentication(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ClientAuthenticationOptions>().Bind(configuration.GetSection(ClientAuthenticationOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ClientSecretVerifier>();
+        services.AddSingleton<ClientAssertionValidator>();
+        services.AddSingleton<LocalFailedAuthentications>();
+        if (configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>()?.Redis is not null)
+        {
+            services.AddSingleton<IFailedAuthentications, RedisFailedAuthentications>();
+        }
+        else
+        {
+            services.AddSingleton<IFailedAuthentications>(sp => sp.GetRequiredService<LocalFailedAuthentications>());
+        }
+
+        services.AddSingleton<ClientAuthenticator>();
+        return services;
+    }
+}

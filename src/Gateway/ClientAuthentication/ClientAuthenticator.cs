@@ -1,0 +1,161 @@
+using System.Security.Cryptography.X509Certificates;
+using Ndxp.Gateway.Identity;
+using Ndxp.Gateway.Registry;
+
+namespace Ndxp.Gateway.ClientAuthentication;
+
+/// <summary>The outcome of authenticating a token request's client.</summary>
+internal abstract record Authentication
+{
+    public sealed record Authenticated(Client Client, AuthenticationMethod Method) : Authentication;
+
+    /// <summary>Refused: the credentials are wrong, unknown or not this client's; <paramref name="Description"/> is for the caller.</summary>
+    public sealed record Failed(string Description) : Authentication;
+
+    /// <summary>Refused unchecked: the client id or the source address is locked out.</summary>
+    public sealed record LockedOut(Lockout Lockout) : Authentication;
+
+    /// <summary>Not checked now: the slow verifications are all taken.</summary>
+    public sealed record Busy : Authentication;
+}
+
+/// <summary>
+/// Authenticates the client of a token request by the method it chose: a lock-out holds it before any credential is
+/// checked, and each failure is counted, logged and measured. Never the secret or the assertion in a log.
+/// </summary>
+internal sealed partial class ClientAuthenticator(
+    ClientSecretVerifier secrets,
+    ClientAssertionValidator assertions,
+    IFailedAuthentications failures,
+    TimeProvider time,
+    ILogger<ClientAuthenticator> logger)
+{
+    /// <summary>The address lock-out alone, checked before the request body is read.</summary>
+    public async ValueTask<Authentication.LockedOut?> AddressLockedOutAsync(string address) =>
+        await failures.LockedOutAsync(address, null) is { } lockout ? Refused(lockout) : null;
+
+    public async ValueTask<Authentication> AuthenticateAsync(
+        PresentedCredentials presented, RegistrySnapshot snapshot, string address, X509Certificate2? certificate, CancellationToken cancellationToken)
+    {
+        var claimedId = presented.Method == AuthenticationMethod.PrivateKeyJwt
+            ? presented.ClientId ?? ClientAssertionValidator.ClaimedClientId(presented.Assertion!)
+            : presented.ClientId;
+        var client = claimedId is null ? null : snapshot.Clients.GetValueOrDefault(claimedId);
+        if (await failures.LockedOutAsync(address, client?.Id) is { } lockout)
+        {
+            return Refused(lockout);
+        }
+
+        var (reason, description) = await CheckAsync(presented, client, certificate, cancellationToken);
+        if (reason == BusyReason)
+        {
+            return new Authentication.Busy();
+        }
+
+        if (reason is not null)
+        {
+            return await FailAsync(presented.Method, client, address, reason, description);
+        }
+
+        await failures.SucceededAsync(address, client!.Id);
+        return new Authentication.Authenticated(client, presented.Method);
+    }
+
+    private const string BusyReason = "busy";
+
+    /// <summary>Null reason when the credentials are this client's; else a fixed reason (a metric label) and what to tell the caller.</summary>
+    private async ValueTask<(string? Reason, string Description)> CheckAsync(
+        PresentedCredentials presented, Client? client, X509Certificate2? certificate, CancellationToken cancellationToken)
+    {
+        switch (presented.Method)
+        {
+            case AuthenticationMethod.None:
+                return ("no_credentials", "Client authentication is required.");
+
+            case AuthenticationMethod.ClientSecretBasic or AuthenticationMethod.ClientSecretPost:
+                var check = await secrets.CheckAsync(presented.Secret!, client?.SecretHash, cancellationToken);
+                if (check == SecretCheck.DoesNotMatch && client is { PreviousSecretHash: { } previous, PreviousSecretValidUntil: { } until } && time.GetUtcNow() < until)
+                {
+                    check = await secrets.CheckAsync(presented.Secret!, previous, cancellationToken);
+                }
+
+                if (check == SecretCheck.Busy)
+                {
+                    return (BusyReason, "");
+                }
+
+                if (client is null || check != SecretCheck.Matches)
+                {
+                    return (client is null ? "unknown_client" : "wrong_secret", "Client authentication failed.");
+                }
+
+                break;
+
+            case AuthenticationMethod.PrivateKeyJwt:
+                if (client is null)
+                {
+                    return ("unknown_client", "Client authentication failed.");
+                }
+
+                var assertion = await assertions.ValidateAsync(presented.Assertion!, client, cancellationToken);
+                if (!assertion.Valid)
+                {
+                    return (assertion.FailureReason, assertion.Description);
+                }
+
+                break;
+
+            case AuthenticationMethod.TlsClientAuth:
+                // RFC 8705 section 2: the certificate is the credential of a client registered with it and nothing else.
+                if (client is null || client.CertificateThumbprint is null || client.SecretHash is not null)
+                {
+                    return (client is null ? "unknown_client" : "method_not_registered", "This client does not authenticate by certificate alone.");
+                }
+
+                break;
+        }
+
+        // A client registered with a certificate presents exactly that one, whatever else it authenticates with; its
+        // tokens are then bound to it (RFC 8705 section 3).
+        if (client!.CertificateThumbprint is { } required
+            && !(certificate is not null && string.Equals(required, CertificateBinding.Thumbprint(certificate), StringComparison.Ordinal)))
+        {
+            return (certificate is null ? "certificate_required" : "wrong_certificate", "This client must present its registered certificate over mutual TLS.");
+        }
+
+        return (null, "");
+    }
+
+    private async ValueTask<Authentication> FailAsync(AuthenticationMethod method, Client? client, string address, string reason, string description)
+    {
+        var methodName = PresentedCredentials.Name(method);
+        ClientAuthenticationMetrics.Failures.WithLabels(methodName, reason).Inc();
+        Observability.GatewayMetrics.AuthenticationFailures.WithLabels("invalid_client").Inc();
+        // Only a registered client id is logged: an unknown one is whatever the caller typed.
+        Log.Failed(logger, methodName, reason, client?.Id ?? "(unknown)", address);
+        if (await failures.FailedAsync(address, client?.Id) is { } started)
+        {
+            ClientAuthenticationMetrics.Lockouts.WithLabels(ClientAuthenticationMetrics.Label(started.Scope)).Inc();
+            Log.LockedOut(logger, ClientAuthenticationMetrics.Label(started.Scope), started.Scope == LockoutScope.Client ? client!.Id : address, started.RetryAfter, started.Strike);
+        }
+
+        return new Authentication.Failed(description);
+    }
+
+    private static Authentication.LockedOut Refused(Lockout lockout)
+    {
+        ClientAuthenticationMetrics.LockedOutAttempts.WithLabels(ClientAuthenticationMetrics.Label(lockout.Scope)).Inc();
+        return new Authentication.LockedOut(lockout);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2102, Level = LogLevel.Warning,
+            Message = "Client authentication failed at the token endpoint: {Method} {Reason} for client {ClientId} from {SourceAddress}")]
+        public static partial void Failed(ILogger logger, string method, string reason, string clientId, string sourceAddress);
+
+        [LoggerMessage(EventId = 2103, Level = LogLevel.Warning,
+            Message = "Client authentication locked out by {Scope} {LockedOut} for {Duration} (lock-out {Strike} in a row): token requests refused unchecked until then")]
+        public static partial void LockedOut(ILogger logger, string scope, string lockedOut, TimeSpan duration, int strike);
+    }
+}

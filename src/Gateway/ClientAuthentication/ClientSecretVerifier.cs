@@ -1,0 +1,96 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using Ndxp.Gateway.Identity;
+
+namespace Ndxp.Gateway.ClientAuthentication;
+
+/// <summary>What checking a presented secret against a stored hash found.</summary>
+internal enum SecretCheck
+{
+    Matches,
+    DoesNotMatch,
+
+    /// <summary>The slow verifications are all taken and their queue is full: not checked, the caller retries later.</summary>
+    Busy,
+}
+
+/// <summary>
+/// Checks client secrets at a cost that fits them. A generated secret's fast hash costs microseconds, so a wrong
+/// secret or an unknown client id costs no more than a malformed token. A person's secret needs PBKDF2 (a third of a
+/// second of one core): those derivations run on their own threads, at most
+/// <see cref="ClientAuthenticationOptions.SlowVerificationsAtOnce"/> at a time with a short queue, so that they never
+/// take the thread pool that serves data calls, and a caller beyond the queue is answered at once.
+/// Once a slow hash has verified, the secret's SHA-256 is remembered beside it (in memory, for the life of that hash
+/// in the registry): the next requests with the same secret, and any with another one, are then checked fast.
+/// </summary>
+internal sealed class ClientSecretVerifier : IDisposable
+{
+    private readonly ConcurrencyLimiter _slowVerifications;
+
+    // Keyed by the stored hash's string instance, which the registry snapshot holds: a replaced client or a new
+    // snapshot drops its entries with it.
+    private readonly ConditionalWeakTable<string, byte[]> _verifiedSlowHashes = new();
+
+    public ClientSecretVerifier(IOptions<ClientAuthenticationOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _slowVerifications = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = options.Value.SlowVerificationsAtOnce,
+            QueueLimit = options.Value.SlowVerificationsQueued,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+    }
+
+
+    /// <param name="secret">What the client sent.</param>
+    /// <param name="stored">The registered hash; null for an unknown client, which never matches and costs a fast hash.</param>
+    /// <param name="cancellationToken">The request's: a caller gone while queued gives up its place.</param>
+    public async ValueTask<SecretCheck> CheckAsync(string secret, string? stored, CancellationToken cancellationToken)
+    {
+        var fingerprint = ClientSecretHasher.Fingerprint(secret);
+        if (stored is null)
+        {
+            return SecretCheck.DoesNotMatch;
+        }
+
+        if (!ClientSecretHasher.IsSlow(stored))
+        {
+            return ClientSecretHasher.VerifyFast(fingerprint, stored) ? SecretCheck.Matches : SecretCheck.DoesNotMatch;
+        }
+
+        if (_verifiedSlowHashes.TryGetValue(stored, out var verified))
+        {
+            // Only one secret derives to this hash, and it is the one remembered: anything else does not match.
+            return CryptographicOperations.FixedTimeEquals(fingerprint, verified) ? SecretCheck.Matches : SecretCheck.DoesNotMatch;
+        }
+
+        using var lease = await _slowVerifications.AcquireAsync(1, cancellationToken);
+        if (!lease.IsAcquired)
+        {
+            ClientAuthenticationMetrics.SlowVerificationsRefused.Inc();
+            return SecretCheck.Busy;
+        }
+
+        ClientAuthenticationMetrics.SlowVerificationsRunning.Inc();
+        try
+        {
+            var matches = await Task.Factory.StartNew(
+                () => ClientSecretHasher.VerifySlow(secret, stored), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            if (matches)
+            {
+                _verifiedSlowHashes.AddOrUpdate(stored, fingerprint);
+            }
+
+            return matches ? SecretCheck.Matches : SecretCheck.DoesNotMatch;
+        }
+        finally
+        {
+            ClientAuthenticationMetrics.SlowVerificationsRunning.Dec();
+        }
+    }
+
+    public void Dispose() => _slowVerifications.Dispose();
+}

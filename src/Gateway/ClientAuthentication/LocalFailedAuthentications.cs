@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace Ndxp.Gateway.ClientAuthentication;
+
+/// <summary>Failed authentications counted in this replica's memory, on its clock.</summary>
+internal sealed class LocalFailedAuthentications(IOptions<ClientAuthenticationOptions> options, TimeProvider time) : IFailedAuthentications
+{
+    private readonly ClientAuthenticationOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, Count> _counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string ClientId, string Address), DateTimeOffset> _knownAddresses = new();
+
+    public ValueTask<Lockout?> LockedOutAsync(string address, string? clientId)
+    {
+        var now = time.GetUtcNow();
+        if (_counts.TryGetValue(AddressKey(address), out var byAddress) && byAddress.LockedFor(now) is { } addressLock)
+        {
+            return ValueTask.FromResult<Lockout?>(new(LockoutScope.Address, addressLock.RetryAfter, addressLock.Strike));
+        }
+
+        if (clientId is not null && _counts.TryGetValue(ClientKey(clientId), out var byClient) && byClient.LockedFor(now) is { } clientLock
+            && !(_knownAddresses.TryGetValue((clientId, address), out var knownUntil) && now < knownUntil))
+        {
+            return ValueTask.FromResult<Lockout?>(new(LockoutScope.Client, clientLock.RetryAfter, clientLock.Strike));
+        }
+
+        return ValueTask.FromResult<Lockout?>(null);
+    }
+
+    public ValueTask<Lockout?> FailedAsync(string address, string? clientId)
+    {
+        var now = time.GetUtcNow();
+        MakeRoom(now);
+        Lockout? started = null;
+        if (clientId is not null && CountOf(ClientKey(clientId))?.Fail(now, _options.FailuresPerClient, _options) is { } clientLock)
+        {
+            started = new(LockoutScope.Client, clientLock.RetryAfter, clientLock.Strike);
+        }
+
+        if (CountOf(AddressKey(address))?.Fail(now, _options.FailuresPerAddress, _options) is { } addressLock)
+        {
+            started = new(LockoutScope.Address, addressLock.RetryAfter, addressLock.Strike);
+        }
+
+        return ValueTask.FromResult(started);
+    }
+
+    public ValueTask SucceededAsync(string address, string clientId)
+    {
+        if (_options.KnownAddressMemory > TimeSpan.Zero)
+        {
+            MakeRoom(time.GetUtcNow());
+            _knownAddresses[(clientId, address)] = time.GetUtcNow() + _options.KnownAddressMemory;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static string ClientKey(string clientId) => "client:" + clientId;
+
+    private static string AddressKey(string address) => "address:" + address;
+
+    // Null when the table is still full of lock-outs in force after making room: that failure goes uncounted.
+    private Count? CountOf(string key) =>
+        _counts.TryGetValue(key, out var count) ? count
+        : _counts.Count < _options.MaxTrackedLocally ? _counts.GetOrAdd(key, static _ => new Count())
+        : null;
+
+    // Bounded memory whatever the callers send: past the cap, everything idle or not locked out goes at once (one
+    // sweep per cap's worth of new entries, not one per request); lock-outs in force are kept.
+    private void MakeRoom(DateTimeOffset now)
+    {
+        if (_counts.Count >= _options.MaxTrackedLocally)
+        {
+            foreach (var (key, count) in _counts)
+            {
+                if (count.LockedFor(now) is null)
+                {
+                    _counts.TryRemove(key, out _);
+                }
+            }
+        }
+
+        if (_knownAddresses.Count >= _options.MaxTrackedLocally)
+        {
+            foreach (var (key, until) in _knownAddresses)
+            {
+                if (until <= now)
+                {
+                    _knownAddresses.TryRemove(key, out _);
+                }
+            }
+
+            if (_knownAddresses.Count >= _options.MaxTrackedLocally)
+            {
+                _knownAddresses.Clear();
+            }
+        }
+    }
+
+    private sealed class Count
+    {
+        private readonly Lock _lock = new();
+        private int _failures;
+        private DateTimeOffset _windowStart;
+        private int _strikes;
+        private DateTimeOffset _lastFailure;
+        private DateTimeOffset _lockedUntil;
+
+        public (TimeSpan RetryAfter, int Strike)? LockedFor(DateTimeOffset now)
+        {
+            lock (_lock)
+            {
+                return now < _lockedUntil ? (_lockedUntil - now, _strikes) : null;
+            }
+        }
+
+        /// <summary>Counts a failure; returns the lock-out it starts, if it reaches the threshold.</summary>
+        public (TimeSpan RetryAfter, int Strike)? Fail(DateTimeOffset now, int threshold, ClientAuthenticationOptions options)
+        {
+            lock (_lock)
+            {
+                if (now - _lastFailure >= options.LockoutMemory)
+                {
+                    _strikes = 0;
+                }
+
+                if (now - _windowStart >= options.FailureWindow)
+                {
+                    _failures = 0;
+                    _windowStart = now;
+                }
+
+                _lastFailure = now;
+                if (++_failures < threshold)
+                {
+                    return null;
+                }
+
+                _strikes++;
+                _failures = 0;
+                _windowStart = now;
+                var duration = Lockouts.Duration(_strikes, options);
+                _lockedUntil = now + duration;
+                return (duration, _strikes);
+            }
+        }
+    }
+}
+
+internal static class Lockouts
+{
+    /// <summary>The first lock-out, doubled for each one after it, at most the maximum.</summary>
+    public static TimeSpan Duration(int strike, ClientAuthenticationOptions options)
+    {
+        var doubled = options.FirstLockout.TotalMilliseconds * Math.Pow(2, Math.Min(strike - 1, 30));
+        return TimeSpan.FromMilliseconds(Math.Min(doubled, options.MaxLockout.TotalMilliseconds));
+    }
+}

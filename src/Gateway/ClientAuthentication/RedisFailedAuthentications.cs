@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Options;
+using Ndxp.Gateway.Limits;
+using StackExchange.Redis;
+
+namespace Ndxp.Gateway.ClientAuthentication;
+
+/// <summary>
+/// Failed authentications counted in Redis, so that every replica sees the same counts and lock-outs: a flood spread
+/// over the replicas behind a load balancer is held as one. Time comes from Redis (TIME). While Redis is down or
+/// slow (<see cref="SharedRedis"/>), each replica counts locally.
+/// </summary>
+internal sealed class RedisFailedAuthentications(SharedRedis redis, LocalFailedAuthentications local, IOptions<ClientAuthenticationOptions> options)
+    : IFailedAuthentications
+{
+    // Each count is a hash: failures n in the window from start (ms), strikes (lock-outs in a row), locked until (ms).
+    private const string Now = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        """;
+
+    // KEYS: address count, client count, known-address marker. ARGV: has client (0/1).
+    // Returns {scope (0 none, 1 client, 2 address), retry-after ms, strike}.
+    private const string CheckScript = Now + """
+        local function held(key)
+          local s = redis.call('HMGET', key, 'until', 'strikes')
+          local left = (tonumber(s[1]) or 0) - now
+          if left > 0 then return left, tonumber(s[2]) or 1 end
+          return 0, 0
+        end
+        local left, strike = held(KEYS[1])
+        if left > 0 then return {2, left, strike} end
+        if ARGV[1] == '1' and redis.call('EXISTS', KEYS[3]) == 0 then
+          left, strike = held(KEYS[2])
+          if left > 0 then return {1, left, strike} end
+        end
+        return {0, 0, 0}
+        """;
+
+    // KEYS: address count, client count. ARGV: has client, client threshold, address threshold, window ms,
+    // first lock-out ms, max lock-out ms, memory ms.
+    // Returns {scope of a lock-out started now (0 none, 1 client, 2 address), its length ms, its strike}.
+    private const string FailScript = Now + """
+        local window, first, max, memory = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+        local function fail(key, threshold)
+          local s = redis.call('HMGET', key, 'n', 'start', 'strikes', 'last')
+          local n, start, strikes, last = tonumber(s[1]) or 0, tonumber(s[2]) or now, tonumber(s[3]) or 0, tonumber(s[4]) or now
+          if now - last >= memory then strikes = 0 end
+          if now - start >= window then n = 0; start = now end
+          n = n + 1
+          local length = 0
+          if n >= threshold then
+            strikes = strikes + 1
+            n = 0
+            start = now
+            length = math.min(max, first * 2 ^ math.min(strikes - 1, 30))
+            redis.call('HSET', key, 'until', now + length)
+          end
+          redis.call('HSET', key, 'n', n, 'start', start, 'strikes', strikes, 'last', now)
+          redis.call('PEXPIRE', key, math.max(memory, window, length))
+          return length, strikes
+        end
+        local result = {0, 0, 0}
+        if ARGV[1] == '1' then
+          local length, strikes = fail(KEYS[2], tonumber(ARGV[2]))
+          if length > 0 then result = {1, length, strikes} end
+        end
+        local length, strikes = fail(KEYS[1], tonumber(ARGV[3]))
+        if length > 0 then result = {2, length, strikes} end
+        return result
+        """;
+
+    private const string KnownScript = "redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) return 1";
+
+    private readonly ClientAuthenticationOptions _options = options.Value;
+
+    public async ValueTask<Lockout?> LockedOutAsync(string address, string? clientId)
+    {
+        var result = await redis.EvaluateAsync(CheckScript, Keys(address, clientId, withKnown: true), [clientId is null ? "0" : "1"]);
+        return result is null ? await local.LockedOutAsync(address, clientId) : Decode((RedisResult[])result!);
+    }
+
+    public async ValueTask<Lockout?> FailedAsync(string address, string? clientId)
+    {
+        var result = await redis.EvaluateAsync(FailScript, Keys(address, clientId, withKnown: false),
+        [
+            clientId is null ? "0" : "1",
+            _options.FailuresPerClient,
+            _options.FailuresPerAddress,
+            (long)_options.FailureWindow.TotalMilliseconds,
+            (long)_options.FirstLockout.TotalMilliseconds,
+            (long)_options.MaxLockout.TotalMilliseconds,
+            (long)_options.LockoutMemory.TotalMilliseconds,
+        ]);
+        return result is null ? await local.FailedAsync(address, clientId) : Decode((RedisResult[])result!);
+    }
+
+    public async ValueTask SucceededAsync(string address, string clientId)
+    {
+        if (_options.KnownAddressMemory <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var result = await redis.EvaluateAsync(KnownScript, [KnownKey(address, clientId)], [(long)_options.KnownAddressMemory.TotalMilliseconds]);
+        if (result is null)
+        {
+            await local.SucceededAsync(address, clientId);
+        }
+    }
+
+    private static RedisKey[] Keys(string address, string? clientId, bool withKnown)
+    {
+        RedisKey addressKey = "ndxp:authfail:address:" + address;
+        RedisKey clientKey = "ndxp:authfail:client:" + (clientId ?? "");
+        return withKnown ? [addressKey, clientKey, KnownKey(address, clientId ?? "")] : [addressKey, clientKey];
+    }
+
+    private static RedisKey KnownKey(string address, string clientId) => $"ndxp:authknown:{clientId}:{address}";
+
+    private static Lockout? Decode(RedisResult[] result)
+    {
+        var scope = (int)result[0];
+        if (scope == 0)
+        {
+            return null;
+        }
+
+        var retryAfter = TimeSpan.FromMilliseconds((long)result[1]);
+        var strike = (int)(long)result[2];
+        return new Lockout(scope == 1 ? LockoutScope.Client : LockoutScope.Address, retryAfter, strike);
+    }
+}
