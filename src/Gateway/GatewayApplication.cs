@@ -179,7 +179,7 @@ public static class GatewayApplication
         app.UseAuthentication();
 
         app.MapTokenEndpoint();
-        app.MapDiscoveryEndpoints(identity.ResolveIssuer(host));
+        app.MapDiscoveryEndpoints(identity.ResolveIssuer(host), host.TlsEnabled && host.AllowClientCertificates);
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<ForwardingProblemMiddleware>();

@@ -1,19 +1,9 @@
 using Ndxp.Gateway;
-using Ndxp.Gateway.Identity;
+using Ndxp.Gateway.ClientAuthentication;
 
-if (args is ["hash-secret", ..])
+if (HashSecretCommand.Handles(args))
 {
-    // Operators hash a client secret for the declarative registry file; the secret is read from stdin, not argv,
-    // so it stays out of shell history and process listings.
-    var secret = Console.In.ReadLine();
-    if (string.IsNullOrEmpty(secret))
-    {
-        await Console.Error.WriteLineAsync("usage: echo -n SECRET | Ndxp.Gateway hash-secret");
-        return 2;
-    }
-
-    Console.WriteLine(ClientSecretHasher.Hash(secret));
-    return 0;
+    return await HashSecretCommand.RunAsync(args, Console.In, Console.Out, Console.Error);
 }
 
 if (Ndxp.Gateway.Admin.OperatorCommands.Handles(args))

@@ -17,6 +17,11 @@ internal static class ClientAuthenticationMetrics
         "ndxp_gateway_client_authentication_locked_out_total",
         "Token requests refused unchecked because their client id or source address was locked out, by scope.", "scope");
 
+    public static readonly Counter SecretChecks = Metrics.CreateCounter(
+        "ndxp_gateway_client_secret_checks_total",
+        "Client secrets checked, by hash: fast (a generated secret), slow (PBKDF2 of a person's secret), remembered (a slow hash verified before).",
+        "hash");
+
     public static readonly Gauge SlowVerificationsRunning = Metrics.CreateGauge(
         "ndxp_gateway_slow_secret_verifications_running", "PBKDF2 verifications of people's secrets running now.");
 

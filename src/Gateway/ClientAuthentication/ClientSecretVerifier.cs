@@ -33,6 +33,8 @@ internal sealed class ClientSecretVerifier : IDisposable
     // snapshot drops its entries with it.
     private readonly ConditionalWeakTable<string, byte[]> _verifiedSlowHashes = new();
 
+    private long _slowDerivations;
+
     public ClientSecretVerifier(IOptions<ClientAuthenticationOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -44,6 +46,9 @@ internal sealed class ClientSecretVerifier : IDisposable
         });
     }
 
+
+    /// <summary>PBKDF2 derivations this gateway ran: the expensive work that lock-outs and the remembered hashes avoid.</summary>
+    public long SlowDerivations => Interlocked.Read(ref _slowDerivations);
 
     /// <param name="secret">What the client sent.</param>
     /// <param name="stored">The registered hash; null for an unknown client, which never matches and costs a fast hash.</param>
@@ -58,12 +63,14 @@ internal sealed class ClientSecretVerifier : IDisposable
 
         if (!ClientSecretHasher.IsSlow(stored))
         {
+            ClientAuthenticationMetrics.SecretChecks.WithLabels("fast").Inc();
             return ClientSecretHasher.VerifyFast(fingerprint, stored) ? SecretCheck.Matches : SecretCheck.DoesNotMatch;
         }
 
         if (_verifiedSlowHashes.TryGetValue(stored, out var verified))
         {
             // Only one secret derives to this hash, and it is the one remembered: anything else does not match.
+            ClientAuthenticationMetrics.SecretChecks.WithLabels("remembered").Inc();
             return CryptographicOperations.FixedTimeEquals(fingerprint, verified) ? SecretCheck.Matches : SecretCheck.DoesNotMatch;
         }
 
@@ -74,7 +81,9 @@ internal sealed class ClientSecretVerifier : IDisposable
             return SecretCheck.Busy;
         }
 
+        ClientAuthenticationMetrics.SecretChecks.WithLabels("slow").Inc();
         ClientAuthenticationMetrics.SlowVerificationsRunning.Inc();
+        Interlocked.Increment(ref _slowDerivations);
         try
         {
             var matches = await Task.Factory.StartNew(

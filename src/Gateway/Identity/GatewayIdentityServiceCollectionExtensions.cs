@@ -12,8 +12,11 @@ public static class GatewayIdentityServiceCollectionExtensions
 
     private const string SelectorScheme = "ndxp-or-external";
 
-    // Asymmetric algorithms only: an HS256 token "signed" with a published public key, or alg "none", never passes.
-    private static readonly string[] AcceptedAlgorithms =
+    /// <summary>
+    /// Asymmetric algorithms only, for access tokens and client assertions alike: an HS256 token "signed" with a
+    /// published public key, or alg "none", never passes.
+    /// </summary>
+    internal static readonly string[] AcceptedAlgorithms =
     [
         SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
         SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,

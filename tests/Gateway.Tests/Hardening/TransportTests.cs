@@ -42,7 +42,12 @@ public sealed class TransportTests : IAsyncLifetime
         var registry = _workspace.Registry;
         registry = registry with
         {
-            Clients = [.. registry.Clients, new Client { Id = "vcb-bound", Agency = "VCB", SecretHash = TestRegistry.SecretHash, CertificateThumbprint = CertificateBinding.Thumbprint(_clientCertificate) }],
+            Clients =
+            [
+                .. registry.Clients,
+                new Client { Id = "vcb-bound", Agency = "VCB", SecretHash = TestRegistry.SecretHash, CertificateThumbprint = CertificateBinding.Thumbprint(_clientCertificate) },
+                new Client { Id = "vcb-certificate", Agency = "VCB", CertificateThumbprint = CertificateBinding.Thumbprint(_clientCertificate) },
+            ],
             Services =
             [
                 .. registry.Services,
@@ -162,6 +167,57 @@ public sealed class TransportTests : IAsyncLifetime
         using var owner = Client(certificate: _clientCertificate);
         using var response = await owner.CallAsync(HttpMethod.Get, Citizen, await owner.TokenAsync("vcb-bound"), "ekyc");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_client_registered_with_only_a_certificate_authenticates_with_it_alone_tls_client_auth()
+    {
+        using var owner = Client(certificate: _clientCertificate);
+        using var issued = await CertificateTokenAsync(owner, "vcb-certificate");
+        var body = await issued.Content.ReadAsStringAsync();
+        Assert.True(issued.StatusCode == HttpStatusCode.OK, $"{(int)issued.StatusCode}: {body}");
+        var token = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
+        Assert.True(new JsonWebToken(token).TryGetPayloadValue<Dictionary<string, object>>("cnf", out var confirmation));
+        Assert.Equal(CertificateBinding.Thumbprint(_clientCertificate), confirmation["x5t#S256"]?.ToString());
+        using (var call = await owner.CallAsync(HttpMethod.Get, Citizen, token, "ekyc"))
+        {
+            Assert.Equal(HttpStatusCode.OK, call.StatusCode);
+        }
+
+        var failures = await MetricsText.ValueAsync(_gateway.Admin, "ndxp_gateway_client_authentication_failures_total", ("method", "tls_client_auth"), ("reason", "wrong_certificate"));
+        using var stranger = Client(certificate: _strangerCertificate);
+        await AssertInvalidClientAsync(await CertificateTokenAsync(stranger, "vcb-certificate"));
+        Assert.Equal(failures + 1, await MetricsText.ValueAsync(_gateway.Admin, "ndxp_gateway_client_authentication_failures_total", ("method", "tls_client_auth"), ("reason", "wrong_certificate")));
+
+        // No certificate: the client id alone is no credential.
+        using var without = Client();
+        await AssertInvalidClientAsync(await CertificateTokenAsync(without, "vcb-certificate"));
+        // A client registered with a secret and a certificate needs both: the certificate alone is not its credential.
+        await AssertInvalidClientAsync(await CertificateTokenAsync(owner, "vcb-bound"));
+    }
+
+    [Fact]
+    public async Task Discovery_lists_tls_client_auth_and_certificate_bound_tokens_when_the_data_port_takes_client_certificates()
+    {
+        using var client = Client();
+        using var json = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/.well-known/openid-configuration"));
+
+        Assert.Contains("tls_client_auth", json.RootElement.GetProperty("token_endpoint_auth_methods_supported").EnumerateArray().Select(m => m.GetString()));
+        Assert.True(json.RootElement.GetProperty("tls_client_certificate_bound_access_tokens").GetBoolean());
+    }
+
+    private static Task<HttpResponseMessage> CertificateTokenAsync(HttpClient client, string clientId) =>
+        client.PostAsync("/connect/token", new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("client_id", clientId)]));
+
+    private static async Task AssertInvalidClientAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{(int)response.StatusCode}: {body}");
+            Assert.Equal("invalid_client", System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("error").GetString());
+            Assert.DoesNotContain("access_token", body, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

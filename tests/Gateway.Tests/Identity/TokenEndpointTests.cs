@@ -142,7 +142,16 @@ public sealed class TokenEndpointTests(GatewayFixture gateway)
         Assert.Equal(gateway.Issuer, json.RootElement.GetProperty("issuer").GetString());
         Assert.Equal(gateway.Issuer + "/connect/token", json.RootElement.GetProperty("token_endpoint").GetString());
         Assert.Equal(gateway.Issuer + "/.well-known/jwks.json", json.RootElement.GetProperty("jwks_uri").GetString());
+        // Plain HTTP here, so no mutual TLS: no tls_client_auth and no certificate-bound tokens.
+        Assert.Equal(["client_secret_basic", "client_secret_post", "private_key_jwt"], Strings(json.RootElement.GetProperty("token_endpoint_auth_methods_supported")));
+        var algorithms = Strings(json.RootElement.GetProperty("token_endpoint_auth_signing_alg_values_supported"));
+        Assert.Contains("RS256", algorithms);
+        Assert.Contains("ES256", algorithms);
+        Assert.DoesNotContain(algorithms, a => a.StartsWith("HS", StringComparison.Ordinal) || a == "none");
+        Assert.False(json.RootElement.GetProperty("tls_client_certificate_bound_access_tokens").GetBoolean());
     }
+
+    private static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
 
     private async Task<HttpResponseMessage> PostAsync(KeyValuePair<string, string>[] form, (string Id, string Secret)? basic = null)
     {
