@@ -50,6 +50,9 @@ internal sealed class ClientSecretVerifier : IDisposable
     /// <summary>PBKDF2 derivations this gateway ran: the expensive work that lock-outs and the remembered hashes avoid.</summary>
     public long SlowDerivations => Interlocked.Read(ref _slowDerivations);
 
+    /// <summary>Slow verifications running and queued now.</summary>
+    public RateLimiterStatistics? SlowVerificationStatistics => _slowVerifications.GetStatistics();
+
     /// <param name="secret">What the client sent.</param>
     /// <param name="stored">The registered hash; null for an unknown client, which never matches and costs a fast hash.</param>
     /// <param name="cancellationToken">The request's: a caller gone while queued gives up its place.</param>
