@@ -159,6 +159,7 @@ public static class GatewayApplication
         var limits = app.Configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
         var observability = app.Configuration.GetSection(ObservabilityOptions.SectionName).Get<ObservabilityOptions>() ?? new ObservabilityOptions();
 
+        app.UseTrustedProxies(host);
         if (host.TlsEnabled)
         {
             app.UseMiddleware<Hardening.StrictTransportSecurityMiddleware>();

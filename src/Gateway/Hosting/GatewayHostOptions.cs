@@ -46,6 +46,14 @@ public sealed class GatewayHostOptions
 
     public bool TlsEnabled => TlsCertificatePath is not null;
 
+    /// <summary>
+    /// Networks (CIDR, e.g. <c>10.0.0.0/8</c>) of the load balancers or ingress in front of the data port, whose
+    /// <c>X-Forwarded-For</c> names the real caller: its last entry becomes the caller's address, which failed
+    /// client authentications are counted against and the audit trail records. From anyone else the header is
+    /// ignored. None by default: the connection's address is the caller's.
+    /// </summary>
+    public IList<string> TrustedProxies { get; } = [];
+
     /// <summary>A client must send all its request headers within this time (slowloris), else the connection is closed.</summary>
     public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -121,6 +121,24 @@ public sealed class LockoutTests : IAsyncLifetime
         await AssertLockedOutAsync(gateway.Data, "vcb-ekyc", retryAfterSeconds: 60, "for this client");
     }
 
+    [Fact]
+    public async Task Behind_a_trusted_proxy_failures_count_against_the_forwarded_caller_and_from_anyone_else_the_header_is_ignored()
+    {
+        var gateway = await StartAsync(perClient: 1000, perAddress: 2, "--Gateway:TrustedProxies:0=127.0.0.30/32");
+        using var ingress = SourceAddressClient.Create(gateway.DataPort, "127.0.0.30");
+        using var stranger = SourceAddressClient.Create(gateway.DataPort, "127.0.0.31");
+
+        await FailAsync(ingress, "vcb-ekyc", 2, forwardedFor: "203.0.113.7");
+        await AssertLockedOutAsync(ingress, "vcb-ekyc", retryAfterSeconds: 60, "from this address", forwardedFor: "203.0.113.7");
+        // The ingress itself is not locked out: other callers behind it still get tokens.
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(ingress, "vcb-ekyc", forwardedFor: "203.0.113.8"));
+
+        // A caller that is not the ingress cannot choose the address it is counted under.
+        await FailAsync(stranger, "vcb-ekyc", 2, forwardedFor: "203.0.113.8");
+        await AssertLockedOutAsync(stranger, "vcb-ekyc", retryAfterSeconds: 60, "from this address", forwardedFor: "203.0.113.9");
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(ingress, "vcb-ekyc", forwardedFor: "203.0.113.8"));
+    }
+
     private Task<TestGateway> StartAsync(int perClient, int perAddress, params string[] settings) => _workspace.StartGatewayAsync(
         _clock,
         [
@@ -131,24 +149,39 @@ public sealed class LockoutTests : IAsyncLifetime
             .. settings,
         ]);
 
-    private static async Task FailAsync(HttpClient client, string clientId, int times)
+    private static async Task FailAsync(HttpClient client, string clientId, int times, string? forwardedFor = null)
     {
         for (var i = 0; i < times; i++)
         {
-            await TokenRefusal.AssertInvalidClientAsync(client, clientId, "guess");
+            using var response = await TokenResponseAsync(client, clientId, "guess", forwardedFor);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
     }
 
-    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string clientId)
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string clientId, string? forwardedFor = null)
     {
-        using var response = await client.TokenResponseAsync(clientId, TestRegistry.Secret);
+        using var response = await TokenResponseAsync(client, clientId, TestRegistry.Secret, forwardedFor);
         return response.StatusCode;
     }
 
-    /// <summary>The right secret, refused unchecked: 429, Retry-After, an RFC 6749 error body naming the lock-out.</summary>
-    private static async Task AssertLockedOutAsync(HttpClient client, string clientId, int retryAfterSeconds, string scope)
+    private static async Task<HttpResponseMessage> TokenResponseAsync(HttpClient client, string clientId, string secret, string? forwardedFor)
     {
-        using var response = await client.TokenResponseAsync(clientId, TestRegistry.Secret);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
+        {
+            Content = new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("client_id", clientId), new("client_secret", secret)]),
+        };
+        if (forwardedFor is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>The right secret, refused unchecked: 429, Retry-After, an RFC 6749 error body naming the lock-out.</summary>
+    private static async Task AssertLockedOutAsync(HttpClient client, string clientId, int retryAfterSeconds, string scope, string? forwardedFor = null)
+    {
+        using var response = await TokenResponseAsync(client, clientId, TestRegistry.Secret, forwardedFor);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.TooManyRequests, $"{(int)response.StatusCode}: {body}");
         Assert.Equal(TimeSpan.FromSeconds(retryAfterSeconds), response.Headers.RetryAfter?.Delta);

@@ -29,6 +29,13 @@ public sealed class HardeningStartupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_trusted_proxy_that_is_not_a_network_stops_start_up_naming_the_setting()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _workspace.StartGatewayAsync("--Gateway:TrustedProxies:0=10.0.0.0/33"));
+        Assert.Contains("Gateway:TrustedProxies", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Operator_commands_refuse_bad_input_with_a_non_zero_exit_and_change_nothing()
     {
         var settings = $"--Gateway:DataDirectory={_workspace.DataDirectory}";
