@@ -46,47 +46,54 @@ internal sealed partial class ClientAuthenticator(
             return Refused(lockout);
         }
 
-        var (reason, description) = await CheckAsync(presented, client, certificate, cancellationToken);
-        if (reason == BusyReason)
+        var check = await CheckAsync(presented, client, certificate, cancellationToken);
+        if (check.Busy)
         {
             return new Authentication.Busy();
         }
 
-        if (reason is not null)
+        if (check.Failure is { } reason)
         {
-            return await FailAsync(presented.Method, client, address, reason, description);
+            return await FailAsync(presented.Method, client, address, reason, check.Description);
         }
 
         await failures.SucceededAsync(address, client!.Id);
         return new Authentication.Authenticated(client, presented.Method);
     }
 
-    private const string BusyReason = "busy";
+    /// <summary>Whether the credentials are this client's: passed, failed for a fixed reason (a metric label), or not checked now.</summary>
+    private readonly record struct Check(string? Failure, string Description, bool Busy = false)
+    {
+        public static Check Passed => new(null, "");
 
-    /// <summary>Null reason when the credentials are this client's; else a fixed reason (a metric label) and what to tell the caller.</summary>
-    private async ValueTask<(string? Reason, string Description)> CheckAsync(
+        public static Check NotNow => new(null, "", Busy: true);
+
+        public static Check Failed(string reason, string description) => new(reason, description);
+    }
+
+    private async ValueTask<Check> CheckAsync(
         PresentedCredentials presented, Client? client, X509Certificate2? certificate, CancellationToken cancellationToken)
     {
         switch (presented.Method)
         {
             case AuthenticationMethod.None:
-                return ("no_credentials", "Client authentication is required.");
+                return Check.Failed("no_credentials", "Client authentication is required.");
 
             case AuthenticationMethod.ClientSecretBasic or AuthenticationMethod.ClientSecretPost:
-                var check = await secrets.CheckAsync(presented.Secret!, client?.SecretHash, cancellationToken);
-                if (check == SecretCheck.DoesNotMatch && client is { PreviousSecretHash: { } previous, PreviousSecretValidUntil: { } until } && time.GetUtcNow() < until)
+                var secret = await secrets.CheckAsync(presented.Secret!, client?.SecretHash, cancellationToken);
+                if (secret == SecretCheck.DoesNotMatch && client is { PreviousSecretHash: { } previous, PreviousSecretValidUntil: { } until } && time.GetUtcNow() < until)
                 {
-                    check = await secrets.CheckAsync(presented.Secret!, previous, cancellationToken);
+                    secret = await secrets.CheckAsync(presented.Secret!, previous, cancellationToken);
                 }
 
-                if (check == SecretCheck.Busy)
+                if (secret == SecretCheck.Busy)
                 {
-                    return (BusyReason, "");
+                    return Check.NotNow;
                 }
 
-                if (client is null || check != SecretCheck.Matches)
+                if (client is null || secret != SecretCheck.Matches)
                 {
-                    return (client is null ? "unknown_client" : "wrong_secret", "Client authentication failed.");
+                    return Check.Failed(client is null ? "unknown_client" : "wrong_secret", "Client authentication failed.");
                 }
 
                 break;
@@ -94,13 +101,13 @@ internal sealed partial class ClientAuthenticator(
             case AuthenticationMethod.PrivateKeyJwt:
                 if (client is null)
                 {
-                    return ("unknown_client", "Client authentication failed.");
+                    return Check.Failed("unknown_client", "Client authentication failed.");
                 }
 
                 var assertion = await assertions.ValidateAsync(presented.Assertion!, client, cancellationToken);
                 if (!assertion.Valid)
                 {
-                    return (assertion.FailureReason, assertion.Description);
+                    return Check.Failed(assertion.FailureReason!, assertion.Description);
                 }
 
                 break;
@@ -109,7 +116,7 @@ internal sealed partial class ClientAuthenticator(
                 // RFC 8705 section 2: the certificate is the credential of a client registered with it and nothing else.
                 if (client is null || client.CertificateThumbprint is null || client.SecretHash is not null)
                 {
-                    return (client is null ? "unknown_client" : "method_not_registered", "This client does not authenticate by certificate alone.");
+                    return Check.Failed(client is null ? "unknown_client" : "method_not_registered", "This client does not authenticate by certificate alone.");
                 }
 
                 break;
@@ -120,10 +127,10 @@ internal sealed partial class ClientAuthenticator(
         if (client!.CertificateThumbprint is { } required
             && !(certificate is not null && string.Equals(required, CertificateBinding.Thumbprint(certificate), StringComparison.Ordinal)))
         {
-            return (certificate is null ? "certificate_required" : "wrong_certificate", "This client must present its registered certificate over mutual TLS.");
+            return Check.Failed(certificate is null ? "certificate_required" : "wrong_certificate", "This client must present its registered certificate over mutual TLS.");
         }
 
-        return (null, "");
+        return Check.Passed;
     }
 
     private async ValueTask<Authentication> FailAsync(AuthenticationMethod method, Client? client, string address, string reason, string description)

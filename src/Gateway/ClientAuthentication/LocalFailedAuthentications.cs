@@ -49,8 +49,9 @@ internal sealed class LocalFailedAuthentications(IOptions<ClientAuthenticationOp
     {
         if (_options.KnownAddressMemory > TimeSpan.Zero)
         {
-            MakeRoom(time.GetUtcNow());
-            _knownAddresses[(clientId, address)] = time.GetUtcNow() + _options.KnownAddressMemory;
+            var now = time.GetUtcNow();
+            MakeRoom(now);
+            _knownAddresses[(clientId, address)] = now + _options.KnownAddressMemory;
         }
 
         return ValueTask.CompletedTask;
