@@ -186,14 +186,14 @@ public sealed class TransportTests : IAsyncLifetime
 
         var failures = await MetricsText.ValueAsync(_gateway.Admin, "ndxp_gateway_client_authentication_failures_total", ("method", "tls_client_auth"), ("reason", "wrong_certificate"));
         using var stranger = Client(certificate: _strangerCertificate);
-        await AssertInvalidClientAsync(await CertificateTokenAsync(stranger, "vcb-certificate"));
+        await TokenRefusal.AssertInvalidClientAsync(await CertificateTokenAsync(stranger, "vcb-certificate"));
         Assert.Equal(failures + 1, await MetricsText.ValueAsync(_gateway.Admin, "ndxp_gateway_client_authentication_failures_total", ("method", "tls_client_auth"), ("reason", "wrong_certificate")));
 
         // No certificate: the client id alone is no credential.
         using var without = Client();
-        await AssertInvalidClientAsync(await CertificateTokenAsync(without, "vcb-certificate"));
+        await TokenRefusal.AssertInvalidClientAsync(await CertificateTokenAsync(without, "vcb-certificate"));
         // A client registered with a secret and a certificate needs both: the certificate alone is not its credential.
-        await AssertInvalidClientAsync(await CertificateTokenAsync(owner, "vcb-bound"));
+        await TokenRefusal.AssertInvalidClientAsync(await CertificateTokenAsync(owner, "vcb-bound"));
     }
 
     [Fact]
@@ -208,17 +208,6 @@ public sealed class TransportTests : IAsyncLifetime
 
     private static Task<HttpResponseMessage> CertificateTokenAsync(HttpClient client, string clientId) =>
         client.PostAsync("/connect/token", new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("client_id", clientId)]));
-
-    private static async Task AssertInvalidClientAsync(HttpResponseMessage response)
-    {
-        using (response)
-        {
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{(int)response.StatusCode}: {body}");
-            Assert.Equal("invalid_client", System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("error").GetString());
-            Assert.DoesNotContain("access_token", body, StringComparison.Ordinal);
-        }
-    }
 
     [Fact]
     public async Task The_gateway_presents_its_client_certificate_to_a_provider_that_requires_one_and_checks_the_providers_ca()
