@@ -13,7 +13,7 @@ public static class GatewayIdentityServiceCollectionExtensions
     private const string SelectorScheme = "ndxp-or-external";
 
     // Asymmetric algorithms only: an HS256 token "signed" with a published public key, or alg "none", never passes.
-    private static readonly string[] AcceptedAlgorithms =
+    internal static readonly string[] AcceptedAlgorithms =
     [
         SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
         SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
