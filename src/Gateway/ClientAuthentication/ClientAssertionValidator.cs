@@ -159,7 +159,9 @@ internal sealed class ClientAssertionValidator
             return lifetime;
         }
 
-        if (Candidates(jwt, client, now, out var problem) is not { } keys)
+        // JsonWebToken.Kid reads "" when the header has none; an empty kid that is there names no key.
+        var kid = jwt.TryGetHeaderValue<string>("kid", out var named) ? named : null;
+        if (Candidates(jwt, kid, client, now, out var problem) is not { } keys)
         {
             return problem;
         }
@@ -172,7 +174,7 @@ internal sealed class ClientAssertionValidator
             ValidAlgorithms = ClientKeys.Algorithms,
             RequireSignedTokens = true,
             // The kid picked the one key already; without a kid each fitting key is tried (at most five).
-            TryAllIssuerSigningKeys = jwt.Kid is null,
+            TryAllIssuerSigningKeys = kid is null,
             // On the gateway's clock, above.
             ValidateLifetime = false,
         });
@@ -183,7 +185,7 @@ internal sealed class ClientAssertionValidator
                 SecurityTokenInvalidAudienceException => _wrongAudience,
                 SecurityTokenInvalidIssuerException => WrongIssuer,
                 SecurityTokenInvalidAlgorithmException => AlgorithmNotAllowed,
-                SecurityTokenSignatureKeyNotFoundException when jwt.Kid is not null => UnknownKey,
+                SecurityTokenSignatureKeyNotFoundException when kid is not null => UnknownKey,
                 SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => BadSignature,
                 _ => Malformed,
             };
@@ -236,7 +238,7 @@ internal sealed class ClientAssertionValidator
     }
 
     /// <summary>The keys that may have signed: the one the kid names, or every key fitting the algorithm; null with why none.</summary>
-    private List<SecurityKey>? Candidates(JsonWebToken jwt, Client client, DateTimeOffset now, out AssertionCheck problem)
+    private List<SecurityKey>? Candidates(JsonWebToken jwt, string? kid, Client client, DateTimeOffset now, out AssertionCheck problem)
     {
         problem = default;
         if (client.PublicKeys.Count == 0)
@@ -249,7 +251,7 @@ internal sealed class ClientAssertionValidator
         var expired = false;
         foreach (var key in client.PublicKeys)
         {
-            if (jwt.Kid is not null && !string.Equals(key.Kid, jwt.Kid, StringComparison.Ordinal))
+            if (kid is not null && !string.Equals(key.Kid, kid, StringComparison.Ordinal))
             {
                 continue;
             }
@@ -262,7 +264,7 @@ internal sealed class ClientAssertionValidator
             {
                 keys.Add(_keys.GetValue(key, static k => ClientKeys.ToSecurityKey(k)));
             }
-            else if (jwt.Kid is not null)
+            else if (kid is not null)
             {
                 problem = AlgorithmNotAllowed;
                 return null;
@@ -271,7 +273,7 @@ internal sealed class ClientAssertionValidator
 
         if (keys.Count == 0)
         {
-            problem = expired ? KeyExpired : jwt.Kid is null ? BadSignature : UnknownKey;
+            problem = expired ? KeyExpired : kid is null ? BadSignature : UnknownKey;
             return null;
         }
 
