@@ -27,16 +27,15 @@ internal static class AdminDocs
         });
         options.AddOperationTransformer(async (operation, context, cancellationToken) =>
         {
-            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<JsonBodyMetadata>().FirstOrDefault() is { } body)
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<BodyMetadata>().FirstOrDefault() is { } body)
             {
-                operation.RequestBody = new OpenApiRequestBody
+                var content = new Dictionary<string, OpenApiMediaType>();
+                foreach (var (mediaType, schema) in body.Contents)
                 {
-                    Required = true,
-                    Content = new Dictionary<string, OpenApiMediaType>
-                    {
-                        ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken) },
-                    },
-                };
+                    content[mediaType] = new() { Schema = await context.GetOrCreateSchemaAsync(schema, null, cancellationToken) };
+                }
+
+                operation.RequestBody = new OpenApiRequestBody { Required = true, Content = content };
             }
         });
     }
@@ -45,9 +44,13 @@ internal static class AdminDocs
     /// Documents a JSON request body the handler reads itself. (Accepts() would also make routing refuse other content
     /// types before the handler runs, so a wrong Content-Type would fall through to a 404 instead of our 415.)
     /// </summary>
-    public static RouteHandlerBuilder WithJsonBody<T>(this RouteHandlerBuilder builder) => builder.WithMetadata(new JsonBodyMetadata(typeof(T)));
+    public static RouteHandlerBuilder WithJsonBody<T>(this RouteHandlerBuilder builder) => builder.WithBody([("application/json", typeof(T))]);
 
-    private sealed record JsonBodyMetadata(Type Type);
+    /// <summary>Documents a request body the handler reads itself in any of several media types, each with its schema.</summary>
+    public static RouteHandlerBuilder WithBody(this RouteHandlerBuilder builder, IReadOnlyList<(string MediaType, Type Schema)> contents) =>
+        builder.WithMetadata(new BodyMetadata(contents));
+
+    private sealed record BodyMetadata(IReadOnlyList<(string MediaType, Type Schema)> Contents);
 
     public static IApplicationBuilder UseAdminDocsPage(this IApplicationBuilder app) =>
         app.UseSwaggerUI(options =>

@@ -19,7 +19,7 @@ internal static class ClientSecretApi
     {
         clients.MapPost("/{id}/secret", (string id, AdminCommit admin, TimeProvider time, HttpContext context) => RegistryAdminApi.Guarded(async () =>
         {
-            var overlap = OverlapOf(context);
+            var overlap = OverlapOf(context) ?? TimeSpan.FromMinutes(DefaultOverlapMinutes);
             var ifMatch = EntityTags.IfMatch(context, required: false);
             var (secret, hash) = ClientSecretHasher.Generate();
             var now = time.GetUtcNow();
@@ -47,11 +47,12 @@ internal static class ClientSecretApi
         .ProducesProblem(StatusCodes.Status412PreconditionFailed);
     }
 
-    private static TimeSpan OverlapOf(HttpContext context)
+    /// <summary>The <c>overlapMinutes</c> of a rotation (of a secret or of keys), null when the query has none; 400 when malformed.</summary>
+    internal static TimeSpan? OverlapOf(HttpContext context)
     {
         if (!context.Request.Query.TryGetValue("overlapMinutes", out var value))
         {
-            return TimeSpan.FromMinutes(DefaultOverlapMinutes);
+            return null;
         }
 
         if (value.Count != 1 || !int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) || minutes > MaxOverlapMinutes)

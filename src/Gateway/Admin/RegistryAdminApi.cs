@@ -133,6 +133,7 @@ internal static class RegistryAdminApi
         if (resource is AdminResource<Client>)
         {
             ClientSecretApi.Map(group);
+            ClientKeysApi.Map(group);
         }
     }
 

@@ -54,4 +54,15 @@ public sealed class ClientAuthenticationOptions
     /// <summary>Most source addresses and client ids tracked by one replica without Redis; the idle ones go first.</summary>
     [Range(100, 10_000_000)]
     public int MaxTrackedLocally { get; set; } = 100_000;
+
+    /// <summary>
+    /// The longest a client assertion (private_key_jwt) may live: both its <c>exp</c> from now and, when it has one, its
+    /// <c>exp</c> from its <c>iat</c>. Its <c>jti</c> is remembered that long (plus the clock skew) to refuse replays.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan MaxAssertionLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most used assertion ids one replica remembers without Redis; when all are live, new assertions are refused.</summary>
+    [Range(100, 10_000_000)]
+    public int MaxRememberedAssertions { get; set; } = 100_000;
 }

@@ -38,7 +38,7 @@ internal sealed partial class ClientAuthenticator(
         PresentedCredentials presented, RegistrySnapshot snapshot, string address, X509Certificate2? certificate, CancellationToken cancellationToken)
     {
         var claimedId = presented.Method == AuthenticationMethod.PrivateKeyJwt
-            ? presented.ClientId ?? ClientAssertionValidator.ClaimedClientId(presented.Assertion!)
+            ? presented.ClientId ?? assertions.ClaimedClientId(presented.Assertion!)
             : presented.ClientId;
         var client = claimedId is null ? null : snapshot.Clients.GetValueOrDefault(claimedId);
         if (await failures.LockedOutAsync(address, client?.Id) is { } lockout)
@@ -104,7 +104,7 @@ internal sealed partial class ClientAuthenticator(
                     return Check.Failed("unknown_client", "Client authentication failed.");
                 }
 
-                var assertion = await assertions.ValidateAsync(presented.Assertion!, client, cancellationToken);
+                var assertion = await assertions.ValidateAsync(presented.Assertion!, client);
                 if (!assertion.Valid)
                 {
                     return Check.Failed(assertion.FailureReason!, assertion.Description);

@@ -96,13 +96,17 @@ internal sealed partial class CachingTokenHandler : TokenHandler, IDisposable
             }
         }
 
-        if (jwt.TryGetHeaderValue<object>("kid", out _) && (string.IsNullOrEmpty(jwt.Kid) || !KidPattern().IsMatch(jwt.Kid) || jwt.Kid.Contains("..", StringComparison.Ordinal)))
+        if (jwt.TryGetHeaderValue<object>("kid", out _) && !IsPlainKid(jwt.Kid))
         {
             return Rejected(ProblemKind.TokenHeaderForbidden, "The token's kid must be 1-128 characters of letters, digits, '.', '_' or '-'.");
         }
 
         return null;
     }
+
+    /// <summary>Whether a kid is a plain name (never a path or URL): the rule for tokens and for registered client keys.</summary>
+    internal static bool IsPlainKid(string? kid) =>
+        !string.IsNullOrEmpty(kid) && KidPattern().IsMatch(kid) && !kid.Contains("..", StringComparison.Ordinal);
 
     private static TokenValidationResult Rejected(ProblemKind kind, string message) =>
         new() { IsValid = false, Exception = new TokenRejectedException(kind, message) };

@@ -44,4 +44,5 @@ public enum ProblemKind
     RequestBodyTooLarge,
     RequestHeadersTooLarge,
     TokenCertificateMismatch,
+    ClientKeyInvalid,
 }

@@ -29,6 +29,12 @@ public sealed record Client
     /// </summary>
     public string? CertificateThumbprint { get; init; }
 
+    /// <summary>
+    /// Public keys the client signs its assertions with (private_key_jwt), at most five, managed at
+    /// <c>/admin/v1/clients/{id}/keys</c>. Several at once let an agency roll a new key out before the old one expires.
+    /// </summary>
+    public IReadOnlyList<ClientKey> PublicKeys { get; init; } = [];
+
     /// <summary>Platform roles of the client; <c>operator</c> opens the admin plane.</summary>
     public IReadOnlyList<string> Roles { get; init; } = [];
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Ndxp.Gateway.ClientAuthentication;
 using Ndxp.Gateway.Identity;
 
 namespace Ndxp.Gateway.Registry;
@@ -57,6 +58,8 @@ public static partial class RegistryValidator
             {
                 errors.Add(new("client", client.Id, "previousSecretValidUntil", "previousSecretHash and previousSecretValidUntil go together"));
             }
+
+            CheckPublicKeys(client, errors);
         }
 
         var services = CheckUnique(document.Services, s => s.Id, "service", errors);
@@ -87,6 +90,29 @@ public static partial class RegistryValidator
         }
 
         return errors;
+    }
+
+    private static void CheckPublicKeys(Client client, List<RegistryError> errors)
+    {
+        if (client.PublicKeys.Count > ClientKeys.MaxPerClient)
+        {
+            errors.Add(new("client", client.Id, "publicKeys", $"at most {ClientKeys.MaxPerClient} public keys per client; remove one first"));
+        }
+
+        var kids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < client.PublicKeys.Count; i++)
+        {
+            var key = client.PublicKeys[i];
+            if (!kids.Add(key.Kid))
+            {
+                errors.Add(new("client", client.Id, $"publicKeys[{i}].kid", $"kid '{key.Kid}' names another key of this client too"));
+            }
+
+            if (ClientKeys.Problem(key) is { } problem)
+            {
+                errors.Add(new("client", client.Id, $"publicKeys[{i}].{problem.Field}", problem.Message));
+            }
+        }
     }
 
     private static void CheckService(Service service, HashSet<string> agencies, List<RegistryError> errors)

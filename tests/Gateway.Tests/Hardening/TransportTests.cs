@@ -186,14 +186,23 @@ public sealed class TransportTests : IAsyncLifetime
 
         var failures = await MetricsText.ValueAsync(_gateway.Admin, "ndxp_gateway_client_authentication_failures_total", ("method", "tls_client_auth"), ("reason", "wrong_certificate"));
         using var stranger = Client(certificate: _strangerCertificate);
-        await TokenRefusal.AssertInvalidClientAsync(await CertificateTokenAsync(stranger, "vcb-certificate"));
+        using (var wrong = await CertificateTokenAsync(stranger, "vcb-certificate"))
+        {
+            await TokenRefusal.AssertInvalidClientAsync(wrong);
+        }
+
         Assert.Equal(failures + 1, await MetricsText.ValueAsync(_gateway.Admin, "ndxp_gateway_client_authentication_failures_total", ("method", "tls_client_auth"), ("reason", "wrong_certificate")));
 
         // No certificate: the client id alone is no credential.
         using var without = Client();
-        await TokenRefusal.AssertInvalidClientAsync(await CertificateTokenAsync(without, "vcb-certificate"));
+        using (var none = await CertificateTokenAsync(without, "vcb-certificate"))
+        {
+            await TokenRefusal.AssertInvalidClientAsync(none);
+        }
+
         // A client registered with a secret and a certificate needs both: the certificate alone is not its credential.
-        await TokenRefusal.AssertInvalidClientAsync(await CertificateTokenAsync(owner, "vcb-bound"));
+        using var alone = await CertificateTokenAsync(owner, "vcb-bound");
+        await TokenRefusal.AssertInvalidClientAsync(alone);
     }
 
     [Fact]

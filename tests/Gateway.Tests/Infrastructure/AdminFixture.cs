@@ -24,6 +24,9 @@ public class AdminFixture : IAsyncLifetime
 
     public int DataPort => _gateway!.DataPort;
 
+    /// <summary>The issuer of its tokens; its token endpoint is this plus <c>/connect/token</c>.</summary>
+    public string Issuer => _gateway!.Issuer;
+
     internal GatewayWorkspace Workspace => _workspace!;
 
     /// <summary>Settings of this gateway beyond the defaults.</summary>

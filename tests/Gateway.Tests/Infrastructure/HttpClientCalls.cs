@@ -26,6 +26,33 @@ internal static class HttpClientCalls
         return await client.SendAsync(request);
     }
 
+    /// <summary>The token endpoint's answer to a client_credentials request authenticated with a client assertion (private_key_jwt).</summary>
+    public static async Task<HttpResponseMessage> AssertionTokenResponseAsync(this HttpClient client, string assertion, string? clientId = null)
+    {
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("grant_type", "client_credentials"),
+            new("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+            new("client_assertion", assertion),
+        };
+        if (clientId is not null)
+        {
+            form.Add(new("client_id", clientId));
+        }
+
+        return await client.PostAsync("/connect/token", new FormUrlEncodedContent(form));
+    }
+
+    /// <summary>A token obtained with a client assertion: the test fails with the endpoint's answer otherwise.</summary>
+    public static async Task<string> AssertionTokenAsync(this HttpClient client, string assertion, string? clientId = null)
+    {
+        using var response = await client.AssertionTokenResponseAsync(assertion, clientId);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("access_token").GetString()!;
+    }
+
     public static Task<HttpResponseMessage> CallAsync(
         this HttpClient client, HttpMethod method, string path, string? token, string? purpose = null, Action<HttpRequestMessage>? configure = null)
     {

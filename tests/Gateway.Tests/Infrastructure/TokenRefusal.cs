@@ -13,21 +13,22 @@ internal static class TokenRefusal
     public static async Task AssertInvalidClientAsync(HttpClient client, string clientId, string secret = TestRegistry.Secret)
     {
         ArgumentNullException.ThrowIfNull(client);
-        await AssertInvalidClientAsync(await client.PostAsync("/connect/token", new FormUrlEncodedContent(
-            [new("grant_type", "client_credentials"), new("client_id", clientId), new("client_secret", secret)])));
+        using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(
+            [new("grant_type", "client_credentials"), new("client_id", clientId), new("client_secret", secret)]));
+        await AssertInvalidClientAsync(response);
     }
 
-    /// <summary>The same for an answer already received, whatever the credentials were; disposes it.</summary>
-    public static async Task AssertInvalidClientAsync(HttpResponseMessage response)
+    /// <summary>401 with <c>invalid_client</c>, a description, and no token in the answer; returns the description.</summary>
+    public static async Task<string> AssertInvalidClientAsync(HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        using (response)
-        {
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{(int)response.StatusCode}: {body}");
-            using var json = JsonDocument.Parse(body);
-            Assert.Equal("invalid_client", json.RootElement.GetProperty("error").GetString());
-            Assert.DoesNotContain("access_token", body, StringComparison.Ordinal);
-        }
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{(int)response.StatusCode}: {body}");
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal("invalid_client", json.RootElement.GetProperty("error").GetString());
+        Assert.DoesNotContain("access_token", body, StringComparison.Ordinal);
+        var description = json.RootElement.GetProperty("error_description").GetString();
+        Assert.False(string.IsNullOrWhiteSpace(description));
+        return description!;
     }
 }

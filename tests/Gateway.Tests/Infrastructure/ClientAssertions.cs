@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Ndxp.Gateway.Tests.Infrastructure;
+
+/// <summary>Client assertions (private_key_jwt, RFC 7523) as a client or an attacker would sign them, and the JWKs a client registers.</summary>
+internal static class ClientAssertions
+{
+    /// <summary>
+    /// An assertion of <paramref name="clientId"/> for <paramref name="audience"/>, issued at <paramref name="now"/> (the
+    /// real clock when null) and living a minute, with a new jti; <paramref name="claims"/> override any claim, and a
+    /// null value removes it. RS256 for an RSA key, ES256 for an EC key, unless <paramref name="algorithm"/> says otherwise.
+    /// </summary>
+    public static string Sign(
+        AsymmetricAlgorithm key,
+        string? kid,
+        string clientId,
+        string audience,
+        DateTimeOffset? now = null,
+        IDictionary<string, object?>? claims = null,
+        string? algorithm = null)
+    {
+        SecurityKey securityKey = key is RSA rsa ? new RsaSecurityKey(rsa) { KeyId = kid } : new ECDsaSecurityKey((ECDsa)key) { KeyId = kid };
+        var credentials = TestJwt.Uncached(new SigningCredentials(securityKey, algorithm ?? (key is RSA ? SecurityAlgorithms.RsaSha256 : SecurityAlgorithms.EcdsaSha256)));
+        return new JsonWebTokenHandler().CreateToken(Payload(clientId, audience, now, claims), credentials);
+    }
+
+    /// <summary>The claims an assertion carries, as JSON, for tests that sign or leave it unsigned themselves.</summary>
+    public static string Payload(string clientId, string audience, DateTimeOffset? now = null, IDictionary<string, object?>? claims = null)
+    {
+        var issued = (now ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
+        var payload = new Dictionary<string, object?>
+        {
+            ["iss"] = clientId, ["sub"] = clientId, ["aud"] = audience, ["jti"] = Guid.NewGuid().ToString("N"), ["iat"] = issued, ["exp"] = issued + 60,
+        };
+        foreach (var (name, value) in claims ?? new Dictionary<string, object?>())
+        {
+            payload[name] = value;
+        }
+
+        return JsonSerializer.Serialize(payload.Where(c => c.Value is not null).ToDictionary());
+    }
+
+    /// <summary>The series counting private_key_jwt failures for one reason.</summary>
+    public static string FailureSeries(string reason) =>
+        $"ndxp_gateway_client_authentication_failures_total{{method=\"private_key_jwt\",reason=\"{reason}\"}}";
+
+    /// <summary>A JWS with any header, signed with HMAC-SHA256 under <paramref name="secret"/> (the key-confusion attack).</summary>
+    public static string Hs256(object header, string payload, byte[] secret)
+    {
+        var signed = Base64UrlEncoder.Encode(JsonSerializer.Serialize(header)) + "." + Base64UrlEncoder.Encode(payload);
+        return signed + "." + Base64UrlEncoder.Encode(HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes(signed)));
+    }
+
+    /// <summary>The public JWK of <paramref name="key"/>, as a client registers it; with its private members when asked (to be refused).</summary>
+    public static string Jwk(AsymmetricAlgorithm key, string? kid = null, bool withPrivateParts = false)
+    {
+        var jwk = new Dictionary<string, string>();
+        if (kid is not null)
+        {
+            jwk["kid"] = kid;
+        }
+
+        if (key is RSA rsa)
+        {
+            var p = rsa.ExportParameters(withPrivateParts);
+            jwk["kty"] = "RSA";
+            jwk["n"] = Base64UrlEncoder.Encode(p.Modulus);
+            jwk["e"] = Base64UrlEncoder.Encode(p.Exponent);
+            if (withPrivateParts)
+            {
+                jwk["d"] = Base64UrlEncoder.Encode(p.D);
+                jwk["p"] = Base64UrlEncoder.Encode(p.P);
+                jwk["q"] = Base64UrlEncoder.Encode(p.Q);
+            }
+        }
+        else
+        {
+            var p = ((ECDsa)key).ExportParameters(withPrivateParts);
+            jwk["kty"] = "EC";
+            jwk["crv"] = p.Curve.Oid.Value switch { "1.3.132.0.34" => "P-384", "1.3.132.0.35" => "P-521", _ => "P-256" };
+            jwk["x"] = Base64UrlEncoder.Encode(p.Q.X);
+            jwk["y"] = Base64UrlEncoder.Encode(p.Q.Y);
+            if (withPrivateParts)
+            {
+                jwk["d"] = Base64UrlEncoder.Encode(p.D);
+            }
+        }
+
+        return JsonSerializer.Serialize(jwk);
+    }
+}
