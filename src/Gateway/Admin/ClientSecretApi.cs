@@ -8,7 +8,8 @@ namespace Ndxp.Gateway.Admin;
 /// <summary>
 /// <c>POST /admin/v1/clients/{id}/secret</c>: rotates a client's secret. The new secret is shown once; the old one
 /// keeps working for <c>overlapMinutes</c> (default a day, 0 ends it at once, e.g. after a leak) so the agency can
-/// roll the new one out without a failed call.
+/// roll the new one out without a failed call. <c>DELETE</c> removes the secret (and a previous one) at once: the
+/// client then authenticates only with its keys (private_key_jwt) or its certificate (tls_client_auth).
 /// </summary>
 internal static class ClientSecretApi
 {
@@ -45,6 +46,25 @@ internal static class ClientSecretApi
         .WithSummary("Rotate a client's secret: the new secret is in the answer, once; the old one works for overlapMinutes more (default 1440)")
         .Produces<ClientWithSecret>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+
+        clients.MapDelete("/{id}/secret", (string id, AdminCommit admin, HttpContext context) => RegistryAdminApi.Guarded(async () =>
+        {
+            var ifMatch = EntityTags.IfMatch(context, required: false);
+            Client? changed = null;
+            return await admin.RunAsync(context, stored =>
+            {
+                var existing = RegistryAdminApi.Existing(RegistryEntityKind.Clients, stored, id, ifMatch);
+                if (existing.SecretHash is null && existing.PreviousSecretHash is null)
+                {
+                    throw new AdminRefusal(ProblemKind.EntityNotFound, $"Client '{id}' has no secret.");
+                }
+
+                changed = existing with { SecretHash = null, PreviousSecretHash = null, PreviousSecretValidUntil = null };
+                return RegistryAdminApi.Planned(stored, RegistryEntityKind.Clients.Put(stored.Document, changed), "remove-secret");
+            }, result => RegistryAdminApi.Written(context, AdminResources.Clients, changed!, result));
+        }))
+        .WithSummary("Remove a client's secret at once (If-Match optional): it then gets tokens only with its public keys (private_key_jwt) or its certificate (tls_client_auth)")
+        .Produces<Client>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
     }
 
     /// <summary>The <c>overlapMinutes</c> of a rotation (of a secret or of keys), null when the query has none; 400 when malformed.</summary>

@@ -162,6 +162,24 @@ public sealed class ClientKeysAdminTests(AdminFixture gateway) : IClassFixture<A
     }
 
     [Fact]
+    public async Task A_client_whose_secret_is_removed_gets_tokens_only_with_its_key()
+    {
+        var secret = await gateway.Admin.CreateClientAsync("""{"id":"ck-keyonly","agency":"VCB"}""");
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await gateway.Admin.ChangeAsync(HttpMethod.Post, "/admin/v1/clients/ck-keyonly/keys", ClientAssertions.Jwk(key, "only"));
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Data.TokenResponseAsync("ck-keyonly", secret)).StatusCode);
+
+        await gateway.Admin.ChangeAsync(HttpMethod.Delete, "/admin/v1/clients/ck-keyonly/secret");
+
+        await TokenRefusal.AssertInvalidClientAsync(gateway.Data, "ck-keyonly", secret);
+        await gateway.Data.AssertionTokenAsync(ClientAssertions.Sign(key, "only", "ck-keyonly", gateway.Issuer + "/connect/token"));
+        using var again = await gateway.Admin.SendJsonAsync(HttpMethod.Delete, "/admin/v1/clients/ck-keyonly/secret");
+        await ProblemAssert.IsProblemAsync(again, HttpStatusCode.NotFound, "entity-not-found");
+        var audit = await gateway.Admin.GetStringAsync("/admin/v1/audit?kind=client&id=ck-keyonly&limit=1000");
+        Assert.Contains("remove-secret", audit, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_rotation_with_an_overlap_ends_the_other_keys_then_and_an_overlap_of_zero_removes_them()
     {
         await gateway.Admin.CreateClientAsync("""{"id":"ck-rotated","agency":"VCB"}""");
