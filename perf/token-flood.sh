@@ -104,10 +104,12 @@ data_calls() { # GATEWAY SECONDS OUT: the data calls' wrk, from 127.0.0.1
   wrk -t1 -c"$CONNECTIONS" -d"$2s" --latency -H "Authorization: Bearer ${bearer[$1]}" -H "X-Purpose: ekyc" "http://127.0.0.1:${data_port[$1]}$CITIZEN" >"$3"
 }
 
-echo "warming up both gateways for ${WARMUP}s each (data calls and tokens)..." >&2
+echo "warming up both gateways for ${WARMUP}s each (data calls, tokens, then each flood for 3 s)..." >&2
 for g in A B; do
   wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP / 2))s" -H "Authorization: Bearer ${bearer[$g]}" -H "X-Purpose: ekyc" "http://127.0.0.1:${data_port[$g]}$CITIZEN" >/dev/null
   wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP / 2))s" -s "$(basic_post perf-generated "${generated_secret[$g]}")" "http://127.0.0.1:${data_port[$g]}/connect/token" >/dev/null
+  # The refusal paths are compiled too, so that the first measured flood does not meet them cold.
+  for name in malformed-bearer wrong-secret-remembered wrong-secret-unverified wrong-secret-generated unknown-client; do flood "$g" "$name" 3 >/dev/null; done
 done
 
 scenarios=(A:quiet A:malformed-bearer A:wrong-secret-remembered A:wrong-secret-unverified A:wrong-secret-generated A:unknown-client

@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -22,16 +22,18 @@ internal enum SecretCheck
 /// second of one core): those derivations run on their own threads, at most
 /// <see cref="ClientAuthenticationOptions.SlowVerificationsAtOnce"/> at a time with a short queue, so that they never
 /// take the thread pool that serves data calls, and a caller beyond the queue is answered at once.
-/// Once a slow hash has verified, the secret's SHA-256 is remembered beside it (in memory, for the life of that hash
-/// in the registry): the next requests with the same secret, and any with another one, are then checked fast.
+/// Once a slow hash has verified, the secret's SHA-256 is remembered beside it in memory: the next requests with the
+/// same secret, and any with another one, are then checked fast, also after registry changes (which rebuild the
+/// snapshot, not the hashes).
 /// </summary>
 internal sealed class ClientSecretVerifier : IDisposable
 {
     private readonly ConcurrencyLimiter _slowVerifications;
 
-    // Keyed by the stored hash's string instance, which the registry snapshot holds: a replaced client or a new
-    // snapshot drops its entries with it.
-    private readonly ConditionalWeakTable<string, byte[]> _verifiedSlowHashes = new();
+    // Only a correct secret adds an entry, so callers cannot grow it: it holds the slow hashes that ever verified
+    // on this replica (clients times rotations). The cap is a backstop; clearing it costs one derivation per client.
+    private const int MaxRemembered = 100_000;
+    private readonly ConcurrentDictionary<string, byte[]> _verifiedSlowHashes = new(StringComparer.Ordinal);
 
     private long _slowDerivations;
 
@@ -93,7 +95,12 @@ internal sealed class ClientSecretVerifier : IDisposable
                 () => ClientSecretHasher.VerifySlow(secret, stored), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             if (matches)
             {
-                _verifiedSlowHashes.AddOrUpdate(stored, fingerprint);
+                if (_verifiedSlowHashes.Count >= MaxRemembered)
+                {
+                    _verifiedSlowHashes.Clear();
+                }
+
+                _verifiedSlowHashes[stored] = fingerprint;
             }
 
             return matches ? SecretCheck.Matches : SecretCheck.DoesNotMatch;

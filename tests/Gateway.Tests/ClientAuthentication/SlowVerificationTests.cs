@@ -14,7 +14,7 @@ namespace Ndxp.Gateway.Tests.ClientAuthentication;
 public sealed class SlowVerificationTests : IAsyncLifetime
 {
     // Millions of iterations, so that one derivation lasts seconds: long enough to look at the gateway during it.
-    private static readonly string VerySlowHash =
+    private static string VerySlowHash() =>
         $"pbkdf2-sha256$4000000${Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))}${Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}";
 
     private static readonly string[] SlowClients = ["slow-a", "slow-b", "slow-c"];
@@ -27,8 +27,7 @@ public sealed class SlowVerificationTests : IAsyncLifetime
         var registry = _workspace.Registry;
         registry = registry with
         {
-            // Each its own string, as a registry read from a store holds them: no verification of one is remembered for another.
-            Clients = [.. registry.Clients, .. SlowClients.Select(id => new Client { Id = id, Agency = "VCB", SecretHash = new string(VerySlowHash) })],
+            Clients = [.. registry.Clients, .. SlowClients.Select(id => new Client { Id = id, Agency = "VCB", SecretHash = VerySlowHash() })],
         };
         _gateway = await _workspace.StartGatewayAsync(registry,
             "--Identity:ClientAuthentication:SlowVerificationsAtOnce=1", "--Identity:ClientAuthentication:SlowVerificationsQueued=1");
@@ -84,6 +83,28 @@ public sealed class SlowVerificationTests : IAsyncLifetime
         await TokenRefusal.AssertInvalidClientAsync(_gateway.Data, "viettel-sim", "a-guess");
         Assert.Equal(HttpStatusCode.OK, (await _gateway.Data.TokenResponseAsync("viettel-sim", TestRegistry.Secret)).StatusCode);
 
+        Assert.Equal(derivations, verifier.SlowDerivations);
+    }
+
+    [Fact]
+    public async Task A_remembered_slow_hash_stays_remembered_across_registry_changes()
+    {
+        var verifier = _gateway.Services.GetRequiredService<ClientSecretVerifier>();
+        var snapshots = _gateway.Services.GetRequiredService<RegistrySnapshotProvider>();
+        var operatorToken = await _gateway.Data.TokenAsync("ops-console");
+        Assert.Equal(HttpStatusCode.OK, (await _gateway.Data.TokenResponseAsync("viettel-sim", TestRegistry.Secret)).StatusCode);
+        var derivations = verifier.SlowDerivations;
+        var revision = snapshots.Current.Revision;
+
+        // A change elsewhere in the registry: the replica builds a new snapshot, with the clients read anew.
+        using (var change = await _gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/agencies", """{"code":"SLOWTEST","name":"An agency added meanwhile"}""", token: operatorToken))
+        {
+            Assert.Equal(HttpStatusCode.Created, change.StatusCode);
+        }
+
+        await Poll.UntilAsync(() => snapshots.Current.Revision > revision, "the change in the snapshot");
+        Assert.Equal(HttpStatusCode.OK, (await _gateway.Data.TokenResponseAsync("viettel-sim", TestRegistry.Secret)).StatusCode);
+        await TokenRefusal.AssertInvalidClientAsync(_gateway.Data, "viettel-sim", "a-guess");
         Assert.Equal(derivations, verifier.SlowDerivations);
     }
 }
