@@ -12,6 +12,7 @@
 # Rounds are interleaved, the scenarios shuffled in each, after a warm-up long enough for tiered compilation.
 #
 # Usage: perf/token-flood.sh [rounds=3] [measure-seconds=10] [warmup-seconds=30] [connections=16]
+#        REV=efc346c perf/token-flood.sh 1     # the same against the gateway of another git revision (e.g. before a change)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3} MEASURE=${2:-10} WARMUP=${3:-30} CONNECTIONS=${4:-16}
@@ -21,10 +22,19 @@ command -v wrk >/dev/null || { (apt-get update -qq && apt-get install -y -qq wrk
 
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  git worktree remove --force "$work/rev" 2>/dev/null || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
-dotnet publish -c Release -v q -nologo -o "$work/gateway" src/Gateway >/dev/null
+gateway_source=src/Gateway
+if [ -n "${REV:-}" ]; then
+  git worktree add -q --detach "$work/rev" "$REV"
+  gateway_source="$work/rev/src/Gateway"
+fi
+dotnet publish -c Release -v q -nologo -o "$work/gateway" "$gateway_source" >/dev/null
 dotnet publish -c Release -v q -nologo -o "$work/providers" src/Gateway.DemoProviders >/dev/null
 wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "timeout waiting for $1" >&2; exit 1; }
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
@@ -114,7 +124,7 @@ done
 
 scenarios=(A:quiet A:malformed-bearer A:wrong-secret-remembered A:wrong-secret-unverified A:wrong-secret-generated A:unknown-client
   B:malformed-bearer B:wrong-secret-generated B:unknown-client A:tokens)
-echo "$(nproc) cores; $(date -u +%F); ${ROUNDS} rounds; ${MEASURE}s measured; wrk -t1 -c${CONNECTIONS} for the data calls and for each flood"
+echo "gateway $(git rev-parse --short "${REV:-HEAD}")${REV:+ (REV)}; $(nproc) cores; $(date -u +%F); ${ROUNDS} rounds; ${MEASURE}s measured; wrk -t1 -c${CONNECTIONS} for the data calls and for each flood"
 echo
 echo "| round | gateway | flood | data calls/s | p50 (ms) | p99 (ms) | flood req/s | flood non-2xx | correct token requests (status s) |"
 echo "|---:|---|---|---:|---:|---:|---:|---:|---|"
