@@ -159,7 +159,7 @@ public static class GatewayApplication
         var limits = app.Configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
         var observability = app.Configuration.GetSection(ObservabilityOptions.SectionName).Get<ObservabilityOptions>() ?? new ObservabilityOptions();
 
-        app.UseTrustedProxies(host);
+        app.UseWhen(context => context.Connection.LocalPort == host.DataPort, data => data.UseTrustedProxies(host));
         if (host.TlsEnabled)
         {
             app.UseMiddleware<Hardening.StrictTransportSecurityMiddleware>();

@@ -26,6 +26,9 @@ internal readonly record struct AssertionCheck(string? FailureReason, string Des
 /// </summary>
 internal sealed class ClientAssertionValidator
 {
+    /// <summary>The assertion's jti could not be remembered, so a replay could not be told: not the client's fault.</summary>
+    public const string ReplayCheckUnavailable = "replay_check_unavailable";
+
     private const int MaxClaimedIdLength = 256;
     private const int MaxJtiLength = 256;
 
@@ -294,5 +297,5 @@ internal sealed class ClientAssertionValidator
     private static readonly AssertionCheck KeyExpired = new("key_expired", "The client assertion's key is no longer valid: its rotation overlap has ended.");
     private static readonly AssertionCheck BadSignature = new("bad_signature", "The client assertion's signature does not verify with this client's registered keys.");
     private static readonly AssertionCheck Replayed = new("assertion_replayed", "This client assertion was used already: sign a new one, with a new jti, for each token request.");
-    private static readonly AssertionCheck NotRemembered = new("replay_check_unavailable", "The gateway cannot take more client assertions right now; retry in a minute.");
+    private static readonly AssertionCheck NotRemembered = new(ReplayCheckUnavailable, "The gateway cannot take more client assertions right now; retry in a minute.");
 }

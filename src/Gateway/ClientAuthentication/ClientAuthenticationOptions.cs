@@ -51,7 +51,7 @@ public sealed class ClientAuthenticationOptions
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan KnownAddressMemory { get; set; } = TimeSpan.FromDays(1);
 
-    /// <summary>Most source addresses and client ids tracked by one replica without Redis; the idle ones go first.</summary>
+    /// <summary>Most source addresses and client ids (and, apart, known addresses) one replica tracks without Redis; when full, those not locked out are dropped.</summary>
     [Range(100, 10_000_000)]
     public int MaxTrackedLocally { get; set; } = 100_000;
 

@@ -74,6 +74,14 @@ internal sealed partial class ClientAuthenticator(
     private async ValueTask<Check> CheckAsync(
         PresentedCredentials presented, Client? client, X509Certificate2? certificate, CancellationToken cancellationToken)
     {
+        // A client registered with a certificate presents exactly that one, whatever else it authenticates with, and
+        // before anything else is checked (an assertion's jti is used up by its check); its tokens are then bound to
+        // it (RFC 8705 section 3).
+        if (client?.CertificateThumbprint is { } required && CertificateProblem(required, certificate) is { } certificateProblem)
+        {
+            return certificateProblem;
+        }
+
         switch (presented.Method)
         {
             case AuthenticationMethod.None:
@@ -91,12 +99,9 @@ internal sealed partial class ClientAuthenticator(
                     return Check.NotNow;
                 }
 
-                if (client is null || secret != SecretCheck.Matches)
-                {
-                    return Check.Failed(client is null ? "unknown_client" : "wrong_secret", "Client authentication failed.");
-                }
-
-                break;
+                return client is not null && secret == SecretCheck.Matches
+                    ? Check.Passed
+                    : Check.Failed(client is null ? "unknown_client" : "wrong_secret", "Client authentication failed.");
 
             case AuthenticationMethod.PrivateKeyJwt:
                 if (client is null)
@@ -105,32 +110,31 @@ internal sealed partial class ClientAuthenticator(
                 }
 
                 var assertion = await assertions.ValidateAsync(presented.Assertion!, client);
-                if (!assertion.Valid)
-                {
-                    return Check.Failed(assertion.FailureReason!, assertion.Description);
-                }
+                return assertion.Valid ? Check.Passed
+                    : assertion.FailureReason == ClientAssertionValidator.ReplayCheckUnavailable ? Check.NotNow
+                    : Check.Failed(assertion.FailureReason!, assertion.Description);
 
-                break;
-
-            case AuthenticationMethod.TlsClientAuth:
-                // RFC 8705 section 2: the certificate is the credential of a client registered with it and nothing else.
-                if (client is null || client.CertificateThumbprint is null || client.SecretHash is not null)
-                {
-                    return Check.Failed(client is null ? "unknown_client" : "method_not_registered", "This client does not authenticate by certificate alone.");
-                }
-
-                break;
+            default:
+                // tls_client_auth (RFC 8705 section 2): the certificate, checked above, is the credential of a client
+                // registered with it and with nothing else, so that it never stands in for a secret or a key.
+                return client is { CertificateThumbprint: not null, SecretHash: null, PublicKeys.Count: 0 }
+                    ? Check.Passed
+                    : Check.Failed(client is null ? "unknown_client" : "method_not_registered", "This client does not authenticate by certificate alone.");
         }
+    }
 
-        // A client registered with a certificate presents exactly that one, whatever else it authenticates with; its
-        // tokens are then bound to it (RFC 8705 section 3).
-        if (client!.CertificateThumbprint is { } required
-            && !(certificate is not null && string.Equals(required, CertificateBinding.Thumbprint(certificate), StringComparison.Ordinal)))
+    /// <summary>The pinned certificate must be the one presented, and within its validity dates on the gateway's clock.</summary>
+    private Check? CertificateProblem(string requiredThumbprint, X509Certificate2? certificate)
+    {
+        if (certificate is null || !string.Equals(requiredThumbprint, CertificateBinding.Thumbprint(certificate), StringComparison.Ordinal))
         {
             return Check.Failed(certificate is null ? "certificate_required" : "wrong_certificate", "This client must present its registered certificate over mutual TLS.");
         }
 
-        return Check.Passed;
+        var now = time.GetUtcNow();
+        return now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime()
+            ? Check.Failed("certificate_expired", "The client's certificate is outside its validity dates: register its successor.")
+            : null;
     }
 
     private async ValueTask<Authentication> FailAsync(AuthenticationMethod method, Client? client, string address, string reason, string description)

@@ -66,6 +66,12 @@ internal static class ClientKeys
                 return ("n", $"an RSA key must have {MinRsaBits} to {MaxRsaBits} bits; this one has {RsaBits(key)}");
             }
 
+            // With e = 1 the "signature" is the padded digest itself, which anyone can make; an even e is no RSA key.
+            if (key.Kty == "RSA" && RsaExponent(key) is var e && (e < 3 || e.IsEven))
+            {
+                return ("e", "an RSA key's public exponent must be odd and at least 3 (65537 as usual)");
+            }
+
             using var imported = Import(key);
         }
         catch (Exception ex) when (ex is CryptographicException or FormatException)
@@ -122,6 +128,8 @@ internal static class ClientKeys
     private static AsymmetricAlgorithm Import(ClientKey key) => key.Kty == "EC"
         ? ECDsa.Create(new ECParameters { Curve = Curves[key.Crv!], Q = new ECPoint { X = Base64Url.DecodeFromChars(key.X), Y = Base64Url.DecodeFromChars(key.Y) } })
         : RSA.Create(new RSAParameters { Modulus = Base64Url.DecodeFromChars(key.N), Exponent = Base64Url.DecodeFromChars(key.E) });
+
+    private static BigInteger RsaExponent(ClientKey key) => new(Base64Url.DecodeFromChars(key.E), isUnsigned: true, isBigEndian: true);
 
     private static long RsaBits(ClientKey key) =>
         (long)new BigInteger(Base64Url.DecodeFromChars(key.N), isUnsigned: true, isBigEndian: true).GetBitLength();

@@ -9,6 +9,7 @@ internal sealed class LocalFailedAuthentications(IOptions<ClientAuthenticationOp
     private readonly ClientAuthenticationOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, Count> _counts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string ClientId, string Address), DateTimeOffset> _knownAddresses = new();
+    private long _lastSweepTicks;
 
     public ValueTask<Lockout?> LockedOutAsync(string address, string? clientId)
     {
@@ -47,10 +48,10 @@ internal sealed class LocalFailedAuthentications(IOptions<ClientAuthenticationOp
 
     public ValueTask SucceededAsync(string address, string clientId)
     {
-        if (_options.KnownAddressMemory > TimeSpan.Zero)
+        var now = time.GetUtcNow();
+        MakeRoom(now);
+        if (_options.KnownAddressMemory > TimeSpan.Zero && (_knownAddresses.Count < _options.MaxTrackedLocally || _knownAddresses.ContainsKey((clientId, address))))
         {
-            var now = time.GetUtcNow();
-            MakeRoom(now);
             _knownAddresses[(clientId, address)] = now + _options.KnownAddressMemory;
         }
 
@@ -67,36 +68,38 @@ internal sealed class LocalFailedAuthentications(IOptions<ClientAuthenticationOp
         : _counts.Count < _options.MaxTrackedLocally ? _counts.GetOrAdd(key, static _ => new Count())
         : null;
 
-    // Bounded memory whatever the callers send: past the cap, everything idle or not locked out goes at once (one
-    // sweep per cap's worth of new entries, not one per request); lock-outs in force are kept.
+    // Bounded memory whatever the callers send: past the cap, everything not locked out goes at once, and the known
+    // addresses that have expired. At most one sweep a second: a table full of lock-outs in force is not swept again
+    // on every request (new failures then go uncounted until room is made, see CountOf).
     private void MakeRoom(DateTimeOffset now)
     {
-        if (_counts.Count >= _options.MaxTrackedLocally)
+        if ((_counts.Count < _options.MaxTrackedLocally && _knownAddresses.Count < _options.MaxTrackedLocally) || now - LastSweep < TimeSpan.FromSeconds(1))
         {
-            foreach (var (key, count) in _counts)
+            return;
+        }
+
+        LastSweep = now;
+        foreach (var (key, count) in _counts)
+        {
+            if (count.LockedFor(now) is null)
             {
-                if (count.LockedFor(now) is null)
-                {
-                    _counts.TryRemove(key, out _);
-                }
+                _counts.TryRemove(key, out _);
             }
         }
 
-        if (_knownAddresses.Count >= _options.MaxTrackedLocally)
+        foreach (var (key, until) in _knownAddresses)
         {
-            foreach (var (key, until) in _knownAddresses)
+            if (until <= now)
             {
-                if (until <= now)
-                {
-                    _knownAddresses.TryRemove(key, out _);
-                }
-            }
-
-            if (_knownAddresses.Count >= _options.MaxTrackedLocally)
-            {
-                _knownAddresses.Clear();
+                _knownAddresses.TryRemove(key, out _);
             }
         }
+    }
+
+    private DateTimeOffset LastSweep
+    {
+        get => new(Interlocked.Read(ref _lastSweepTicks), TimeSpan.Zero);
+        set => Interlocked.Exchange(ref _lastSweepTicks, value.UtcTicks);
     }
 
     private sealed class Count

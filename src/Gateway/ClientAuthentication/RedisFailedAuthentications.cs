@@ -56,7 +56,8 @@ internal sealed class RedisFailedAuthentications(SharedRedis redis, LocalFailedA
             redis.call('HSET', key, 'until', now + length)
           end
           redis.call('HSET', key, 'n', n, 'start', start, 'strikes', strikes, 'last', now)
-          redis.call('PEXPIRE', key, math.max(memory, window, length))
+          -- A count that never locked out is worth keeping for its window only; the back-off is kept for the memory.
+          redis.call('PEXPIRE', key, strikes == 0 and window or math.max(memory, length))
           return length, strikes
         end
         local result = {0, 0, 0}

@@ -47,10 +47,11 @@ public sealed class GatewayHostOptions
     public bool TlsEnabled => TlsCertificatePath is not null;
 
     /// <summary>
-    /// Networks (CIDR, e.g. <c>10.0.0.0/8</c>) of the load balancers or ingress in front of the data port, whose
-    /// <c>X-Forwarded-For</c> names the real caller: its last entry becomes the caller's address, which failed
-    /// client authentications are counted against and the audit trail records. From anyone else the header is
-    /// ignored. None by default: the connection's address is the caller's.
+    /// Addresses or networks (CIDR) of the load balancers or ingress in front of the data port, whose
+    /// <c>X-Forwarded-For</c> names the real caller: its last entry becomes the caller's address, which failed client
+    /// authentications are counted against. From anyone else, and on the admin port, the header is ignored. Name the
+    /// ingress's own addresses, not a whole cluster network: any host in a trusted network can choose the address it
+    /// is counted under. None by default: the connection's address is the caller's.
     /// </summary>
     public IList<string> TrustedProxies { get; } = [];
 

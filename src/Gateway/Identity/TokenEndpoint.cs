@@ -78,7 +78,7 @@ internal static partial class TokenEndpoint
                 return LockedOut(lockedOut.Lockout);
             case Authentication.Busy:
                 context.Response.Headers.RetryAfter = "1";
-                return Error(503, "temporarily_unavailable", "Client secrets are being checked at capacity; retry in a second.");
+                return Error(503, "temporarily_unavailable", "The gateway cannot check client credentials now (at capacity); retry in a second.");
             case Authentication.Failed failed:
                 return new InvalidClientResult(usedBasic, failed.Description);
             default:

@@ -8,7 +8,8 @@ namespace Ndxp.Gateway.Registry;
 /// <remarks>
 /// Client secrets are credentials, not configuration: export leaves the secret hashes out, and applying a file whose
 /// client names no <c>secretHash</c> keeps the secret the client has (one rotated through the admin API survives a
-/// re-apply). A file that names a hash sets it, which is how the demo and first-start seed files carry theirs.
+/// re-apply). A file that names a hash sets it, which is how the demo and first-start seed files carry theirs. Public
+/// keys (private_key_jwt) likewise: a file whose client lists none keeps the keys registered through the admin API.
 /// </remarks>
 public static class DeclarativeRegistry
 {
@@ -29,14 +30,21 @@ public static class DeclarativeRegistry
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(file);
-        var next = file with
-        {
-            Clients = file.Clients.Select(client =>
-                client.SecretHash is null && RegistryEntityKind.Clients.Find(current, client.Id) is { } existing
-                    ? client with { SecretHash = existing.SecretHash, PreviousSecretHash = existing.PreviousSecretHash, PreviousSecretValidUntil = existing.PreviousSecretValidUntil }
-                    : client).ToList(),
-        };
+        var next = file with { Clients = file.Clients.Select(client => KeepingCredentials(client, RegistryEntityKind.Clients.Find(current, client.Id))).ToList() };
         RegistryDiff.EnsureValid(next);
         return RegistryDiff.Between(current, next);
+    }
+
+    private static Client KeepingCredentials(Client client, Client? existing)
+    {
+        if (existing is null)
+        {
+            return client;
+        }
+
+        var kept = client.SecretHash is null
+            ? client with { SecretHash = existing.SecretHash, PreviousSecretHash = existing.PreviousSecretHash, PreviousSecretValidUntil = existing.PreviousSecretValidUntil }
+            : client;
+        return kept.PublicKeys.Count == 0 ? kept with { PublicKeys = existing.PublicKeys } : kept;
     }
 }

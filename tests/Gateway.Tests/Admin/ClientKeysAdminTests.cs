@@ -66,6 +66,7 @@ public sealed class ClientKeysAdminTests(AdminFixture gateway) : IClassFixture<A
     [InlineData("private_jwk", "d")]
     [InlineData("symmetric_jwk", "kty")]
     [InlineData("rsa_1024_jwk", "n")]
+    [InlineData("rsa_exponent_1_jwk", "e")]
     [InlineData("p256_point_off_the_curve", "x")]
     [InlineData("pem_that_is_not_base64", "pem")]
     [InlineData("pem_that_is_no_key", "pem")]
@@ -79,6 +80,8 @@ public sealed class ClientKeysAdminTests(AdminFixture gateway) : IClassFixture<A
             "private_jwk" => (ClientAssertions.Jwk(rsa, "leaked", withPrivateParts: true), "application/json"),
             "symmetric_jwk" => ("""{"kty":"oct","kid":"shared","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQ"}""", "application/jwk+json"),
             "rsa_1024_jwk" => (ClientAssertions.Jwk(rsa, "short"), "application/json"),
+            // e = 1: the padded digest is its own signature, so anyone could sign.
+            "rsa_exponent_1_jwk" => (ClientAssertions.Jwk(rsa, "forgeable").Replace("\"AQAB\"", "\"AQ\"", StringComparison.Ordinal), "application/json"),
             "p256_point_off_the_curve" => (OffTheCurve(ec), "application/json"),
             "pem_that_is_not_base64" => ("-----BEGIN PUBLIC KEY-----\nnot base64 at all!\n-----END PUBLIC KEY-----\n", "application/x-pem-file"),
             "pem_that_is_no_key" => ("-----BEGIN PUBLIC KEY-----\nAAAAAAAA\n-----END PUBLIC KEY-----\n", "application/x-pem-file"),

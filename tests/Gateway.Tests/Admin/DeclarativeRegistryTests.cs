@@ -65,6 +65,25 @@ public sealed class DeclarativeRegistryTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Applying_a_file_that_lists_no_keys_or_secret_for_a_client_keeps_those_it_has()
+    {
+        using var ec = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var point = ec.ExportParameters(includePrivateParameters: false).Q;
+        var key = new Ndxp.Gateway.Registry.ClientKey
+        {
+            Kid = "k1", Kty = "EC", Crv = "P-256",
+            X = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(point.X), Y = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(point.Y),
+        };
+        var registry = TestRegistry.Build("http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3");
+        var current = registry with { Clients = [.. registry.Clients.Select(c => c.Id == "vcb-ekyc" ? c with { PublicKeys = [key] } : c)] };
+
+        // The file as export writes it, but from before the key was registered: no secret, no keys.
+        var file = Ndxp.Gateway.Registry.DeclarativeRegistry.Export(registry);
+
+        Assert.Empty(Ndxp.Gateway.Registry.DeclarativeRegistry.Plan(current, file));
+    }
+
+    [Fact]
     public async Task An_invalid_file_is_refused_in_dry_run_and_apply_and_changes_nothing()
     {
         using var exported = await _gateway.Admin.GetAsync("/admin/v1/registry");

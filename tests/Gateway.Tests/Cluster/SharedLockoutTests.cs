@@ -57,6 +57,16 @@ public sealed class SharedLockoutTests(RedisServer redis, PostgresServer postgre
         // What is not locked out is served on both.
         Assert.Equal(HttpStatusCode.OK, (await first.Data.TokenResponseAsync("viettel-sim", TestRegistry.Secret)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await second.Data.TokenResponseAsync("viettel-sim", TestRegistry.Secret)).StatusCode);
+
+        // Redis keeps a count that never locked out for its window only, one that did for the back-off's day.
+        using var once = SourceAddressClient.Create(first.DataPort, "127.0.0.27");
+        await TokenRefusal.AssertInvalidClientAsync(once, $"nobody-{Guid.NewGuid():N}", "guess");
+        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var redisData = connection.GetDatabase();
+        var windowOnly = await redisData.KeyTimeToLiveAsync("ndxp:authfail:address:127.0.0.27");
+        var lockedOut = await redisData.KeyTimeToLiveAsync("ndxp:authfail:address:127.0.0.25");
+        Assert.InRange(windowOnly!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+        Assert.InRange(lockedOut!.Value, TimeSpan.FromHours(23), TimeSpan.FromDays(1));
     }
 
     [Fact]
@@ -71,12 +81,14 @@ public sealed class SharedLockoutTests(RedisServer redis, PostgresServer postgre
         }
 
         await AssertLockedOutAsync(attacker, "vcb-ekyc");
+        Assert.True(gateway.Services.GetRequiredService<Ndxp.Gateway.Limits.SharedRedis>().InFallback, "counted in Redis after all");
     }
 
     private static async Task AssertLockedOutAsync(HttpClient client, string clientId)
     {
         using var response = await client.TokenResponseAsync(clientId, TestRegistry.Secret);
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
-        Assert.NotNull(response.Headers.RetryAfter?.Delta);
+        // The first lock-out, a minute, on Redis's clock.
+        Assert.InRange(response.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(55), TimeSpan.FromSeconds(60));
     }
 }

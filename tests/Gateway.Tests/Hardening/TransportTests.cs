@@ -21,6 +21,7 @@ public sealed class TransportTests : IAsyncLifetime
     private readonly X509Certificate2 _otherCa = TestCertificates.CreateCa("Someone else's CA");
     private X509Certificate2 _clientCertificate = null!;
     private X509Certificate2 _strangerCertificate = null!;
+    private X509Certificate2 _expiredCertificate = null!;
     private X509Certificate2 _gatewayToProvider = null!;
     private GatewayWorkspace _workspace = null!;
     private WebApplication? _provider;
@@ -33,6 +34,14 @@ public sealed class TransportTests : IAsyncLifetime
         var server = TestCertificates.WritePem(TestCertificates.CreateLeaf("gateway", _ca, server: true), directory, "gateway");
         _clientCertificate = TestCertificates.CreateLeaf("vcb-bound", issuer: null, server: false);
         _strangerCertificate = TestCertificates.CreateLeaf("stranger", issuer: null, server: false);
+        _expiredCertificate = TestCertificates.CreateLeaf("vcb-expired", issuer: null, server: false, notAfter: DateTimeOffset.UtcNow.AddDays(-1));
+        using var ec = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var point = ec.ExportParameters(includePrivateParameters: false).Q;
+        var key = new ClientKey
+        {
+            Kid = "k1", Kty = "EC", Crv = "P-256",
+            X = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(point.X), Y = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(point.Y),
+        };
         _gatewayToProvider = TestCertificates.CreateLeaf("gateway-client", _ca, server: false);
         var gatewayClient = TestCertificates.WritePem(_gatewayToProvider, directory, "gateway-client");
         var caPath = TestCertificates.WritePem(_ca, directory, "ca").Certificate;
@@ -47,6 +56,8 @@ public sealed class TransportTests : IAsyncLifetime
                 .. registry.Clients,
                 new Client { Id = "vcb-bound", Agency = "VCB", SecretHash = TestRegistry.SecretHash, CertificateThumbprint = CertificateBinding.Thumbprint(_clientCertificate) },
                 new Client { Id = "vcb-certificate", Agency = "VCB", CertificateThumbprint = CertificateBinding.Thumbprint(_clientCertificate) },
+                new Client { Id = "vcb-certificate-and-key", Agency = "VCB", CertificateThumbprint = CertificateBinding.Thumbprint(_clientCertificate), PublicKeys = [key] },
+                new Client { Id = "vcb-expired", Agency = "VCB", CertificateThumbprint = CertificateBinding.Thumbprint(_expiredCertificate) },
             ],
             Services =
             [
@@ -75,7 +86,7 @@ public sealed class TransportTests : IAsyncLifetime
             await _provider.DisposeAsync();
         }
 
-        foreach (var certificate in new[] { _ca, _otherCa, _clientCertificate, _strangerCertificate, _gatewayToProvider })
+        foreach (var certificate in new[] { _ca, _otherCa, _clientCertificate, _strangerCertificate, _expiredCertificate, _gatewayToProvider })
         {
             certificate.Dispose();
         }
@@ -200,9 +211,18 @@ public sealed class TransportTests : IAsyncLifetime
             await TokenRefusal.AssertInvalidClientAsync(none);
         }
 
-        // A client registered with a secret and a certificate needs both: the certificate alone is not its credential.
+        // A client registered with a secret or a key besides its certificate needs both: the certificate alone is not its credential.
         using var alone = await CertificateTokenAsync(owner, "vcb-bound");
         await TokenRefusal.AssertInvalidClientAsync(alone);
+        using var withoutKey = await CertificateTokenAsync(owner, "vcb-certificate-and-key");
+        await TokenRefusal.AssertInvalidClientAsync(withoutKey);
+
+        // The pinned certificate itself, past its validity dates: refused however well it matches.
+        var expiredFailures = await MetricsText.ValueAsync(_gateway.Admin, "ndxp_gateway_client_authentication_failures_total", ("method", "tls_client_auth"), ("reason", "certificate_expired"));
+        using var expiredClient = Client(certificate: _expiredCertificate);
+        using var expired = await CertificateTokenAsync(expiredClient, "vcb-expired");
+        await TokenRefusal.AssertInvalidClientAsync(expired);
+        Assert.Equal(expiredFailures + 1, await MetricsText.ValueAsync(_gateway.Admin, "ndxp_gateway_client_authentication_failures_total", ("method", "tls_client_auth"), ("reason", "certificate_expired")));
     }
 
     [Fact]

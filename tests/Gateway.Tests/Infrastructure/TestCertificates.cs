@@ -17,7 +17,7 @@ internal static class TestCertificates
     }
 
     /// <summary>A leaf for 127.0.0.1/localhost, issued by <paramref name="issuer"/> (self-signed when null), with its private key.</summary>
-    public static X509Certificate2 CreateLeaf(string name, X509Certificate2? issuer, bool server)
+    public static X509Certificate2 CreateLeaf(string name, X509Certificate2? issuer, bool server, DateTimeOffset? notAfter = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
@@ -28,15 +28,15 @@ internal static class TestCertificates
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
             [server ? new Oid("1.3.6.1.5.5.7.3.1") : new Oid("1.3.6.1.5.5.7.3.2")], false));
-        var notBefore = DateTimeOffset.UtcNow.AddDays(-1);
-        var notAfter = DateTimeOffset.UtcNow.AddDays(10);
+        var until = notAfter ?? DateTimeOffset.UtcNow.AddDays(10);
+        var notBefore = until.AddDays(-11);
         if (issuer is null)
         {
-            return request.CreateSelfSigned(notBefore, notAfter);
+            return request.CreateSelfSigned(notBefore, until);
         }
 
         var serial = RandomNumberGenerator.GetBytes(12);
-        using var issued = request.Create(issuer, notBefore, notAfter, serial);
+        using var issued = request.Create(issuer, notBefore, until, serial);
         return issued.CopyWithPrivateKey(key);
     }
 
