@@ -91,8 +91,16 @@ internal sealed class ClientSecretVerifier : IDisposable
         Interlocked.Increment(ref _slowDerivations);
         try
         {
+            // A thread of its own (LongRunning), at the lowest priority, ended with the derivation.
             var matches = await Task.Factory.StartNew(
-                () => ClientSecretHasher.VerifySlow(secret, stored), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                () =>
+                {
+                    BackgroundPriority.LowerCurrentThread();
+                    return ClientSecretHasher.VerifySlow(secret, stored);
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
             if (matches)
             {
                 if (_verifiedSlowHashes.Count >= MaxRemembered)
