@@ -24,8 +24,9 @@ internal static class TransportSecurity
         https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
         if (allowClientCertificates)
         {
-            // Any certificate may be presented: it proves possession for certificate-bound tokens (RFC 8705),
-            // it does not authenticate by itself, so its chain is not judged here.
+            // Any certificate may be presented: it proves possession for certificate-bound tokens (RFC 8705), and it
+            // authenticates only a client pinned to it by thumbprint (checked with its dates at the token endpoint),
+            // so no chain is judged here.
             https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
             https.AllowAnyClientCertificate();
         }

@@ -21,7 +21,7 @@ internal static class DiscoveryEndpoints
             ["jwks_uri"] = issuer + "/.well-known/jwks.json",
             ["grant_types_supported"] = new[] { "client_credentials" },
             ["token_endpoint_auth_methods_supported"] = mutualTls
-                ? new[] { "client_secret_basic", "client_secret_post", "private_key_jwt", "tls_client_auth" }
+                ? new[] { "client_secret_basic", "client_secret_post", "private_key_jwt", "tls_client_auth", "self_signed_tls_client_auth" }
                 : new[] { "client_secret_basic", "client_secret_post", "private_key_jwt" },
             ["token_endpoint_auth_signing_alg_values_supported"] = GatewayIdentityServiceCollectionExtensions.AcceptedAlgorithms,
             ["tls_client_certificate_bound_access_tokens"] = mutualTls,

@@ -10,8 +10,9 @@ public sealed record Client
     public string? Name { get; init; }
 
     /// <summary>
-    /// The secret as a salted slow hash (<see cref="Identity.ClientSecretHasher"/>), never the secret itself. Null for a
-    /// client that gets its tokens from an external authority and so never uses the gateway's token endpoint.
+    /// The secret's hash (<see cref="Identity.ClientSecretHasher"/>: fast for a generated secret, slow for a chosen one),
+    /// never the secret itself. Null for a client that authenticates only with its keys or its certificate, or gets its
+    /// tokens from an external authority.
     /// </summary>
     public string? SecretHash { get; init; }
 

@@ -231,7 +231,9 @@ public sealed class TransportTests : IAsyncLifetime
         using var client = Client();
         using var json = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/.well-known/openid-configuration"));
 
-        Assert.Contains("tls_client_auth", json.RootElement.GetProperty("token_endpoint_auth_methods_supported").EnumerateArray().Select(m => m.GetString()));
+        var methods = json.RootElement.GetProperty("token_endpoint_auth_methods_supported").EnumerateArray().Select(m => m.GetString()).ToList();
+        Assert.Contains("tls_client_auth", methods);
+        Assert.Contains("self_signed_tls_client_auth", methods);
         Assert.True(json.RootElement.GetProperty("tls_client_certificate_bound_access_tokens").GetBoolean());
     }
 
