@@ -68,12 +68,7 @@ public sealed class DeclarativeRegistryTests : IAsyncLifetime
     public void Applying_a_file_that_lists_no_keys_or_secret_for_a_client_keeps_those_it_has()
     {
         using var ec = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        var point = ec.ExportParameters(includePrivateParameters: false).Q;
-        var key = new Ndxp.Gateway.Registry.ClientKey
-        {
-            Kid = "k1", Kty = "EC", Crv = "P-256",
-            X = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(point.X), Y = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(point.Y),
-        };
+        var key = ClientAssertions.RegistryKey(ec, "k1");
         var registry = TestRegistry.Build("http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3");
         var current = registry with { Clients = [.. registry.Clients.Select(c => c.Id == "vcb-ekyc" ? c with { PublicKeys = [key] } : c)] };
 

@@ -36,12 +36,7 @@ public sealed class TransportTests : IAsyncLifetime
         _strangerCertificate = TestCertificates.CreateLeaf("stranger", issuer: null, server: false);
         _expiredCertificate = TestCertificates.CreateLeaf("vcb-expired", issuer: null, server: false, notAfter: DateTimeOffset.UtcNow.AddDays(-1));
         using var ec = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        var point = ec.ExportParameters(includePrivateParameters: false).Q;
-        var key = new ClientKey
-        {
-            Kid = "k1", Kty = "EC", Crv = "P-256",
-            X = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(point.X), Y = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(point.Y),
-        };
+        var key = ClientAssertions.RegistryKey(ec, "k1");
         _gatewayToProvider = TestCertificates.CreateLeaf("gateway-client", _ca, server: false);
         var gatewayClient = TestCertificates.WritePem(_gatewayToProvider, directory, "gateway-client");
         var caPath = TestCertificates.WritePem(_ca, directory, "ca").Certificate;

@@ -92,4 +92,12 @@ internal static class ClientAssertions
 
         return JsonSerializer.Serialize(jwk);
     }
+
+    /// <summary>The registry's record of an EC public key, as the admin API would store it.</summary>
+    public static Ndxp.Gateway.Registry.ClientKey RegistryKey(ECDsa key, string kid)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var point = key.ExportParameters(includePrivateParameters: false).Q;
+        return new Ndxp.Gateway.Registry.ClientKey { Kid = kid, Kty = "EC", Crv = "P-256", X = Base64UrlEncoder.Encode(point.X), Y = Base64UrlEncoder.Encode(point.Y) };
+    }
 }
