@@ -1,4 +1,5 @@
 using Ndxp.Gateway.ClientAuthentication;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Ndxp.Gateway.Registry;
@@ -15,6 +16,9 @@ internal static partial class TokenEndpoint
 {
     public const string Path = "/connect/token";
 
+    /// <summary>The smallest form limit: a secret, an id and the grant type fit many times over.</summary>
+    private const int MinFormBytes = 16 * 1024;
+
     public static IEndpointRouteBuilder MapTokenEndpoint(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(Path, IssueAsync).DisableAntiforgery();
@@ -22,7 +26,12 @@ internal static partial class TokenEndpoint
     }
 
     private static async Task<IResult> IssueAsync(
-        HttpContext context, RegistrySnapshotProvider snapshots, ClientAuthenticator authenticator, TokenIssuer issuer, ILoggerFactory loggers)
+        HttpContext context,
+        RegistrySnapshotProvider snapshots,
+        ClientAuthenticator authenticator,
+        TokenIssuer issuer,
+        Microsoft.Extensions.Options.IOptions<IdentityOptions> identity,
+        ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(TokenEndpoint));
         context.Response.Headers.CacheControl = "no-store";
@@ -40,6 +49,21 @@ internal static partial class TokenEndpoint
             return Error(400, "invalid_request", "The request must be application/x-www-form-urlencoded.");
         }
 
+        // A token request is a few hundred bytes (an assertion up to Identity:MaxTokenBytes): nothing larger is read
+        // before the client is authenticated, and a larger body is a clean 413, not an exception.
+        var maxFormBytes = Math.Max(MinFormBytes, 2 * identity.Value.MaxTokenBytes);
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = maxFormBytes;
+        }
+
+        context.Features.Set<IFormFeature>(new FormFeature(context.Request, new FormOptions
+        {
+            ValueCountLimit = 16,
+            KeyLengthLimit = 64,
+            ValueLengthLimit = maxFormBytes,
+            BufferBody = false,
+        }));
         IFormCollection form;
         try
         {
@@ -48,6 +72,10 @@ internal static partial class TokenEndpoint
         catch (InvalidDataException)
         {
             return Error(400, "invalid_request", "The form body could not be read.");
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problems.ProblemResponses.Result(Problems.ProblemKind.RequestBodyTooLarge, $"A token request's form may hold at most {maxFormBytes} bytes.");
         }
 
         var certificate = await context.Connection.GetClientCertificateAsync(context.RequestAborted);

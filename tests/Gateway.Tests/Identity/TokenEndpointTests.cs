@@ -135,6 +135,32 @@ public sealed class TokenEndpointTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_form_larger_than_a_token_request_needs_is_a_clean_413_before_anything_is_checked()
+    {
+        using var response = await PostAsync(
+            [new("grant_type", "client_credentials"), new("client_id", "vcb-ekyc"), new("client_secret", new string('x', 40_000))]);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "request-body-too-large");
+        Assert.Contains("16384 bytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_declared_length_over_the_limit_is_refused_unread_with_a_413_and_no_exception_in_the_log()
+    {
+        const string Body = "grant_type=client_credentials";
+        var answer = await RawHttp.SendAsync(gateway.DataPort,
+            "POST /connect/token HTTP/1.1\r\nHost: gateway.test\r\nContent-Type: application/x-www-form-urlencoded\r\n" +
+            $"Content-Length: 104857600\r\nConnection: close\r\n\r\n{Body}");
+
+        Assert.Equal(413, answer.Status);
+        Assert.Contains("request-body-too-large", answer.Body, StringComparison.Ordinal);
+        // The gateway's own answer, logged as a 413 call, not as an unhandled exception with a stack trace.
+        var log = await gateway.ReadLogAsync();
+        Assert.DoesNotContain("BadHttpRequestException", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Discovery_document_names_the_issuer_token_endpoint_and_keys()
     {
         using var json = JsonDocument.Parse(await gateway.Data.GetStringAsync("/.well-known/openid-configuration"));
