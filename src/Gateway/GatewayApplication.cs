@@ -174,6 +174,7 @@ public static class GatewayApplication
 
         app.UseMiddleware<MeteringMiddleware>();
         app.UseMiddleware<Hardening.RequestFramingMiddleware>();
+        app.UseMiddleware<Hardening.HeaderNamesMiddleware>();
         app.UseMiddleware<Hardening.CanonicalPathMiddleware>();
         app.UseWhen(context => context.Connection.LocalPort == host.AdminPort, admin => admin.UseAdminDocsPage());
         app.UseRouting();

@@ -55,6 +55,9 @@ public sealed class GatewayHostOptions
     /// </summary>
     public IList<string> TrustedProxies { get; } = [];
 
+    /// <summary>What a request with an underscore in a header name gets: refused (400), or the header dropped.</summary>
+    public UnderscoreHeaders UnderscoreHeaders { get; set; } = UnderscoreHeaders.Refuse;
+
     /// <summary>A client must send all its request headers within this time (slowloris), else the connection is closed.</summary>
     public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -71,4 +74,11 @@ public sealed class GatewayHostOptions
 
     /// <summary>The largest request body any service may get; services set lower limits of their own.</summary>
     public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;
+}
+
+/// <summary>Envoy's <c>headers_with_underscores_action</c>, less its ALLOW: no provider should see such names from callers.</summary>
+public enum UnderscoreHeaders
+{
+    Refuse,
+    Drop,
 }

@@ -45,4 +45,5 @@ public enum ProblemKind
     RequestHeadersTooLarge,
     TokenCertificateMismatch,
     ClientKeyInvalid,
+    HeaderNameInvalid,
 }
