@@ -58,7 +58,7 @@ internal sealed partial class MeteringMiddleware
                     Service = service,
                     ServiceVersion = call.ServiceVersion,
                     Grant = call.GrantId,
-                    Method = context.Request.Method,
+                    Method = RecordedMethod.Of(context.Request.Method),
                     Status = status,
                     Outcome = call.OutcomeFor(status),
                     LatencyMs = Stopwatch.GetElapsedTime(call.StartTimestamp).TotalMilliseconds,

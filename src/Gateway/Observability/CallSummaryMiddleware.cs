@@ -50,6 +50,7 @@ internal sealed partial class CallSummaryMiddleware
         var upstreamMs = call.UpstreamLatency?.TotalMilliseconds ?? 0;
         var traceId = Activity.Current?.TraceId.ToHexString() ?? "-";
         var outcomeName = outcome.Name();
+        var method = RecordedMethod.Of(context.Request.Method);
         Log.CallCompleted(
             _logger,
             _options.CallSummaryLevel,
@@ -58,7 +59,7 @@ internal sealed partial class CallSummaryMiddleware
             call.ServiceId ?? "-",
             call.Agency ?? "-",
             call.ClientId ?? "-",
-            context.Request.Method,
+            method,
             status,
             outcomeName,
             problem,

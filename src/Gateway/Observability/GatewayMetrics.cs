@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Prometheus;
 
 namespace Ndxp.Gateway.Observability;
@@ -15,9 +14,6 @@ internal static class GatewayMetrics
     public const string UnknownAgency = "unknown";
 
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
-    private static readonly FrozenSet<string> KnownMethods =
-        new[] { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" }.ToFrozenSet(StringComparer.Ordinal);
 
     public static readonly Counter Requests = Metrics.CreateCounter(
         "ndxp_gateway_requests_total", "Data-plane calls by service, consumer agency, method, status class and outcome.",
@@ -67,7 +63,7 @@ internal static class GatewayMetrics
     public static string Service(Registry.RegistrySnapshot snapshot, string? service) =>
         service is not null && snapshot.Services.ContainsKey(service) ? service : NoService;
 
-    public static string Method(string method) => KnownMethods.Contains(method) ? method : "OTHER";
+    public static string Method(string method) => RecordedMethod.Of(method);
 
     public static string StatusClass(int status) => status switch
     {
