@@ -80,6 +80,11 @@ internal sealed class AccessMiddleware
         }
 
         var purpose = purposes.ToString();
+        if (purpose.Length > 0 && !PurposeSyntax.IsWellFormed(purpose))
+        {
+            return ProblemKind.PurposeInvalid;
+        }
+
         call.Purpose = purpose.Length == 0 ? null : purpose;
         var refusal = GrantEvaluator.Evaluate(snapshot, service, caller.Value, method, call.Purpose, _timeProvider.GetUtcNow(), out var grant);
         call.GrantId = grant?.Id;

@@ -46,4 +46,5 @@ public enum ProblemKind
     TokenCertificateMismatch,
     ClientKeyInvalid,
     HeaderNameInvalid,
+    PurposeInvalid,
 }

@@ -248,9 +248,9 @@ public static partial class RegistryValidator
 
         CheckMethods("grant", grant.Id, grant.Methods, errors);
 
-        if (grant.Purposes.Any(string.IsNullOrWhiteSpace))
+        if (grant.Purposes.Any(p => p is null || !Access.PurposeSyntax.IsWellFormed(p)))
         {
-            errors.Add(new("grant", grant.Id, "purposes", "purposes must not be empty strings"));
+            errors.Add(new("grant", grant.Id, "purposes", $"purposes must be codes of 1-{Access.PurposeSyntax.MaxLength} letters, digits, '.', '_', ':' or '-' (what a caller can declare in X-Purpose)"));
         }
 
         CheckRateLimit("grant", grant.Id, "rateLimit", grant.RateLimit, errors);
