@@ -5,7 +5,7 @@ namespace Ndxp.Gateway.Observability;
 /// <summary>
 /// The gateway's own Prometheus series. Label values come only from the registry (agency, service, client codes)
 /// or from fixed sets (method, status class, outcome, reason), never from request input, so no caller can make the
-/// series count grow: unknown agencies are <c>unknown</c>, unmatched routes <c>none</c>, odd methods <c>OTHER</c>.
+/// series count grow: unknown agencies are <c>unknown</c>, unmatched routes <c>none</c>, odd methods <c>OTHER</c> (<see cref="RecordedMethod"/>).
 /// </summary>
 internal static class GatewayMetrics
 {
@@ -62,8 +62,6 @@ internal static class GatewayMetrics
     /// <summary>The service as a label value: registered ids only.</summary>
     public static string Service(Registry.RegistrySnapshot snapshot, string? service) =>
         service is not null && snapshot.Services.ContainsKey(service) ? service : NoService;
-
-    public static string Method(string method) => RecordedMethod.Of(method);
 
     public static string StatusClass(int status) => status switch
     {
