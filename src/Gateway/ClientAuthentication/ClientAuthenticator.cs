@@ -32,7 +32,7 @@ internal sealed partial class ClientAuthenticator(
 {
     /// <summary>The address lock-out alone, checked before the request body is read.</summary>
     public async ValueTask<Authentication.LockedOut?> AddressLockedOutAsync(string address) =>
-        await failures.LockedOutAsync(address, null) is { } lockout ? Refused(lockout) : null;
+        await failures.AddressLockedOutAsync(address) is { } lockout ? Refused(lockout) : null;
 
     public async ValueTask<Authentication> AuthenticateAsync(
         PresentedCredentials presented, RegistrySnapshot snapshot, string address, X509Certificate2? certificate, CancellationToken cancellationToken)
@@ -41,7 +41,8 @@ internal sealed partial class ClientAuthenticator(
             ? presented.ClientId ?? assertions.ClaimedClientId(presented.Assertion!)
             : presented.ClientId;
         var client = claimedId is null ? null : snapshot.Clients.GetValueOrDefault(claimedId);
-        if (await failures.LockedOutAsync(address, client?.Id) is { } lockout)
+        // The address was checked before the body was read; an unknown client id has no lock-out of its own.
+        if (client is not null && await failures.ClientLockedOutAsync(client.Id, address) is { } lockout)
         {
             return Refused(lockout);
         }

@@ -20,8 +20,11 @@ internal sealed record Lockout(LockoutScope Scope, TimeSpan RetryAfter, int Stri
 /// </summary>
 internal interface IFailedAuthentications
 {
-    /// <summary>The lock-out holding this attempt, if any. <paramref name="clientId"/> is null for an unknown client.</summary>
-    ValueTask<Lockout?> LockedOutAsync(string address, string? clientId);
+    /// <summary>The address's lock-out, if it has one: checked first, before the request's body is read.</summary>
+    ValueTask<Lockout?> AddressLockedOutAsync(string address);
+
+    /// <summary>The registered client's lock-out, if it has one and the address is not one it authenticated from lately.</summary>
+    ValueTask<Lockout?> ClientLockedOutAsync(string clientId, string address);
 
     /// <summary>Counts a failure; returns the lock-out it started, if it started one.</summary>
     ValueTask<Lockout?> FailedAsync(string address, string? clientId);

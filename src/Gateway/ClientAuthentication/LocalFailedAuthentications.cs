@@ -11,21 +11,18 @@ internal sealed class LocalFailedAuthentications(IOptions<ClientAuthenticationOp
     private readonly ConcurrentDictionary<(string ClientId, string Address), DateTimeOffset> _knownAddresses = new();
     private long _lastSweepTicks;
 
-    public ValueTask<Lockout?> LockedOutAsync(string address, string? clientId)
+    public ValueTask<Lockout?> AddressLockedOutAsync(string address) =>
+        ValueTask.FromResult(_counts.TryGetValue(AddressKey(address), out var count) && count.LockedFor(time.GetUtcNow()) is { } held
+            ? new Lockout(LockoutScope.Address, held.RetryAfter, held.Strike)
+            : null);
+
+    public ValueTask<Lockout?> ClientLockedOutAsync(string clientId, string address)
     {
         var now = time.GetUtcNow();
-        if (_counts.TryGetValue(AddressKey(address), out var byAddress) && byAddress.LockedFor(now) is { } addressLock)
-        {
-            return ValueTask.FromResult<Lockout?>(new(LockoutScope.Address, addressLock.RetryAfter, addressLock.Strike));
-        }
-
-        if (clientId is not null && _counts.TryGetValue(ClientKey(clientId), out var byClient) && byClient.LockedFor(now) is { } clientLock
-            && !(_knownAddresses.TryGetValue((clientId, address), out var knownUntil) && now < knownUntil))
-        {
-            return ValueTask.FromResult<Lockout?>(new(LockoutScope.Client, clientLock.RetryAfter, clientLock.Strike));
-        }
-
-        return ValueTask.FromResult<Lockout?>(null);
+        return ValueTask.FromResult(_counts.TryGetValue(ClientKey(clientId), out var count) && count.LockedFor(now) is { } held
+            && !(_knownAddresses.TryGetValue((clientId, address), out var knownUntil) && now < knownUntil)
+            ? new Lockout(LockoutScope.Client, held.RetryAfter, held.Strike)
+            : null);
     }
 
     public ValueTask<Lockout?> FailedAsync(string address, string? clientId)

@@ -18,21 +18,13 @@ internal sealed class RedisFailedAuthentications(SharedRedis redis, LocalFailedA
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         """;
 
-    // KEYS: address count, client count, known-address marker. ARGV: has client (0/1).
-    // Returns {scope (0 none, 1 client, 2 address), retry-after ms, strike}.
+    // KEYS: a count, then (for a client) its known-address marker, which lifts the lock-out. ARGV: the scope's code
+    // (1 client, 2 address). Returns {scope (0 none), retry-after ms, strike}.
     private const string CheckScript = Now + """
-        local function held(key)
-          local s = redis.call('HMGET', key, 'until', 'strikes')
-          local left = (tonumber(s[1]) or 0) - now
-          if left > 0 then return left, tonumber(s[2]) or 1 end
-          return 0, 0
-        end
-        local left, strike = held(KEYS[1])
-        if left > 0 then return {2, left, strike} end
-        if ARGV[1] == '1' and redis.call('EXISTS', KEYS[3]) == 0 then
-          left, strike = held(KEYS[2])
-          if left > 0 then return {1, left, strike} end
-        end
+        if KEYS[2] and redis.call('EXISTS', KEYS[2]) == 1 then return {0, 0, 0} end
+        local s = redis.call('HMGET', KEYS[1], 'until', 'strikes')
+        local left = (tonumber(s[1]) or 0) - now
+        if left > 0 then return {tonumber(ARGV[1]), left, tonumber(s[2]) or 1} end
         return {0, 0, 0}
         """;
 
@@ -74,15 +66,21 @@ internal sealed class RedisFailedAuthentications(SharedRedis redis, LocalFailedA
 
     private readonly ClientAuthenticationOptions _options = options.Value;
 
-    public async ValueTask<Lockout?> LockedOutAsync(string address, string? clientId)
+    public async ValueTask<Lockout?> AddressLockedOutAsync(string address)
     {
-        var result = await redis.EvaluateAsync(CheckScript, Keys(address, clientId, withKnown: true), [clientId is null ? "0" : "1"]);
-        return result is null ? await local.LockedOutAsync(address, clientId) : Decode((RedisResult[])result!);
+        var result = await redis.EvaluateAsync(CheckScript, [AddressKey(address)], [2]);
+        return result is null ? await local.AddressLockedOutAsync(address) : Decode((RedisResult[])result!);
+    }
+
+    public async ValueTask<Lockout?> ClientLockedOutAsync(string clientId, string address)
+    {
+        var result = await redis.EvaluateAsync(CheckScript, [ClientKey(clientId), KnownKey(address, clientId)], [1]);
+        return result is null ? await local.ClientLockedOutAsync(clientId, address) : Decode((RedisResult[])result!);
     }
 
     public async ValueTask<Lockout?> FailedAsync(string address, string? clientId)
     {
-        var result = await redis.EvaluateAsync(FailScript, Keys(address, clientId, withKnown: false),
+        var result = await redis.EvaluateAsync(FailScript, [AddressKey(address), ClientKey(clientId ?? "")],
         [
             clientId is null ? "0" : "1",
             _options.FailuresPerClient,
@@ -109,12 +107,9 @@ internal sealed class RedisFailedAuthentications(SharedRedis redis, LocalFailedA
         }
     }
 
-    private static RedisKey[] Keys(string address, string? clientId, bool withKnown)
-    {
-        RedisKey addressKey = "ndxp:authfail:address:" + address;
-        RedisKey clientKey = "ndxp:authfail:client:" + (clientId ?? "");
-        return withKnown ? [addressKey, clientKey, KnownKey(address, clientId ?? "")] : [addressKey, clientKey];
-    }
+    private static RedisKey AddressKey(string address) => "ndxp:authfail:address:" + address;
+
+    private static RedisKey ClientKey(string clientId) => "ndxp:authfail:client:" + clientId;
 
     private static RedisKey KnownKey(string address, string clientId) => $"ndxp:authknown:{clientId}:{address}";
 
