@@ -10,21 +10,19 @@ namespace Ndxp.Gateway.Tests.Hardening;
 /// </summary>
 public sealed class LongMethodTests : IAsyncLifetime
 {
-    private readonly string _log = Path.Combine(Path.GetTempPath(), $"ndxp-method-{Guid.NewGuid():N}.log");
     private GatewayWorkspace _workspace = null!;
 
     public async Task InitializeAsync() => _workspace = await GatewayWorkspace.CreateAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _workspace.DisposeAsync();
-        File.Delete(_log);
-    }
+    public async Task DisposeAsync() => await _workspace.DisposeAsync();
+
+    // In the workspace's folder, which goes with it.
+    private string Log => Path.Combine(_workspace.Directory, "gateway.log");
 
     [Fact]
     public async Task A_7000_character_method_is_recorded_as_OTHER_in_the_log_and_the_usage_record()
     {
-        var gateway = await _workspace.StartGatewayAsync(TestGateway.LogToFile(_log));
+        var gateway = await _workspace.StartGatewayAsync(TestGateway.LogToFile(Log));
         var token = await gateway.Data.TokenAsync("vcb-ekyc");
         var method = "X" + new string('M', 7000);
         var since = DateTimeOffset.UtcNow.AddSeconds(-1);
@@ -35,8 +33,8 @@ public sealed class LongMethodTests : IAsyncLifetime
         Assert.NotEqual(0, answer.Status);
         var records = await gateway.StoredRecordsAsync("VCB", since, r => r.Count >= 1);
         Assert.Equal("OTHER", Assert.Single(records).Method);
-        await Poll.UntilAsync(async () => (await LogFile.ReadAsync(_log)).Contains("VCB/vcb-ekyc OTHER ->", StringComparison.Ordinal), "the call's summary with OTHER");
-        var summary = (await LogFile.ReadAsync(_log)).Split('\n').Single(line => line.Contains("\"Id\":5001", StringComparison.Ordinal) && line.Contains("vcb-ekyc", StringComparison.Ordinal));
+        await Poll.UntilAsync(async () => (await LogFile.ReadAsync(Log)).Contains("VCB/vcb-ekyc OTHER ->", StringComparison.Ordinal), "the call's summary with OTHER");
+        var summary = (await LogFile.ReadAsync(Log)).Split('\n').Single(line => line.Contains("\"Id\":5001", StringComparison.Ordinal) && line.Contains("vcb-ekyc", StringComparison.Ordinal));
         Assert.DoesNotContain(new string('M', 100), summary, StringComparison.Ordinal);
         Assert.True(summary.Length < 2048, $"summary line of {summary.Length} characters");
     }

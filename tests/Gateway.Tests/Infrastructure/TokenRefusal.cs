@@ -31,4 +31,20 @@ internal static class TokenRefusal
         Assert.False(string.IsNullOrWhiteSpace(description));
         return description!;
     }
+
+    /// <summary>
+    /// 429 <c>temporarily_unavailable</c> with no token: a lock-out refusing the request unchecked. Returns its
+    /// Retry-After and description, for the test to compare with the lock-out it expects.
+    /// </summary>
+    public static async Task<(TimeSpan RetryAfter, string Description)> AssertLockedOutAsync(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.TooManyRequests, $"{(int)response.StatusCode}: {body}");
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal("temporarily_unavailable", json.RootElement.GetProperty("error").GetString());
+        Assert.DoesNotContain("access_token", body, StringComparison.Ordinal);
+        Assert.NotNull(response.Headers.RetryAfter?.Delta);
+        return (response.Headers.RetryAfter.Delta.Value, json.RootElement.GetProperty("error_description").GetString()!);
+    }
 }
