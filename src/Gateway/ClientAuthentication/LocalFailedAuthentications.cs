@@ -43,13 +43,31 @@ internal sealed class LocalFailedAuthentications(IOptions<ClientAuthenticationOp
         return ValueTask.FromResult(started);
     }
 
+    /// <summary>Until when the client is known at the address on this replica, if it is.</summary>
+    public DateTimeOffset? KnownUntil(string clientId, string address) =>
+        _knownAddresses.TryGetValue((clientId, address), out var until) ? until : null;
+
     public ValueTask SucceededAsync(string address, string clientId)
     {
-        var now = time.GetUtcNow();
-        MakeRoom(now);
-        if (_options.KnownAddressMemory > TimeSpan.Zero && (_knownAddresses.Count < _options.MaxTrackedLocally || _knownAddresses.ContainsKey((clientId, address))))
+        if (_options.KnownAddressMemory <= TimeSpan.Zero)
         {
-            _knownAddresses[(clientId, address)] = now + _options.KnownAddressMemory;
+            return ValueTask.CompletedTask;
+        }
+
+        var now = time.GetUtcNow();
+        var key = (clientId, address);
+        // Every token a client gets lands here: a pair already known is refreshed without ConcurrentDictionary.Count,
+        // which takes all of the dictionary's locks; only a new pair pays for the bound.
+        if (_knownAddresses.ContainsKey(key))
+        {
+            _knownAddresses[key] = now + _options.KnownAddressMemory;
+            return ValueTask.CompletedTask;
+        }
+
+        MakeRoom(now);
+        if (_knownAddresses.Count < _options.MaxTrackedLocally)
+        {
+            _knownAddresses[key] = now + _options.KnownAddressMemory;
         }
 
         return ValueTask.CompletedTask;

@@ -9,7 +9,8 @@ namespace Ndxp.Gateway.ClientAuthentication;
 /// over the replicas behind a load balancer is held as one. Time comes from Redis (TIME). While Redis is down or
 /// slow (<see cref="SharedRedis"/>), each replica counts locally.
 /// </summary>
-internal sealed class RedisFailedAuthentications(SharedRedis redis, LocalFailedAuthentications local, IOptions<ClientAuthenticationOptions> options)
+internal sealed class RedisFailedAuthentications(
+    SharedRedis redis, LocalFailedAuthentications local, IOptions<ClientAuthenticationOptions> options, TimeProvider time)
     : IFailedAuthentications
 {
     // Each count is a hash: failures n in the window from start (ms), strikes (lock-outs in a row), locked until (ms).
@@ -100,11 +101,17 @@ internal sealed class RedisFailedAuthentications(SharedRedis redis, LocalFailedA
             return;
         }
 
-        var result = await redis.EvaluateAsync(KnownScript, [KnownKey(address, clientId)], [(long)_options.KnownAddressMemory.TotalMilliseconds]);
-        if (result is null)
+        // Every token a client gets lands here. The marker lasts KnownAddressMemory (a day): this replica sets it again
+        // only when a 24th of that has passed since it last did, not on every token, and remembers when locally (which
+        // is also what it goes by while Redis is down).
+        var now = time.GetUtcNow();
+        if (local.KnownUntil(clientId, address) is { } until && until - now > _options.KnownAddressMemory * (23.0 / 24))
         {
-            await local.SucceededAsync(address, clientId);
+            return;
         }
+
+        await local.SucceededAsync(address, clientId);
+        await redis.EvaluateAsync(KnownScript, [KnownKey(address, clientId)], [(long)_options.KnownAddressMemory.TotalMilliseconds]);
     }
 
     private static RedisKey AddressKey(string address) => "ndxp:authfail:address:" + address;

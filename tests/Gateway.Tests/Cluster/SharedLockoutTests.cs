@@ -34,6 +34,11 @@ public sealed class SharedLockoutTests(RedisServer redis, PostgresServer postgre
         var first = await _workspace.StartGatewayAsync(settings);
         var second = await _workspace.StartGatewayAsync(settings);
 
+        // The agency's own system signs in through the first replica before the guessing starts.
+        using var agencyOnFirst = SourceAddressClient.Create(first.DataPort, "127.0.0.28");
+        using var agencyOnSecond = SourceAddressClient.Create(second.DataPort, "127.0.0.28");
+        Assert.Equal(HttpStatusCode.OK, (await agencyOnFirst.TokenResponseAsync("vcb-ekyc", TestRegistry.Secret)).StatusCode);
+
         // The client's count: three failures, one from each of three addresses, through the first replica.
         foreach (var address in new[] { "127.0.0.21", "127.0.0.22", "127.0.0.23" })
         {
@@ -43,6 +48,8 @@ public sealed class SharedLockoutTests(RedisServer redis, PostgresServer postgre
 
         using var elsewhereOnSecond = SourceAddressClient.Create(second.DataPort, "127.0.0.24");
         await AssertLockedOutAsync(elsewhereOnSecond, "vcb-ekyc");
+        // Where the client signed in lately it is not held, on any replica: the marker is in Redis too.
+        Assert.Equal(HttpStatusCode.OK, (await agencyOnSecond.TokenResponseAsync("vcb-ekyc", TestRegistry.Secret)).StatusCode);
 
         // The address's count: failures through both replicas add up.
         using var toFirst = SourceAddressClient.Create(first.DataPort, "127.0.0.25");
