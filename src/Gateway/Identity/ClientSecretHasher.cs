@@ -51,14 +51,22 @@ public static class ClientSecretHasher
         return SHA256.HashData(Encoding.UTF8.GetBytes(secret));
     }
 
-    public static bool IsWellFormed(string? encoded) => TryParseFast(encoded, out _) || TryParseSlow(encoded, out _, out _, out _);
+    public static bool IsWellFormed(string? encoded)
+    {
+        Span<byte> hash = stackalloc byte[HashBytes];
+        return TryParseFast(encoded, hash) || TryParseSlow(encoded, out _, out _, out _);
+    }
 
     /// <summary>True for the slow scheme (a person's secret), whose verification must be rationed.</summary>
-    public static bool IsSlow(string encoded) => TryParseSlow(encoded, out _, out _, out _);
+    /// <remarks>By the scheme's name alone: the registry checked the whole hash when it was loaded, and this runs on every token request.</remarks>
+    public static bool IsSlow(string encoded) => encoded.StartsWith(SlowScheme + "$", StringComparison.Ordinal);
 
     /// <summary>Verifies against a fast hash in constant time; false for any other hash.</summary>
-    public static bool VerifyFast(ReadOnlySpan<byte> fingerprint, string encoded) =>
-        TryParseFast(encoded, out var expected) && CryptographicOperations.FixedTimeEquals(fingerprint, expected);
+    public static bool VerifyFast(ReadOnlySpan<byte> fingerprint, string encoded)
+    {
+        Span<byte> expected = stackalloc byte[HashBytes];
+        return TryParseFast(encoded, expected) && CryptographicOperations.FixedTimeEquals(fingerprint, expected);
+    }
 
     /// <summary>Verifies against a slow hash: a full PBKDF2 derivation, a third of a second at the default work factor.</summary>
     public static bool VerifySlow(string secret, string encoded)
@@ -75,23 +83,10 @@ public static class ClientSecretHasher
 
     private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static bool TryParseFast(string? encoded, out byte[] hash)
-    {
-        hash = [];
-        if (encoded is null || !encoded.StartsWith(FastScheme + "$", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var buffer = new byte[HashBytes];
-        if (!Convert.TryFromBase64String(encoded[(FastScheme.Length + 1)..], buffer, out var written) || written != HashBytes)
-        {
-            return false;
-        }
-
-        hash = buffer;
-        return true;
-    }
+    /// <summary>Decodes a fast hash into <paramref name="hash"/> (32 bytes), without allocating.</summary>
+    private static bool TryParseFast(string? encoded, Span<byte> hash) =>
+        encoded is not null && encoded.StartsWith(FastScheme + "$", StringComparison.Ordinal)
+        && Convert.TryFromBase64Chars(encoded.AsSpan(FastScheme.Length + 1), hash, out var written) && written == HashBytes;
 
     private static bool TryParseSlow(string? encoded, out int iterations, out byte[] salt, out byte[] hash)
     {
