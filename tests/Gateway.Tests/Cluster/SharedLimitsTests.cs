@@ -54,9 +54,9 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
     public async Task One_replica_taking_every_call_of_a_grant_admits_the_full_shared_rate_kept_in_redis()
     {
         // A local limiter would admit a third of this here: the replica's share.
-        var (statuses, elapsed) = await SharedLimits.LoadAsync(_replicas[..1], _tokens.Signed("cl-rate", "CL"), "/limited/x", TimeSpan.FromSeconds(4), callersPerReplica: 8);
+        var load = await SharedLimits.LoadAsync(_replicas[..1], _tokens.Signed("cl-rate", "CL"), "/limited/x", TimeSpan.FromSeconds(4), callersPerReplica: 8);
 
-        SharedLimits.AssertAdmittedOnce(statuses, elapsed, TestRegistry.ClusterRate, HttpStatusCode.TooManyRequests, output, $"1 of {Replicas} replicas");
+        SharedLimits.AssertAdmittedOnce(load, TestRegistry.ClusterRate, HttpStatusCode.TooManyRequests, output, $"1 of {Replicas} replicas");
         // The bucket the calls drew from is in Redis, drained.
         var tokens = await SharedLimits.TokensInRedisAsync(redis, "ndxp:rl:grant:cl-rate");
         Assert.NotNull(tokens);
@@ -66,9 +66,9 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
     [Fact]
     public async Task Replicas_together_admit_the_shared_rate_within_ten_percent()
     {
-        var (statuses, elapsed) = await SharedLimits.LoadAsync(_replicas, _tokens.Signed("cl-rate", "CL"), "/limited/x", TimeSpan.FromSeconds(4));
+        var load = await SharedLimits.LoadAsync(_replicas, _tokens.Signed("cl-rate", "CL"), "/limited/x", TimeSpan.FromSeconds(4));
 
-        SharedLimits.AssertAdmittedOnce(statuses, elapsed, TestRegistry.ClusterRate, HttpStatusCode.TooManyRequests, output, $"{Replicas} replicas");
+        SharedLimits.AssertAdmittedOnce(load, TestRegistry.ClusterRate, HttpStatusCode.TooManyRequests, output, $"{Replicas} replicas");
         Assert.NotNull(await SharedLimits.TokensInRedisAsync(redis, "ndxp:rl:grant:cl-rate"));
     }
 
@@ -77,9 +77,9 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
     {
         // rl-app's own grant allows 100/s: the service's 10/s cap is what binds, shared by every replica.
         const int Cap = 10;
-        var (statuses, elapsed) = await SharedLimits.LoadAsync(_replicas[..1], _tokens.Signed("rl-app", "RL"), "/capped/x", TimeSpan.FromSeconds(4), callersPerReplica: 8);
+        var load = await SharedLimits.LoadAsync(_replicas[..1], _tokens.Signed("rl-app", "RL"), "/capped/x", TimeSpan.FromSeconds(4), callersPerReplica: 8);
 
-        SharedLimits.AssertAdmittedOnce(statuses, elapsed, Cap, HttpStatusCode.ServiceUnavailable, output, $"service cap through 1 of {Replicas} replicas");
+        SharedLimits.AssertAdmittedOnce(load, Cap, HttpStatusCode.ServiceUnavailable, output, $"service cap through 1 of {Replicas} replicas");
         Assert.NotNull(await SharedLimits.TokensInRedisAsync(redis, "ndxp:rl:service:capped"));
 
         // While the cap is exhausted, it refuses on whichever replica a call lands, as capacity-exceeded.
@@ -97,7 +97,7 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
     [Fact]
     public async Task Quota_is_enforced_exactly_across_replicas()
     {
-        var (statuses, _) = await SharedLimits.LoadAsync(_replicas, _tokens.Signed("cl-quota", "CL"), "/limited/x", TimeSpan.FromSeconds(2));
+        var statuses = (await SharedLimits.LoadAsync(_replicas, _tokens.Signed("cl-quota", "CL"), "/limited/x", TimeSpan.FromSeconds(2))).Statuses;
 
         Assert.Equal(TestRegistry.ClusterQuota, statuses.Count(s => s == HttpStatusCode.OK));
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"status {s}"));
@@ -112,7 +112,7 @@ public sealed class SharedLimitsTests(RedisServer redis, PostgresServer postgres
         List<HttpStatusCode> duringOutage;
         try
         {
-            (duringOutage, _) = await SharedLimits.LoadAsync(_replicas, _tokens.Signed("cl-outage", "CL"), "/limited/x", TimeSpan.FromSeconds(2));
+            duringOutage = (await SharedLimits.LoadAsync(_replicas, _tokens.Signed("cl-outage", "CL"), "/limited/x", TimeSpan.FromSeconds(2))).Statuses;
 
             // Still ready (Redis down must not take every replica out of the load balancer), but it says so.
             using var ready = await _admins[0].GetAsync("/readyz");
