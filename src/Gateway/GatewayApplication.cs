@@ -173,6 +173,7 @@ public static class GatewayApplication
         }
 
         app.UseMiddleware<MeteringMiddleware>();
+        app.UseMiddleware<EscapedFailureMiddleware>();
         app.UseMiddleware<Hardening.RequestFramingMiddleware>();
         app.UseMiddleware<Hardening.HeaderNamesMiddleware>();
         app.UseMiddleware<Hardening.CanonicalPathMiddleware>();

@@ -6,6 +6,7 @@ namespace Ndxp.Gateway.Forwarding;
 /// <summary>
 /// Turns YARP's bare 502/503/504 into problem+json when a provider is down, has no healthy instance or is too slow.
 /// Runs around the rest of the proxy pipeline and writes only if the provider's answer has not started.
+/// A caller that went away meanwhile is marked aborted on the call instead.
 /// </summary>
 internal sealed class ForwardingProblemMiddleware
 {
@@ -20,7 +21,19 @@ internal sealed class ForwardingProblemMiddleware
 
         var errorFeature = context.GetForwarderErrorFeature();
         var error = errorFeature?.Error;
-        if (error is null or ForwarderError.None || context.Response.HasStarted)
+        if (error is null or ForwarderError.None)
+        {
+            return;
+        }
+
+        if (IsCallerSide(error.Value) && context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller went away, before or while the answer went out: the call is recorded as aborted.
+            context.GetGatewayCall()!.Aborted = true;
+            return;
+        }
+
+        if (context.Response.HasStarted)
         {
             return;
         }
@@ -36,9 +49,8 @@ internal sealed class ForwardingProblemMiddleware
         {
             ForwarderError.RequestTimedOut => ProblemKind.ProviderTimeout,
             ForwarderError.NoAvailableDestinations => ProblemKind.ProviderUnavailable,
-            // The caller went away or sent a broken body: nobody is left to read an answer, or YARP already chose 400.
-            ForwarderError.RequestCanceled or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient
-                or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseClient => null,
+            // The caller sent a broken body: YARP already chose 400.
+            _ when IsCallerSide(error.Value) => null,
             _ => ProblemKind.ProviderError,
         };
 
@@ -47,6 +59,9 @@ internal sealed class ForwardingProblemMiddleware
             await context.WriteProblemAsync(problem);
         }
     }
+
+    private static bool IsCallerSide(ForwarderError error) => error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyClient
+        or ForwarderError.ResponseBodyClient or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseClient;
 
     private static bool IsBodyTooLarge(Exception? exception) => exception switch
     {

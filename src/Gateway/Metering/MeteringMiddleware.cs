@@ -48,7 +48,7 @@ internal sealed partial class MeteringMiddleware
             call.ResponseBytes = body.BytesWritten;
             if (call.Agency is { } agency && call.ClientId is { } client && call.ServiceId is { } service)
             {
-                var status = context.Response.StatusCode;
+                var status = call.StatusSent(context.Response);
                 var record = new UsageRecord
                 {
                     TransactionId = call.TransactionId,

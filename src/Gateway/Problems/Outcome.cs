@@ -12,11 +12,17 @@ public enum Outcome
     QuotaExceeded,
     UpstreamError,
     Timeout,
+
+    /// <summary>The caller went away (or its connection broke) before the answer was complete.</summary>
+    Aborted,
+
+    /// <summary>The gateway itself failed (a bug), not the provider.</summary>
+    GatewayError,
 }
 
 public static class OutcomeNames
 {
-    private static readonly string[] Names = ["ok", "client_error", "unauthorized", "forbidden", "rate_limited", "quota_exceeded", "upstream_error", "timeout"];
+    private static readonly string[] Names = ["ok", "client_error", "unauthorized", "forbidden", "rate_limited", "quota_exceeded", "upstream_error", "timeout", "aborted", "gateway_error"];
 
     /// <summary>The outcome as reports, metrics and logs name it (snake case).</summary>
     public static string Name(this Outcome outcome) => Names[(int)outcome];

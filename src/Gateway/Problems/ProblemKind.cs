@@ -47,4 +47,10 @@ public enum ProblemKind
     ClientKeyInvalid,
     HeaderNameInvalid,
     PurposeInvalid,
+
+    /// <summary>Kestrel refused the request as malformed (broken framing or body) after the pipeline began.</summary>
+    RequestMalformed,
+
+    /// <summary>A failure inside the gateway itself: a bug, logged with its stack trace.</summary>
+    InternalError,
 }

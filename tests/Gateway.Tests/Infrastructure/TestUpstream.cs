@@ -68,6 +68,12 @@ internal sealed class TestUpstream : IAsyncDisposable
             return Results.Ok();
         });
         app.Map("/hold/{**rest}", upstream.HoldAsync);
+        // Answers only once the whole request body has arrived.
+        app.Map("/echo/upload", async (HttpRequest request, CancellationToken aborted) =>
+        {
+            await request.Body.CopyToAsync(Stream.Null, aborted);
+            return Results.Ok();
+        });
         app.Map("/{**rest}", (HttpRequest request) => Results.Json(new EchoedRequest(
             request.Method,
             request.Path,

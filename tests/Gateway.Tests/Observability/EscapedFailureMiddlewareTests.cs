@@ -1,0 +1,104 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging.Testing;
+using Ndxp.Gateway.Problems;
+
+namespace Ndxp.Gateway.Tests.Observability;
+
+/// <summary>
+/// What escapes the pipeline is answered and recorded as what the caller was sent: the refusal's status, a 500 for a
+/// bug (the only case logged with its exception), or aborted when the caller left.
+/// </summary>
+public sealed class EscapedFailureMiddlewareTests
+{
+    private readonly FakeLogger<EscapedFailureMiddleware> _logger = new();
+
+    [Fact]
+    public async Task A_bug_before_the_answer_is_a_500_internal_error_problem_recorded_as_gateway_error_and_logged_with_its_exception()
+    {
+        var (context, call) = Call();
+
+        await Run(context, _ => throw new InvalidOperationException("bug"));
+
+        Assert.Equal(500, call.StatusSent(context.Response));
+        Assert.Equal(Outcome.GatewayError, call.OutcomeFor(500));
+        Assert.Equal("application/problem+json", context.Response.ContentType);
+        var logged = Assert.Single(_logger.Collector.GetSnapshot());
+        Assert.Equal(LogLevel.Error, logged.Level);
+        Assert.IsType<InvalidOperationException>(logged.Exception);
+    }
+
+    [Theory]
+    [InlineData(400, "request-malformed")]
+    [InlineData(413, "request-body-too-large")]
+    public async Task A_request_kestrel_refuses_gets_its_status_as_a_problem_and_no_stack_trace(int status, string type)
+    {
+        var (context, call) = Call();
+
+        await Run(context, _ => throw new BadHttpRequestException("refused", status));
+
+        Assert.Equal(status, call.StatusSent(context.Response));
+        Assert.Equal(Outcome.ClientError, call.OutcomeFor(status));
+        Assert.Equal(ProblemCatalog.Describe(call.Problem!.Value).Slug, type);
+        var logged = Assert.Single(_logger.Collector.GetSnapshot());
+        Assert.Equal(LogLevel.Information, logged.Level);
+        Assert.Null(logged.Exception);
+    }
+
+    [Fact]
+    public async Task A_caller_that_left_is_recorded_as_aborted_with_no_status_sent_and_nothing_logged()
+    {
+        var (context, call) = Call();
+        using var gone = new CancellationTokenSource();
+        context.RequestAborted = gone.Token;
+        await gone.CancelAsync();
+
+        await Run(context, c => throw new OperationCanceledException(c.RequestAborted));
+
+        Assert.True(call.Aborted);
+        Assert.Equal(GatewayCall.StatusClientClosedRequest, call.StatusSent(context.Response));
+        Assert.Equal(Outcome.Aborted, call.OutcomeFor(call.StatusSent(context.Response)));
+        Assert.Empty(_logger.Collector.GetSnapshot());
+    }
+
+    [Fact]
+    public async Task A_bug_after_the_answer_began_cuts_the_connection_and_records_the_status_sent_as_aborted()
+    {
+        var (context, call) = Call();
+        var lifetime = new AbortRecorder();
+        context.Features.Set<IHttpRequestLifetimeFeature>(lifetime);
+        context.Features.Set<IHttpResponseFeature>(new StartedResponse());
+
+        await Run(context, _ => throw new InvalidOperationException("bug mid-answer"));
+
+        Assert.True(lifetime.Aborted);
+        Assert.Equal(200, call.StatusSent(context.Response));
+        Assert.Equal(Outcome.Aborted, call.OutcomeFor(200));
+        Assert.Equal(LogLevel.Error, Assert.Single(_logger.Collector.GetSnapshot()).Level);
+    }
+
+    private Task Run(HttpContext context, RequestDelegate next) => new EscapedFailureMiddleware(next, _logger).InvokeAsync(context);
+
+    private static (DefaultHttpContext Context, GatewayCall Call) Call()
+    {
+        var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Response.Body = new MemoryStream();
+        var call = new GatewayCall { TransactionId = "t1", StartedAt = DateTimeOffset.UnixEpoch, StartTimestamp = 0 };
+        context.Features.Set(call);
+        return (context, call);
+    }
+
+    private sealed class AbortRecorder : IHttpRequestLifetimeFeature
+    {
+        public bool Aborted { get; private set; }
+
+        public CancellationToken RequestAborted { get; set; }
+
+        public void Abort() => Aborted = true;
+    }
+
+    private sealed class StartedResponse : HttpResponseFeature
+    {
+        public override bool HasStarted => true;
+    }
+}
