@@ -119,6 +119,8 @@ public static class GatewayApplication
         preserveStaticLogger: true);
 
         services.AddSingleton(clock);
+        // Read by ASP.NET Core's hosting when it starts each request's activity (registered before it adds the default).
+        services.AddSingleton<System.Diagnostics.DistributedContextPropagator, CallerTraceContext>();
         services.AddOptions<ObservabilityOptions>().Bind(configuration.GetSection(ObservabilityOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GatewayHostOptions>().Bind(configuration.GetSection(GatewayHostOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName));
@@ -180,6 +182,7 @@ public static class GatewayApplication
         app.UseWhen(context => context.Connection.LocalPort == host.AdminPort, admin => admin.UseAdminDocsPage());
         app.UseRouting();
         app.UseAuthentication();
+        app.UseMiddleware<TraceContinuationMiddleware>();
 
         app.MapTokenEndpoint();
         app.MapDiscoveryEndpoints(identity.ResolveIssuer(host), host.TlsEnabled && host.AllowClientCertificates);

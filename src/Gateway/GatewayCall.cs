@@ -32,6 +32,9 @@ public sealed class GatewayCall
 
     public string? Agency { get; set; }
 
+    /// <summary>The authenticated caller's trace, once continued; the request's own activity's otherwise.</summary>
+    public System.Diagnostics.ActivityTraceId? TraceId { get; set; }
+
     public string? ClientId { get; set; }
 
     public string? Purpose { get; set; }

@@ -1,4 +1,7 @@
 using System.Collections.Frozen;
+using Microsoft.Extensions.Options;
+using Ndxp.Gateway.Hosting;
+using Ndxp.Gateway.Identity;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -7,7 +10,8 @@ namespace Ndxp.Gateway.Forwarding;
 /// <summary>
 /// What a provider is told about a call: only what the gateway verified. The caller's token and cookies stay at the
 /// gateway; caller-sent identity headers are dropped and replaced by the verified agency, client, purpose and
-/// transaction id.
+/// transaction id. <c>X-Forwarded-Host</c> is the gateway's configured public host (its issuer's), never the caller's
+/// <c>Host</c>, which a provider building links from it would otherwise reflect.
 /// </summary>
 internal sealed class IdentityHeadersTransformProvider : ITransformProvider
 {
@@ -16,8 +20,10 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
     public const string ClientHeader = "X-Consumer-Client";
 
     // Headers a caller could use to tell a provider something the gateway did not verify: where the call came from,
-    // which URL or method it "really" is (IIS and framework overrides). YARP sets X-Forwarded-For/-Proto/-Host/-Prefix
-    // itself, replacing the caller's.
+    // which URL or method it "really" is (IIS and framework overrides), trace state and baggage (W3C and the older
+    // Correlation-Context/Request-Id) that the gateway neither checked nor owns: the provider gets the gateway's own
+    // traceparent, which continues the caller's only for an authenticated caller (Observability/CallerTraceContext).
+    // YARP sets X-Forwarded-For/-Proto/-Prefix itself, replacing the caller's; X-Forwarded-Host is set below.
     // With the caller's credentials and the identity headers the gateway sets itself, they make one set, looked up
     // once per header the caller actually sent.
     private static readonly FrozenSet<string> CallerHeadersNotForwarded = new[]
@@ -25,6 +31,7 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
         "Forwarded", "X-Forwarded-Server", "X-Forwarded-Port", "X-Forwarded-Ssl", "X-Forwarded-Scheme", "X-Real-IP", "True-Client-IP",
         "X-Client-IP", "X-Cluster-Client-IP", "X-Original-URL", "X-Rewrite-URL", "X-Original-Host",
         "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
+        "traceparent", "tracestate", "baggage", "Correlation-Context", "Request-Id",
         "Authorization", "Cookie", Access.AccessMiddleware.PurposeHeader, TransactionMiddleware.HeaderName,
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
@@ -33,6 +40,15 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
     [
         "Set-Cookie", "Set-Cookie2", "X-Purpose", "Server", "X-Powered-By", "X-AspNet-Version", "X-AspNetMvc-Version",
     ];
+
+    private readonly string _publicHost;
+
+    public IdentityHeadersTransformProvider(IOptions<IdentityOptions> identity, IOptions<GatewayHostOptions> host)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(host);
+        _publicHost = new Uri(identity.Value.ResolveIssuer(host.Value)).Authority;
+    }
 
     public void ValidateRoute(TransformRouteValidationContext context)
     {
@@ -45,6 +61,10 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
     public void Apply(TransformBuilderContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        context.AddXForwardedFor();
+        context.AddXForwardedProto();
+        context.AddXForwardedPrefix();
+        context.AddRequestHeader("X-Forwarded-Host", _publicHost, append: false);
         context.AddRequestTransform(ApplyIdentity);
         context.AddResponseTransform(EchoTransactionId);
     }

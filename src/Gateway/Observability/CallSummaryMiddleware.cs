@@ -48,7 +48,7 @@ internal sealed partial class CallSummaryMiddleware
         var problem = call.Problem is { } kind ? ProblemCatalog.Describe(kind).Slug : "-";
         var elapsedMs = Stopwatch.GetElapsedTime(call.StartTimestamp).TotalMilliseconds;
         var upstreamMs = call.UpstreamLatency?.TotalMilliseconds ?? 0;
-        var traceId = Activity.Current?.TraceId.ToHexString() ?? "-";
+        var traceId = (call.TraceId ?? Activity.Current?.TraceId)?.ToHexString() ?? "-";
         var outcomeName = outcome.Name();
         var method = RecordedMethod.Of(context.Request.Method);
         Log.CallCompleted(

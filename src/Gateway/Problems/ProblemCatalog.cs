@@ -59,6 +59,7 @@ public static class ProblemCatalog
         [ProblemKind.ClientKeyInvalid] = new(400, "client-key-invalid", "The key is not a public key the gateway accepts for client assertions", Outcome.ClientError),
         [ProblemKind.RequestMalformed] = new(400, "request-malformed", "The request is not well-formed HTTP (its body ended early or broke its framing)", Outcome.ClientError),
         [ProblemKind.InternalError] = new(500, "internal-error", "The gateway failed to handle the call; quote the transaction id to the platform operator", Outcome.GatewayError),
+        [ProblemKind.BodyNotAllowed] = new(400, "body-not-allowed", "A request with this method carries no body through the gateway (GET, HEAD, DELETE, OPTIONS, TRACE)", Outcome.ClientError),
     }.ToFrozenDictionary();
 
     public static ProblemDescriptor Describe(ProblemKind kind) => Descriptors[kind];

@@ -53,4 +53,7 @@ public enum ProblemKind
 
     /// <summary>A failure inside the gateway itself: a bug, logged with its stack trace.</summary>
     InternalError,
+
+    /// <summary>A request body on a method that takes none.</summary>
+    BodyNotAllowed,
 }

@@ -65,11 +65,40 @@ public sealed class HeaderAndBodyTests(HardenedGateway gateway) : IClassFixture<
         }
 
         Assert.Equal("127.0.0.1", seen["X-Forwarded-For"]);
-        Assert.NotEqual("evil.example", seen["X-Forwarded-Host"]);
+        Assert.Equal(new Uri(gateway.Issuer).Authority, seen["X-Forwarded-Host"]);
         Assert.Equal("http", seen["X-Forwarded-Proto"]);
         Assert.Equal("VCB", seen["X-Consumer-Agency"]);
         Assert.Equal("vcb-ekyc", seen["X-Consumer-Client"]);
         Assert.NotEqual("caller-chosen", seen["X-Transaction-Id"]);
+    }
+
+    [Fact]
+    public async Task X_Forwarded_Host_is_the_gateways_public_host_whatever_Host_the_caller_sends()
+    {
+        using var response = await gateway.Data.CallAsync(HttpMethod.Get, "/small/echo", gateway.Token, configure: request => request.Headers.Host = "evil.example");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = await EchoedRequest.ReadAsync(response);
+        Assert.Equal(new Uri(gateway.Issuer).Authority, received.Header("X-Forwarded-Host"));
+    }
+
+    [Theory]
+    [InlineData("GET", "Content-Length: 5\r\n\r\nhello")]
+    [InlineData("GET", "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")]
+    [InlineData("DELETE", "Content-Length: 5\r\n\r\nhello")]
+    public async Task A_body_on_a_method_that_takes_none_is_refused_and_never_forwarded(string method, string framingAndBody)
+    {
+        var path = UpstreamPath.Unique("/small");
+
+        var answer = await RawHttp.SendAsync(gateway.DataPort,
+            $"{method} {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {gateway.Token}\r\nConnection: close\r\n{framingAndBody}");
+
+        Assert.Equal(400, answer.Status);
+        Assert.Contains("body-not-allowed", answer.Body, StringComparison.Ordinal);
+        Assert.Equal(0, gateway.Workspace.Upstream.ReceivedUnder(path));
+        // Without a body (or with an empty one) the same call passes.
+        var empty = await RawHttp.SendAsync(gateway.DataPort, $"GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {gateway.Token}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        Assert.Equal(200, empty.Status);
     }
 
     [Fact]

@@ -22,4 +22,39 @@ public sealed class TracingTests(GatewayFixture gateway)
         var problem = await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Forbidden, "purpose-required");
         Assert.Contains(TraceId, problem.GetProperty("traceId").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_unauthenticated_callers_traceparent_is_not_the_trace_of_its_problem_or_its_summary_line()
+    {
+        const string Chosen = "0af7651916cd43dd8448eb211c80319c";
+        using var refused = await gateway.CallAsync(HttpMethod.Get, "/echo/x", "not-a-token", "ekyc",
+            r => r.Headers.Add("traceparent", $"00-{Chosen}-b7ad6b7169203331-01"));
+
+        var problem = await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Unauthorized, "token-malformed");
+        Assert.DoesNotContain(Chosen, problem.GetProperty("traceId").GetString(), StringComparison.Ordinal);
+        var transaction = problem.GetProperty("transactionId").GetString()!;
+        var summary = await Poll.UntilAsync(
+            async () => (await gateway.ReadLogAsync()).Split('\n').FirstOrDefault(l => l.Contains(transaction, StringComparison.Ordinal) && l.Contains("\"Id\":5001", StringComparison.Ordinal)),
+            line => line is not null);
+        Assert.DoesNotContain(Chosen, summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_authenticated_callers_tracestate_and_baggage_never_reach_the_provider_while_its_trace_does()
+    {
+        var token = await gateway.TokenAsync("vcb-ekyc");
+        using var forwarded = await gateway.CallAsync(HttpMethod.Get, "/echo/x", token, "ekyc", r =>
+        {
+            r.Headers.Add("traceparent", $"00-{TraceId}-00f067aa0ba902b7-01");
+            r.Headers.Add("tracestate", "vendor=caller-chosen");
+            r.Headers.Add("baggage", "agency=BCA");
+            r.Headers.Add("Correlation-Context", "agency=BCA");
+        });
+
+        var received = await EchoedRequest.ReadAsync(forwarded);
+        Assert.Matches($"^00-{TraceId}-", received.Header("traceparent"));
+        Assert.Null(received.Header("tracestate"));
+        Assert.Null(received.Header("baggage"));
+        Assert.Null(received.Header("Correlation-Context"));
+    }
 }
