@@ -1,4 +1,6 @@
+using System.Globalization;
 using Ndxp.Gateway.Identity;
+using Ndxp.Gateway.Limits;
 using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
 
@@ -7,7 +9,8 @@ namespace Ndxp.Gateway.Access;
 /// <summary>
 /// The access step of a data call, after YARP matched the route: the service must be up and offer the method, the
 /// caller must hold a valid token, and the live snapshot must show an active grant for its agency or client, the
-/// method and the declared purpose. Status and grants are read on every call, so a suspension bites at once.
+/// method and the declared purpose. Status and grants are read on every call, so a suspension bites at once. A client
+/// whose <see cref="RefusalBudget"/> is spent is refused before any of that is evaluated.
 /// </summary>
 internal sealed class AccessMiddleware
 {
@@ -16,12 +19,14 @@ internal sealed class AccessMiddleware
     private readonly RequestDelegate _next;
     private readonly RegistrySnapshotProvider _snapshots;
     private readonly TimeProvider _timeProvider;
+    private readonly RefusalBudget _refusals;
 
-    public AccessMiddleware(RequestDelegate next, RegistrySnapshotProvider snapshots, TimeProvider timeProvider)
+    public AccessMiddleware(RequestDelegate next, RegistrySnapshotProvider snapshots, TimeProvider timeProvider, RefusalBudget refusals)
     {
         _next = next;
         _snapshots = snapshots;
         _timeProvider = timeProvider;
+        _refusals = refusals;
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -51,6 +56,12 @@ internal sealed class AccessMiddleware
 
         call.ServiceId = serviceId;
         call.ServiceVersion = service.Definition.Version;
+        if (caller is { } identified && _refusals.IsSpent(identified.ClientId, out var retryAfter))
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return ProblemKind.RefusalBudgetExceeded;
+        }
+
         if (service.Definition.Status != EntityStatus.Active || service.Provider.Status != EntityStatus.Active)
         {
             return ProblemKind.ServiceSuspended;

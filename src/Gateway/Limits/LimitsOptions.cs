@@ -24,6 +24,17 @@ public sealed class LimitsOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:05")]
     public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Refusals of one client (401, 403, 4xx and 429 from the gateway) recorded one by one, per second on average;
+    /// beyond the budget they are counted in the hourly aggregates only and the client's calls get a cheap 429.
+    /// </summary>
+    [Range(0.01, 10_000)]
+    public double RefusalsPerSecond { get; set; } = 1;
+
+    /// <summary>Refusals of one client recorded one by one in a burst.</summary>
+    [Range(1, 100_000)]
+    public int RefusalBurst { get; set; } = 60;
+
     /// <summary>How often a replica in fallback checks whether Redis is back.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan RedisProbeInterval { get; set; } = TimeSpan.FromMilliseconds(500);

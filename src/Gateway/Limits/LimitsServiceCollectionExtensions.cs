@@ -9,6 +9,8 @@ public static class LimitsServiceCollectionExtensions
         services.AddSingleton<QuotaCounters>();
         services.AddSingleton<ServiceConcurrency>();
         services.AddSingleton<LocalCallLimiter>();
+        services.AddSingleton(sp => new RefusalBudget(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LimitsOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<SharedRedis>()));
         if (configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>()?.Redis is not null)
         {
             services.AddSingleton<SharedRedis>();

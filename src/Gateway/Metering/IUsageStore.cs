@@ -11,6 +11,8 @@ public interface IUsageStore
     /// <summary>
     /// Writes the records and adds to the hourly aggregates, in one transaction. Idempotent by transaction id: a
     /// record already stored (a replay after a failed commit acknowledgement) is neither stored nor counted twice.
+    /// An <see cref="UsageRecord.Aggregated"/> record is only counted, having no row to recognise it by: a replay after
+    /// a lost commit acknowledgement counts it again.
     /// </summary>
     /// <returns>How many records were new.</returns>
     Task<int> WriteAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken);

@@ -1,24 +1,30 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Ndxp.Gateway.Limits;
+using Ndxp.Gateway.Problems;
 
 namespace Ndxp.Gateway.Metering;
 
 /// <summary>
 /// Meters every data call that names a registered service and an identifiable caller: after the answer, it builds a
-/// <see cref="UsageRecord"/> from the <see cref="GatewayCall"/> and hands it to the recorder (no I/O here).
+/// <see cref="UsageRecord"/> from the <see cref="GatewayCall"/> and hands it to the recorder (no store I/O here). A
+/// refusal by the gateway spends from the client's <see cref="RefusalBudget"/>; beyond it, the record is aggregated.
 /// </summary>
 internal sealed partial class MeteringMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly UsageRecorder _recorder;
     private readonly Registry.RegistrySnapshotProvider _snapshots;
+    private readonly RefusalBudget _refusals;
     private readonly ILogger<MeteringMiddleware> _logger;
 
-    public MeteringMiddleware(RequestDelegate next, UsageRecorder recorder, Registry.RegistrySnapshotProvider snapshots, ILogger<MeteringMiddleware> logger)
+    public MeteringMiddleware(
+        RequestDelegate next, UsageRecorder recorder, Registry.RegistrySnapshotProvider snapshots, RefusalBudget refusals, ILogger<MeteringMiddleware> logger)
     {
         _next = next;
         _recorder = recorder;
         _snapshots = snapshots;
+        _refusals = refusals;
         _logger = logger;
     }
 
@@ -66,6 +72,7 @@ internal sealed partial class MeteringMiddleware
                     RequestBytes = call.RequestBytes,
                     ResponseBytes = call.ResponseBytes,
                     Purpose = call.Purpose,
+                    Aggregated = await IsBeyondRefusalBudgetAsync(call, client),
                 };
                 MeteringMetrics.Count(record, _snapshots.Current);
                 if (!_recorder.Record(record))
@@ -74,6 +81,18 @@ internal sealed partial class MeteringMiddleware
                 }
             }
         }
+    }
+
+    // Only the gateway's own refusals (4xx problems) spend; a provider's 4xx answers are its business.
+    private async ValueTask<bool> IsBeyondRefusalBudgetAsync(GatewayCall call, string client)
+    {
+        if (call.Problem is not { } problem || ProblemCatalog.Describe(problem) is not { Status: >= 400 and < 500 } refusal)
+        {
+            return false;
+        }
+
+        return problem == ProblemKind.RefusalBudgetExceeded
+            || !await _refusals.SpendAsync(client, limited: refusal.Outcome is Outcome.RateLimited or Outcome.QuotaExceeded);
     }
 
     private static partial class Log

@@ -76,21 +76,22 @@ internal sealed class PostgresUsageStore : IUsageStore
             ON CONFLICT (transaction_id) DO NOTHING
             RETURNING transaction_id
             """, connection, transaction);
-        insert.Parameters.Add(Array("id", NpgsqlDbType.Text, records.Select(r => r.TransactionId)));
-        insert.Parameters.Add(Array("ts", NpgsqlDbType.TimestampTz, records.Select(r => r.Timestamp.ToUniversalTime())));
-        insert.Parameters.Add(Array("agency", NpgsqlDbType.Text, records.Select(r => r.Agency)));
-        insert.Parameters.Add(Array("client", NpgsqlDbType.Text, records.Select(r => r.Client)));
-        insert.Parameters.Add(Array("service", NpgsqlDbType.Text, records.Select(r => r.Service)));
-        insert.Parameters.Add(Array("version", NpgsqlDbType.Text, records.Select(r => r.ServiceVersion)));
-        insert.Parameters.Add(Array("grant", NpgsqlDbType.Text, records.Select(r => r.Grant)));
-        insert.Parameters.Add(Array("method", NpgsqlDbType.Text, records.Select(r => r.Method)));
-        insert.Parameters.Add(Array("status", NpgsqlDbType.Integer, records.Select(r => r.Status)));
-        insert.Parameters.Add(Array("outcome", NpgsqlDbType.Smallint, records.Select(r => (short)r.Outcome)));
-        insert.Parameters.Add(Array("latency", NpgsqlDbType.Double, records.Select(r => r.LatencyMs)));
-        insert.Parameters.Add(Array("upstream", NpgsqlDbType.Double, records.Select(r => r.UpstreamLatencyMs)));
-        insert.Parameters.Add(Array("request_bytes", NpgsqlDbType.Bigint, records.Select(r => r.RequestBytes)));
-        insert.Parameters.Add(Array("response_bytes", NpgsqlDbType.Bigint, records.Select(r => r.ResponseBytes)));
-        insert.Parameters.Add(Array("purpose", NpgsqlDbType.Text, records.Select(r => r.Purpose)));
+        var stored = records.Where(r => !r.Aggregated).ToList();
+        insert.Parameters.Add(Array("id", NpgsqlDbType.Text, stored.Select(r => r.TransactionId)));
+        insert.Parameters.Add(Array("ts", NpgsqlDbType.TimestampTz, stored.Select(r => r.Timestamp.ToUniversalTime())));
+        insert.Parameters.Add(Array("agency", NpgsqlDbType.Text, stored.Select(r => r.Agency)));
+        insert.Parameters.Add(Array("client", NpgsqlDbType.Text, stored.Select(r => r.Client)));
+        insert.Parameters.Add(Array("service", NpgsqlDbType.Text, stored.Select(r => r.Service)));
+        insert.Parameters.Add(Array("version", NpgsqlDbType.Text, stored.Select(r => r.ServiceVersion)));
+        insert.Parameters.Add(Array("grant", NpgsqlDbType.Text, stored.Select(r => r.Grant)));
+        insert.Parameters.Add(Array("method", NpgsqlDbType.Text, stored.Select(r => r.Method)));
+        insert.Parameters.Add(Array("status", NpgsqlDbType.Integer, stored.Select(r => r.Status)));
+        insert.Parameters.Add(Array("outcome", NpgsqlDbType.Smallint, stored.Select(r => (short)r.Outcome)));
+        insert.Parameters.Add(Array("latency", NpgsqlDbType.Double, stored.Select(r => r.LatencyMs)));
+        insert.Parameters.Add(Array("upstream", NpgsqlDbType.Double, stored.Select(r => r.UpstreamLatencyMs)));
+        insert.Parameters.Add(Array("request_bytes", NpgsqlDbType.Bigint, stored.Select(r => r.RequestBytes)));
+        insert.Parameters.Add(Array("response_bytes", NpgsqlDbType.Bigint, stored.Select(r => r.ResponseBytes)));
+        insert.Parameters.Add(Array("purpose", NpgsqlDbType.Text, stored.Select(r => r.Purpose)));
 
         var inserted = new HashSet<string>(StringComparer.Ordinal);
         await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
@@ -101,7 +102,7 @@ internal sealed class PostgresUsageStore : IUsageStore
             }
         }
 
-        var aggregates = HourlyUsage.Aggregate(records.Where(r => inserted.Contains(r.TransactionId)))
+        var aggregates = HourlyUsage.Aggregate(records.Where(r => r.Aggregated || inserted.Contains(r.TransactionId)))
             .OrderBy(u => u.Key.Hour).ThenBy(u => u.Key.Agency, StringComparer.Ordinal).ThenBy(u => u.Key.Client, StringComparer.Ordinal)
             .ThenBy(u => u.Key.Service, StringComparer.Ordinal).ThenBy(u => u.Key.Grant ?? "", StringComparer.Ordinal).ThenBy(u => u.Key.Outcome);
         await using var batch = new NpgsqlBatch(connection, transaction);

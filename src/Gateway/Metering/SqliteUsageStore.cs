@@ -96,6 +96,11 @@ internal sealed class SqliteUsageStore : IUsageStore
                 });
             foreach (var record in records)
             {
+                if (record.Aggregated)
+                {
+                    continue;
+                }
+
                 p["$id"].Value = record.TransactionId;
                 p["$ts"].Value = record.Timestamp.ToUnixTimeMilliseconds();
                 p["$agency"].Value = record.Agency;
@@ -118,7 +123,7 @@ internal sealed class SqliteUsageStore : IUsageStore
             }
         }
 
-        await UpsertAggregatesAsync(connection, transaction, HourlyUsage.Aggregate(inserted), cancellationToken);
+        await UpsertAggregatesAsync(connection, transaction, HourlyUsage.Aggregate(inserted.Concat(records.Where(r => r.Aggregated))), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return inserted.Count;
     }

@@ -39,6 +39,12 @@ public sealed record UsageRecord
 
     public string? Purpose { get; init; }
 
+    /// <summary>
+    /// Counted in the hourly aggregates only, not stored as a record of its own: a refusal of a client beyond its
+    /// refusal budget (<see cref="Limits.RefusalBudget"/>).
+    /// </summary>
+    public bool Aggregated { get; init; }
+
     /// <summary>Whether the call was let through to the provider, and so counts against quotas.</summary>
     public bool Admitted => Grant is not null && Outcome.IsAdmitted();
 }

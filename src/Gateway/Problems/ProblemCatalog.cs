@@ -60,6 +60,7 @@ public static class ProblemCatalog
         [ProblemKind.RequestMalformed] = new(400, "request-malformed", "The request is not well-formed HTTP (its body ended early or broke its framing)", Outcome.ClientError),
         [ProblemKind.InternalError] = new(500, "internal-error", "The gateway failed to handle the call; quote the transaction id to the platform operator", Outcome.GatewayError),
         [ProblemKind.BodyNotAllowed] = new(400, "body-not-allowed", "A request with this method carries no body through the gateway (GET, HEAD, DELETE, OPTIONS, TRACE)", Outcome.ClientError),
+        [ProblemKind.RefusalBudgetExceeded] = new(429, "refusal-budget-exceeded", "This client's calls were refused too often: its calls are refused until Retry-After", Outcome.RateLimited),
     }.ToFrozenDictionary();
 
     public static ProblemDescriptor Describe(ProblemKind kind) => Descriptors[kind];

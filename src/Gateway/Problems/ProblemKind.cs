@@ -56,4 +56,7 @@ public enum ProblemKind
 
     /// <summary>A request body on a method that takes none.</summary>
     BodyNotAllowed,
+
+    /// <summary>The client was refused too often: its calls are refused at once for a while.</summary>
+    RefusalBudgetExceeded,
 }

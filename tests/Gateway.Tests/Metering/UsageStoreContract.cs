@@ -43,6 +43,20 @@ public abstract class UsageStoreContract
     }
 
     [Fact]
+    public async Task An_aggregated_refusal_is_counted_in_the_hourly_totals_and_not_stored_as_a_record()
+    {
+        var store = await NewStoreAsync();
+        var refusals = Enumerable.Range(0, 30).Select(i => Record($"agg-{i}", Hour.AddSeconds(i), outcome: Outcome.Forbidden, grant: null) with { Aggregated = i >= 10 }).ToList();
+
+        await store.WriteAsync(refusals, CancellationToken.None);
+
+        var read = await store.ReadRecordsAsync("VCB", Hour, Hour.AddHours(1), CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"agg-{i}"), read.Select(r => r.TransactionId));
+        var hourly = await store.QueryAsync(new UsageFilter(Hour, Hour.AddHours(1)), CancellationToken.None);
+        Assert.Equal(30, Assert.Single(hourly, h => h.Key.Outcome == Outcome.Forbidden).Count);
+    }
+
+    [Fact]
     public async Task Writing_the_same_records_again_stores_and_counts_them_once()
     {
         var store = await NewStoreAsync();
