@@ -94,7 +94,7 @@ public static class GatewayApplication
         services.AddSingleton<DroppedLogEvents>();
         services.AddSerilog((sp, logger) =>
         {
-            logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext().Enrich.With<PersonalDataRedactor>();
+            logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext().Enrich.With<PersonalDataRedactor>().Enrich.With<LogStringCap>();
             if (configuration.GetSection("Serilog:WriteTo").Exists())
             {
                 // Sinks configured explicitly (a file, another formatter) replace the default console sink.

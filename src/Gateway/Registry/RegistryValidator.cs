@@ -119,6 +119,11 @@ public static partial class RegistryValidator
     {
         CheckIdentifier("service", service.Id, errors);
         CheckReference("service", service.Id, "provider", "provider agency", service.Provider, agencies, errors);
+        if (!VersionPattern().IsMatch(service.Version ?? ""))
+        {
+            // Stored with every call (usage records have a bounded size) and shown in reports.
+            errors.Add(new("service", service.Id, "version", "version must be 1-32 letters, digits, '.', '_' or '-'"));
+        }
 
         if (!PathPrefixPattern().IsMatch(service.PathPrefix ?? ""))
         {
@@ -350,6 +355,9 @@ public static partial class RegistryValidator
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
     private static partial Regex IdentifierPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,32}$")]
+    private static partial Regex VersionPattern();
 
     [GeneratedRegex(@"^(/(?!\.{1,2}(/|$))[a-z0-9._-]+)+$")]
     private static partial Regex PathPrefixPattern();
