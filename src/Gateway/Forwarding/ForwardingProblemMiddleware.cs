@@ -26,9 +26,10 @@ internal sealed class ForwardingProblemMiddleware
             return;
         }
 
-        if (IsCallerSide(error.Value) && context.RequestAborted.IsCancellationRequested)
+        if (context.RequestAborted.IsCancellationRequested)
         {
-            // The caller went away, before or while the answer went out: the call is recorded as aborted.
+            // The caller went away, before or while the answer went out: the call is recorded as aborted. (Whatever
+            // YARP calls the error: a body cut off by the caller can surface as a failure to send to the provider.)
             context.GetGatewayCall()!.Aborted = true;
             return;
         }

@@ -176,7 +176,8 @@ public sealed class PathConfusionGateway : IAsyncLifetime
             Grants = [new() { Id = "con-a", ConsumerAgency = "CON", Service = "svc-a" }],
         };
         _workspace = await GatewayWorkspace.CreateAsync();
-        var gateway = await _workspace.StartGatewayAsync(registry);
+        // The property test's client is refused thousands of times on purpose: a refusal budget would stop it.
+        var gateway = await _workspace.StartGatewayAsync(registry, "--Limits:RefusalBurst=100000");
         Port = gateway.DataPort;
         Token = await gateway.Data.TokenAsync("con-app");
     }
