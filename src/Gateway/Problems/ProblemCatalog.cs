@@ -57,6 +57,8 @@ public static class ProblemCatalog
         [ProblemKind.PurposeInvalid] = new(400, "purpose-invalid", "X-Purpose must be a purpose code: 1-64 letters, digits, '.', '_', ':' or '-'", Outcome.ClientError),
         [ProblemKind.HeaderNameInvalid] = new(400, "header-name-invalid", "A request header name contains an underscore", Outcome.ClientError),
         [ProblemKind.ClientKeyInvalid] = new(400, "client-key-invalid", "The key is not a public key the gateway accepts for client assertions", Outcome.ClientError),
+        // 400 like a malformed call, not 403: no grant can open a tunnel the service does not declare.
+        [ProblemKind.UpgradeNotAllowed] = new(400, "upgrade-not-allowed", "The service does not accept this protocol upgrade", Outcome.ClientError),
     }.ToFrozenDictionary();
 
     public static ProblemDescriptor Describe(ProblemKind kind) => Descriptors[kind];
