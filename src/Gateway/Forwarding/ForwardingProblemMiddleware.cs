@@ -1,11 +1,13 @@
+using Microsoft.Net.Http.Headers;
 using Ndxp.Gateway.Problems;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Ndxp.Gateway.Forwarding;
 
 /// <summary>
-/// Turns YARP's bare 502/503/504 into problem+json when a provider is down, has no healthy instance or is too slow.
-/// Runs around the rest of the proxy pipeline and writes only if the provider's answer has not started.
+/// Turns YARP's bare 502/503/504 into problem+json when a provider is down, has no healthy instance, is too slow or
+/// switches protocols unasked. Runs around the rest of the proxy pipeline and writes only if the provider's answer has
+/// not started.
 /// </summary>
 internal sealed class ForwardingProblemMiddleware
 {
@@ -32,13 +34,23 @@ internal sealed class ForwardingProblemMiddleware
             return;
         }
 
+        // YARP passes on a provider's 101 and then asks Kestrel to switch the caller's connection, which Kestrel refuses
+        // for a call that did not ask to upgrade (access admits no other): the caller must not be told it switched.
+        if (error == ForwarderError.UpgradeResponseClient)
+        {
+            context.Response.Headers.Remove(HeaderNames.Upgrade);
+            context.Response.Headers.Remove(HeaderNames.Connection);
+            await context.WriteProblemAsync(ProblemKind.ProviderError);
+            return;
+        }
+
         ProblemKind? kind = error switch
         {
             ForwarderError.RequestTimedOut => ProblemKind.ProviderTimeout,
             ForwarderError.NoAvailableDestinations => ProblemKind.ProviderUnavailable,
             // The caller went away or sent a broken body: nobody is left to read an answer, or YARP already chose 400.
             ForwarderError.RequestCanceled or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient
-                or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseClient => null,
+                or ForwarderError.UpgradeRequestClient => null,
             _ => ProblemKind.ProviderError,
         };
 
