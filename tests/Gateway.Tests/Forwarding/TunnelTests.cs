@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Security;
+using System.Net.WebSockets;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -75,6 +76,33 @@ public sealed class TunnelTests : IAsyncLifetime
         Assert.Equal(HttpVersion.Version20, response.Version);
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "upgrade-not-allowed");
         Assert.Equal(0, _workspace.Upstream.ReceivedUnder(path));
+    }
+
+    [Fact]
+    public async Task Http2_websocket_to_a_declared_service_is_admitted_as_a_get_and_metered_for_its_bytes()
+    {
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        using var client = Client();
+        using var socket = new ClientWebSocket();
+        socket.Options.HttpVersion = HttpVersion.Version20;
+        socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + await client.TokenAsync("ws-app"));
+        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = Trusted } });
+
+        await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{_gateway.DataPort}/socket/h2"), invoker, CancellationToken.None);
+        var transactionId = socket.HttpResponseHeaders!["X-Transaction-Id"].Single();
+        Assert.Equal(SocketEcho.GreetingPrefix + "WS", await SocketEcho.ReadGreetingAsync(socket));
+        await SocketEcho.EchoAsync(socket, messages: 10, size: 1000);
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+
+        // RFC 8441: the provider's 101 reaches an HTTP/2 caller as a 200 to its CONNECT.
+        Assert.Equal(HttpStatusCode.OK, socket.HttpStatusCode);
+        var records = await _gateway.StoredRecordsAsync("WS", since, rs => rs.Any(r => r.TransactionId == transactionId));
+        var record = Assert.Single(records, r => r.TransactionId == transactionId);
+        Assert.Equal((200, "GET", "ws-socket"), (record.Status, record.Method, record.Grant));
+        Assert.InRange(record.RequestBytes, 10 * 1000, 2 * 10 * 1000);
+        Assert.InRange(record.ResponseBytes, 10 * 1000, 2 * 10 * 1000);
     }
 
     private bool Trusted(object sender, X509Certificate? presented, X509Chain? chain, SslPolicyErrors errors) => presented?.Issuer == _ca.Subject;

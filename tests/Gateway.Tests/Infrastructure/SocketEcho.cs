@@ -4,11 +4,13 @@ using System.Text;
 namespace Ndxp.Gateway.Tests.Infrastructure;
 
 /// <summary>
-/// The WebSocket side of <see cref="TestUpstream"/>: its first message names the consumer agency the handshake
-/// carried (what the gateway told the provider), then it echoes every message until the client closes.
+/// The WebSocket of <see cref="TestUpstream"/> and its client's half: the first message names the consumer agency the
+/// handshake carried (what the gateway told the provider), then every message is echoed until the client closes.
 /// </summary>
 internal static class SocketEcho
 {
+    public const string GreetingPrefix = "agency=";
+
     public static async Task ServeAsync(HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -19,8 +21,8 @@ internal static class SocketEcho
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var aborted = context.RequestAborted;
-        var agency = Encoding.UTF8.GetBytes("agency=" + context.Request.Headers["X-Consumer-Agency"]);
-        await socket.SendAsync(agency, WebSocketMessageType.Text, endOfMessage: true, aborted);
+        var greeting = Encoding.UTF8.GetBytes(GreetingPrefix + context.Request.Headers["X-Consumer-Agency"]);
+        await socket.SendAsync(greeting, WebSocketMessageType.Text, endOfMessage: true, aborted);
         var buffer = new byte[64 * 1024];
         while (true)
         {
@@ -33,5 +35,37 @@ internal static class SocketEcho
 
             await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, aborted);
         }
+    }
+
+    /// <summary>The provider's first message.</summary>
+    public static async Task<string> ReadGreetingAsync(WebSocket socket) => Encoding.UTF8.GetString(await ReceiveAsync(socket));
+
+    /// <summary>Sends <paramref name="messages"/> random messages of <paramref name="size"/> bytes, one at a time, each answered by its echo.</summary>
+    public static async Task EchoAsync(WebSocket socket, int messages, int size)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        var payload = new byte[size];
+        for (var i = 0; i < messages; i++)
+        {
+            Random.Shared.NextBytes(payload);
+            await socket.SendAsync(payload, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+            Assert.Equal(payload, await ReceiveAsync(socket));
+        }
+    }
+
+    private static async Task<byte[]> ReceiveAsync(WebSocket socket)
+    {
+        using var cancel = new CancellationTokenSource(Poll.Deadline);
+        using var message = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        ValueWebSocketReceiveResult received;
+        do
+        {
+            received = await socket.ReceiveAsync(buffer.AsMemory(), cancel.Token);
+            message.Write(buffer, 0, received.Count);
+        }
+        while (!received.EndOfMessage);
+
+        return message.ToArray();
     }
 }
