@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Ndxp.Gateway;
 
@@ -15,4 +16,15 @@ internal static class RecordedMethod
         new[] { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" }.ToFrozenSet(StringComparer.Ordinal);
 
     public static string Of(string method) => Known.TryGetValue(method, out var known) ? known : Other;
+
+    /// <summary>
+    /// The call's method as recorded; an HTTP/2 WebSocket (extended CONNECT, RFC 8441) as the GET that opens one over
+    /// HTTP/1.1, which is the method access checked it for.
+    /// </summary>
+    public static string Of(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var method = context.Request.Method;
+        return HttpMethods.IsConnect(method) && context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect == true ? HttpMethods.Get : Of(method);
+    }
 }

@@ -7,10 +7,11 @@ using Ndxp.Gateway.Registry;
 namespace Ndxp.Gateway.Access;
 
 /// <summary>
-/// The access step of a data call, after YARP matched the route: the service must be up and offer the method, the
-/// caller must hold a valid token, and the live snapshot must show an active grant for its agency or client, the
-/// method and the declared purpose. Status and grants are read on every call, so a suspension bites at once. A client
-/// whose <see cref="RefusalBudget"/> is spent is refused before any of that is evaluated.
+/// The access step of a data call, after YARP matched the route: the service must be up, accept the protocol upgrade
+/// if one is asked for, and offer the method; the caller must hold a valid token, and the live snapshot must show an
+/// active grant for its agency or client, the method and the declared purpose. Status and grants are read on every
+/// call, so a suspension bites at once. A client whose <see cref="RefusalBudget"/> is spent is refused before any of
+/// that is evaluated.
 /// </summary>
 internal sealed class AccessMiddleware
 {
@@ -68,6 +69,18 @@ internal sealed class AccessMiddleware
         }
 
         var method = context.Request.Method;
+        if (UpgradeRequest.Protocol(context) is { } protocol)
+        {
+            if (!service.Upgrades.Contains(protocol))
+            {
+                RefuseUpgrade(context);
+                return ProblemKind.UpgradeNotAllowed;
+            }
+
+            // RFC 8441 section 5: over HTTP/2 a WebSocket opens with CONNECT where HTTP/1.1 sends a GET; grants name the GET.
+            method = HttpMethods.Get;
+        }
+
         if (!service.Methods.Contains(method))
         {
             context.Response.Headers.Allow = service.AllowHeader;
@@ -100,6 +113,15 @@ internal sealed class AccessMiddleware
         var refusal = GrantEvaluator.Evaluate(snapshot, service, caller.Value, method, call.Purpose, _timeProvider.GetUtcNow(), out var grant);
         call.GrantId = grant?.Id;
         return refusal;
+    }
+
+    // Closed after the answer, so that bytes a client sent expecting the switch are never read as its next request.
+    private static void RefuseUpgrade(HttpContext context)
+    {
+        if (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
+        {
+            context.Response.Headers.Connection = "close";
+        }
     }
 
     // The 401 challenge (RFC 6750) is added by WriteProblemAsync for every 401, on both planes.

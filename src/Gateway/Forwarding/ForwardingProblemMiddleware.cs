@@ -1,12 +1,13 @@
+using Microsoft.Net.Http.Headers;
 using Ndxp.Gateway.Problems;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Ndxp.Gateway.Forwarding;
 
 /// <summary>
-/// Turns YARP's bare 502/503/504 into problem+json when a provider is down, has no healthy instance or is too slow.
-/// Runs around the rest of the proxy pipeline and writes only if the provider's answer has not started.
-/// A caller that went away meanwhile is marked aborted on the call instead.
+/// Turns YARP's bare 502/503/504 into problem+json when a provider is down, has no healthy instance, is too slow or
+/// switches protocols unasked. Runs around the rest of the proxy pipeline and writes only if the provider's answer has
+/// not started. A caller that went away meanwhile is marked aborted on the call instead.
 /// </summary>
 internal sealed class ForwardingProblemMiddleware
 {
@@ -46,12 +47,23 @@ internal sealed class ForwardingProblemMiddleware
             return;
         }
 
+        // YARP passes on a provider's 101 and then asks Kestrel to switch the caller's connection, which Kestrel refuses
+        // for a call that did not ask to upgrade (access admits no other): the caller must not be told it switched.
+        if (error == ForwarderError.UpgradeResponseClient)
+        {
+            context.Response.Headers.Remove(HeaderNames.Upgrade);
+            context.Response.Headers.Remove(HeaderNames.Connection);
+            await context.WriteProblemAsync(ProblemKind.ProviderError);
+            return;
+        }
+
         ProblemKind? kind = error switch
         {
             ForwarderError.RequestTimedOut => ProblemKind.ProviderTimeout,
             ForwarderError.NoAvailableDestinations => ProblemKind.ProviderUnavailable,
-            // The caller sent a broken body: YARP already chose 400.
-            _ when IsCallerSide(error.Value) => null,
+            // The caller broke its side of the exchange (a caller that left is handled above): YARP already chose 400.
+            ForwarderError.RequestCanceled or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient
+                or ForwarderError.UpgradeRequestClient => null,
             _ => ProblemKind.ProviderError,
         };
 
@@ -60,9 +72,6 @@ internal sealed class ForwardingProblemMiddleware
             await context.WriteProblemAsync(problem);
         }
     }
-
-    private static bool IsCallerSide(ForwarderError error) => error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyClient
-        or ForwarderError.ResponseBodyClient or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseClient;
 
     private static bool IsBodyTooLarge(Exception? exception) => exception switch
     {

@@ -14,7 +14,7 @@ internal sealed class CountingResponseBodyFeature(IHttpResponseBodyFeature inner
 
     public long BytesWritten { get; set; }
 
-    public Stream Stream => _stream ??= new CountingStream(inner.Stream, n => BytesWritten += n);
+    public Stream Stream => _stream ??= new CountingStream(inner.Stream, written: n => BytesWritten += n);
 
     public PipeWriter Writer => _writer ??= new CountingPipeWriter(inner.Writer, this);
 
@@ -62,8 +62,8 @@ internal sealed class CountingResponseBodyFeature(IHttpResponseBodyFeature inner
     }
 }
 
-/// <summary>A pass-through stream that reports how many bytes were read or written through it.</summary>
-internal sealed class CountingStream(Stream inner, Action<int> counted) : Stream
+/// <summary>A pass-through stream that reports how many bytes were read and written through it; disposing it disposes the inner stream.</summary>
+internal sealed class CountingStream(Stream inner, Action<int>? read = null, Action<int>? written = null) : Stream
 {
     public override bool CanRead => inner.CanRead;
 
@@ -85,16 +85,16 @@ internal sealed class CountingStream(Stream inner, Action<int> counted) : Stream
 
     public override int Read(byte[] buffer, int offset, int count)
     {
-        var read = inner.Read(buffer, offset, count);
-        counted(read);
-        return read;
+        var n = inner.Read(buffer, offset, count);
+        read?.Invoke(n);
+        return n;
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = await inner.ReadAsync(buffer, cancellationToken);
-        counted(read);
-        return read;
+        var n = await inner.ReadAsync(buffer, cancellationToken);
+        read?.Invoke(n);
+        return n;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -102,13 +102,13 @@ internal sealed class CountingStream(Stream inner, Action<int> counted) : Stream
 
     public override void Write(byte[] buffer, int offset, int count)
     {
-        counted(count);
+        written?.Invoke(count);
         inner.Write(buffer, offset, count);
     }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        counted(buffer.Length);
+        written?.Invoke(buffer.Length);
         return inner.WriteAsync(buffer, cancellationToken);
     }
 
@@ -118,4 +118,15 @@ internal sealed class CountingStream(Stream inner, Action<int> counted) : Stream
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();
+
+    // An upgraded connection's stream is closed by disposing it: the wrapper must not keep it open.
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 }

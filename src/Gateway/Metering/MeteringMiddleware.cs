@@ -6,9 +6,10 @@ using Ndxp.Gateway.Problems;
 namespace Ndxp.Gateway.Metering;
 
 /// <summary>
-/// Meters every data call that names a registered service and an identifiable caller: after the answer, it builds a
-/// <see cref="UsageRecord"/> from the <see cref="GatewayCall"/> and hands it to the recorder (no store I/O here). A
-/// refusal by the gateway spends from the client's <see cref="RefusalBudget"/>; beyond it, the record is aggregated.
+/// Meters every data call that names a registered service and an identifiable caller: after the answer (for an
+/// upgraded call, once its tunnel closes), it builds a <see cref="UsageRecord"/> from the <see cref="GatewayCall"/>
+/// and hands it to the recorder (no store I/O here). A refusal by the gateway spends from the client's
+/// <see cref="RefusalBudget"/>; beyond it, the record is aggregated.
 /// </summary>
 internal sealed partial class MeteringMiddleware
 {
@@ -41,8 +42,10 @@ internal sealed partial class MeteringMiddleware
         long requestBytes = 0;
         if (context.Request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
-            context.Request.Body = new CountingStream(context.Request.Body, n => requestBytes += n);
+            context.Request.Body = new CountingStream(context.Request.Body, read: n => requestBytes += n);
         }
+
+        var tunnel = TunnelBytes.Watch(context.Features);
 
         try
         {
@@ -50,8 +53,9 @@ internal sealed partial class MeteringMiddleware
         }
         finally
         {
-            call.RequestBytes = context.Request.ContentLength ?? requestBytes;
-            call.ResponseBytes = body.BytesWritten;
+            // An upgraded call ends when its tunnel closes: latency and bytes cover the whole session.
+            call.RequestBytes = (context.Request.ContentLength ?? requestBytes) + (tunnel?.Received ?? 0);
+            call.ResponseBytes = body.BytesWritten + (tunnel?.Sent ?? 0);
             if (call.Agency is { } agency && call.ClientId is { } client && call.ServiceId is { } service)
             {
                 var status = call.StatusSent(context.Response);
@@ -64,7 +68,7 @@ internal sealed partial class MeteringMiddleware
                     Service = service,
                     ServiceVersion = call.ServiceVersion,
                     Grant = call.GrantId,
-                    Method = RecordedMethod.Of(context.Request.Method),
+                    Method = RecordedMethod.Of(context),
                     Status = status,
                     Outcome = call.OutcomeFor(status),
                     LatencyMs = Stopwatch.GetElapsedTime(call.StartTimestamp).TotalMilliseconds,

@@ -45,7 +45,7 @@ internal sealed class CallMetricsMiddleware
         var agency = GatewayMetrics.Agency(snapshot, call.Agency);
         var outcome = call.OutcomeFor(status);
 
-        GatewayMetrics.Requests.WithLabels(service, agency, RecordedMethod.Of(context.Request.Method), GatewayMetrics.StatusClass(status), outcome.Name()).Inc();
+        GatewayMetrics.Requests.WithLabels(service, agency, RecordedMethod.Of(context), GatewayMetrics.StatusClass(status), outcome.Name()).Inc();
         GatewayMetrics.RequestDuration.WithLabels(service).Observe(Stopwatch.GetElapsedTime(call.StartTimestamp).TotalSeconds);
         if (call.UpstreamLatency is { } upstream)
         {

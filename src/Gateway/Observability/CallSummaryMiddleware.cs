@@ -50,7 +50,7 @@ internal sealed partial class CallSummaryMiddleware
         var upstreamMs = call.UpstreamLatency?.TotalMilliseconds ?? 0;
         var traceId = (call.TraceId ?? Activity.Current?.TraceId)?.ToHexString() ?? "-";
         var outcomeName = outcome.Name();
-        var method = RecordedMethod.Of(context.Request.Method);
+        var method = RecordedMethod.Of(context);
         Log.CallCompleted(
             _logger,
             _options.CallSummaryLevel,

@@ -61,6 +61,8 @@ public static class ProblemCatalog
         [ProblemKind.InternalError] = new(500, "internal-error", "The gateway failed to handle the call; quote the transaction id to the platform operator", Outcome.GatewayError),
         [ProblemKind.BodyNotAllowed] = new(400, "body-not-allowed", "A request with this method carries no body through the gateway (GET, HEAD, DELETE, OPTIONS, TRACE)", Outcome.ClientError),
         [ProblemKind.RefusalBudgetExceeded] = new(429, "refusal-budget-exceeded", "This client's calls were refused too often: its calls are refused until Retry-After", Outcome.RateLimited),
+        // 400 like a malformed call, not 403: no grant can open a tunnel the service does not declare.
+        [ProblemKind.UpgradeNotAllowed] = new(400, "upgrade-not-allowed", "The service does not accept this protocol upgrade", Outcome.ClientError),
     }.ToFrozenDictionary();
 
     public static ProblemDescriptor Describe(ProblemKind kind) => Descriptors[kind];

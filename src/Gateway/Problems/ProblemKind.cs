@@ -59,4 +59,6 @@ public enum ProblemKind
 
     /// <summary>The client was refused too often: its calls are refused at once for a while.</summary>
     RefusalBudgetExceeded,
+
+    UpgradeNotAllowed,
 }

@@ -65,6 +65,7 @@ public sealed class ServiceEntry
         Provider = provider;
         Methods = definition.Methods.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         AllowHeader = string.Join(", ", definition.Methods);
+        Upgrades = definition.Upgrades.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         GrantsByAgency = grants
             .GroupBy(g => g.ConsumerAgency, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.Select(x => new GrantEntry(x)).ToArray(), StringComparer.Ordinal);
@@ -78,6 +79,9 @@ public sealed class ServiceEntry
 
     /// <summary>The value of the <c>Allow</c> header of a 405 answer (RFC 9110 section 15.5.6).</summary>
     public string AllowHeader { get; }
+
+    /// <summary>Protocols callers may upgrade to, compared as HTTP compares protocol names (case-insensitively).</summary>
+    public FrozenSet<string> Upgrades { get; }
 
     public FrozenDictionary<string, GrantEntry[]> GrantsByAgency { get; }
 }

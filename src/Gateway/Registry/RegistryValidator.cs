@@ -13,6 +13,9 @@ public static partial class RegistryValidator
     private static readonly HashSet<string> KnownMethods =
         new(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], StringComparer.Ordinal);
 
+    // What YARP proxies as an upgrade and the access step can check (RFC 6455 over HTTP/1.1, RFC 8441 over HTTP/2).
+    public const string WebSocketUpgrade = "websocket";
+
     public static IReadOnlyList<RegistryError> Validate(RegistryDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
@@ -138,6 +141,7 @@ public static partial class RegistryValidator
         }
 
         CheckMethods("service", service.Id, service.Methods, errors);
+        CheckUpgrades(service, errors);
 
         if (service.Destinations.Count == 0)
         {
@@ -203,6 +207,33 @@ public static partial class RegistryValidator
         if (service.HealthCheckPath is { } health && !health.StartsWith('/'))
         {
             errors.Add(new("service", service.Id, "healthCheckPath", $"healthCheckPath '{health}' must start with '/'"));
+        }
+    }
+
+    private static void CheckUpgrades(Service service, List<RegistryError> errors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var upgrade in service.Upgrades)
+        {
+            if (string.Equals(upgrade, "h2c", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add(new("service", service.Id, "upgrades",
+                    "upgrade 'h2c' is never accepted: the provider's side of an HTTP/2 connection would carry calls that no access check sees"));
+            }
+            else if (upgrade != WebSocketUpgrade)
+            {
+                errors.Add(new("service", service.Id, "upgrades", $"upgrade '{upgrade}' is not one of {WebSocketUpgrade} (lower case)"));
+            }
+            else if (!seen.Add(upgrade))
+            {
+                errors.Add(new("service", service.Id, "upgrades", $"upgrade '{upgrade}' is listed more than once"));
+            }
+        }
+
+        if (seen.Contains(WebSocketUpgrade) && !service.Methods.Contains("GET", StringComparer.Ordinal))
+        {
+            errors.Add(new("service", service.Id, "upgrades",
+                "a websocket service must offer GET: the handshake is a GET (RFC 6455 section 4.1), and grants admit it as one"));
         }
     }
 

@@ -17,6 +17,13 @@ public sealed record Service
 
     public IReadOnlyList<string> Methods { get; init; } = ["GET"];
 
+    /// <summary>
+    /// Protocols a caller may switch a call to (HTTP/1.1 <c>Upgrade</c>, HTTP/2 extended CONNECT); only <c>websocket</c>
+    /// is known. None by default: an upgraded connection is a tunnel whose bytes no later access check sees, so only a
+    /// provider that speaks the protocol opens one.
+    /// </summary>
+    public IReadOnlyList<string> Upgrades { get; init; } = [];
+
     /// <summary>Absolute http(s) base addresses of the provider's instances.</summary>
     public IReadOnlyList<string> Destinations { get; init; } = [];
 

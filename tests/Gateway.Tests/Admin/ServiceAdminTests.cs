@@ -69,6 +69,24 @@ public sealed class ServiceAdminTests(AdminFixture gateway) : IClassFixture<Admi
     }
 
     [Fact]
+    public async Task A_service_declares_its_upgrades_through_the_admin_api_and_h2c_is_refused_naming_the_field()
+    {
+        using var created = await gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/services",
+            """{"id":"live-feed","provider":"BCA","pathPrefix":"/live-feed","destinations":["http://127.0.0.1:1"],"upgrades":["websocket"]}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var read = await gateway.Admin.GetAsync("/admin/v1/services/live-feed");
+        var upgrades = JsonDocument.Parse(await read.Content.ReadAsStringAsync()).RootElement.GetProperty("upgrades");
+        Assert.Equal(["websocket"], upgrades.EnumerateArray().Select(u => u.GetString()));
+
+        using var h2c = await gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/services",
+            """{"id":"h2c-feed","provider":"BCA","pathPrefix":"/h2c-feed","destinations":["http://127.0.0.1:1"],"upgrades":["h2c"]}""");
+        var problem = await ProblemAssert.IsProblemAsync(h2c, HttpStatusCode.UnprocessableEntity, "registry-invalid");
+        var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
+        Assert.Equal("upgrades", error.GetProperty("field").GetString());
+        Assert.Equal("h2c-feed", error.GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task An_agency_is_created_renamed_suspended_and_deleted_and_its_code_cannot_change()
     {
         using var created = await gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/agencies", """{"code":"TMP","name":"Temporary agency"}""");

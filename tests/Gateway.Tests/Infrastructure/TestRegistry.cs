@@ -31,6 +31,7 @@ internal static class TestRegistry
             new() { Code = "RL", Name = "An agency with rate-limited grants", Kind = AgencyKind.Other },
             new() { Code = "CL", Name = "An agency the cluster tests call as", Kind = AgencyKind.Other },
             new() { Code = "RLD", Name = "An agency limited by its default", Kind = AgencyKind.Other, DefaultRateLimit = new RateLimit { PerSecond = 2, Burst = 2 } },
+            new() { Code = "WS", Name = "An agency only the upgrade tests call as", Kind = AgencyKind.Other },
         ],
         Clients =
         [
@@ -53,6 +54,7 @@ internal static class TestRegistry
             new() { Id = "cl-rate", Agency = "CL", SecretHash = SecretHash },
             new() { Id = "cl-quota", Agency = "CL", SecretHash = SecretHash },
             new() { Id = "cl-outage", Agency = "CL", SecretHash = SecretHash },
+            new() { Id = "ws-app", Agency = "WS", SecretHash = SecretHash },
         ],
         Services =
         [
@@ -76,6 +78,7 @@ internal static class TestRegistry
                 Capacity = new CapacityCap { Rate = new RateLimit { PerSecond = 10, Burst = 10 } },
             },
             new() { Id = "narrow", Provider = "BCA", PathPrefix = "/pause", Destinations = [upstreamUrl], Capacity = new CapacityCap { MaxConcurrent = 2 } },
+            new() { Id = "socket", Provider = "BCA", PathPrefix = "/socket", Destinations = [upstreamUrl], Upgrades = ["websocket"] },
         ],
         Grants =
         [
@@ -103,6 +106,8 @@ internal static class TestRegistry
             new() { Id = "cl-rate", ConsumerAgency = "CL", ConsumerClient = "cl-rate", Service = "limited", RateLimit = new RateLimit { PerSecond = ClusterRate, Burst = ClusterRate } },
             new() { Id = "cl-quota", ConsumerAgency = "CL", ConsumerClient = "cl-quota", Service = "limited", DailyQuota = ClusterQuota },
             new() { Id = "cl-outage", ConsumerAgency = "CL", ConsumerClient = "cl-outage", Service = "limited", RateLimit = new RateLimit { PerSecond = ClusterRate, Burst = ClusterRate } },
+            new() { Id = "ws-socket", ConsumerAgency = "WS", Service = "socket" },
+            new() { Id = "ws-limited", ConsumerAgency = "WS", Service = "limited" },
         ],
     };
 }

@@ -7,8 +7,8 @@ namespace Ndxp.Gateway.Tests.Infrastructure;
 /// A provider under the test's control. It records every request that reaches it (so a test can prove a refused call
 /// never did) and names itself in an <c>X-Upstream</c> answer header (so a test sees which destination served a
 /// call). <c>/slow/...</c> answers only after a long delay, <c>/pause/...</c> after a second, <c>/hold/...</c> when the
-/// test releases it, <c>/chatty/...</c> with headers a provider must not set toward callers, and every other path with
-/// the request it received.
+/// test releases it, <c>/chatty/...</c> with headers a provider must not set toward callers, <c>/socket/...</c> as a
+/// WebSocket (<see cref="SocketEcho"/>), and every other path with the request it received.
 /// </summary>
 internal sealed class TestUpstream : IAsyncDisposable
 {
@@ -51,6 +51,8 @@ internal sealed class TestUpstream : IAsyncDisposable
             context.Response.Headers[NameHeader] = name;
             return next(context);
         });
+        app.UseWebSockets();
+        app.Map("/socket/{**rest}", SocketEcho.ServeAsync);
         // A provider that tries to set cookies and identity headers toward the caller.
         app.Map("/chatty/{**rest}", (HttpResponse response) =>
         {

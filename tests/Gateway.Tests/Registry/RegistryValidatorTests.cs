@@ -162,6 +162,45 @@ public sealed class RegistryValidatorTests
         Assert.Contains(errors, e => e.Id == "odd" && e.Message.Contains("timeoutMs", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Unknown_h2c_repeated_or_get_less_upgrades_are_reported_naming_the_field()
+    {
+        var document = Valid with
+        {
+            Services =
+            [
+                .. Valid.Services,
+                Service("tunnel", "/tunnel") with { Upgrades = ["SPDY/3.1", "h2c"] },
+                Service("twice", "/twice") with { Upgrades = ["websocket", "websocket"] },
+                Service("shouty", "/shouty") with { Upgrades = ["WebSocket"] },
+                Service("post-only", "/post-only") with { Methods = ["POST"], Upgrades = ["websocket"] },
+            ],
+        };
+
+        var errors = RegistryValidator.Validate(document);
+
+        Assert.All(errors, e => Assert.Equal(("service", "upgrades"), (e.Entity, e.Field)));
+        Assert.Contains(errors, e => e.Id == "tunnel" && e.Message.Contains("'SPDY/3.1' is not one of websocket", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Id == "tunnel" && e.Message.Contains("'h2c' is never accepted", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Id == "twice" && e.Message.Contains("listed more than once", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Id == "shouty" && e.Message.Contains("'WebSocket' is not one of websocket (lower case)", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Id == "post-only" && e.Message.Contains("must offer GET", StringComparison.Ordinal));
+        Assert.Equal(5, errors.Count);
+    }
+
+    [Fact]
+    public void Declared_upgrades_survive_the_registry_file_format()
+    {
+        var service = Service("socket", "/socket") with { Upgrades = ["websocket"] };
+
+        var json = System.Text.Json.JsonSerializer.Serialize(service, RegistryJson.Options);
+        var read = System.Text.Json.JsonSerializer.Deserialize<Service>(json, RegistryJson.Options)!;
+
+        Assert.Contains("\"upgrades\": [", json, StringComparison.Ordinal);
+        Assert.Equal(["websocket"], read.Upgrades);
+        Assert.Empty(System.Text.Json.JsonSerializer.Deserialize<Service>("""{"id":"s","provider":"BCA","pathPrefix":"/s"}""", RegistryJson.Options)!.Upgrades);
+    }
+
     private static Grant Grant(
         string id, string agency = "VCB", string service = "population", string? client = null, string[]? purposes = null, string[]? methods = null) =>
         new() { Id = id, ConsumerAgency = agency, Service = service, ConsumerClient = client, Purposes = purposes ?? ["ekyc"], Methods = methods ?? ["GET"] };
