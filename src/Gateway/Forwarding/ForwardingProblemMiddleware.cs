@@ -27,10 +27,12 @@ internal sealed class ForwardingProblemMiddleware
             return;
         }
 
-        if (context.RequestAborted.IsCancellationRequested)
+        if (context.RequestAborted.IsCancellationRequested || error == ForwarderError.RequestCanceled
+            || Holds(errorFeature!.Exception, e => e is Microsoft.AspNetCore.Connections.ConnectionResetException))
         {
-            // The caller went away, before or while the answer went out: the call is recorded as aborted. (Whatever
-            // YARP calls the error: a body cut off by the caller can surface as a failure to send to the provider.)
+            // The caller went away, before or while the answer went out: the call is recorded as aborted. Whatever
+            // YARP calls the error (a body cut off by the caller can surface as a failure to send to the provider),
+            // and also before Kestrel has cancelled RequestAborted for the reset it just read.
             context.GetGatewayCall()!.Aborted = true;
             return;
         }
@@ -41,7 +43,7 @@ internal sealed class ForwardingProblemMiddleware
         }
 
         // A chunked body that grew past the service's limit: Kestrel stopped reading it with a 413.
-        if (error == ForwarderError.RequestBodyClient && IsBodyTooLarge(errorFeature!.Exception))
+        if (error == ForwarderError.RequestBodyClient && Holds(errorFeature.Exception, e => e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }))
         {
             await context.WriteProblemAsync(ProblemKind.RequestBodyTooLarge);
             return;
@@ -73,11 +75,11 @@ internal sealed class ForwardingProblemMiddleware
         }
     }
 
-    private static bool IsBodyTooLarge(Exception? exception) => exception switch
+    private static bool Holds(Exception? exception, Func<Exception, bool> match) => exception switch
     {
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Any(IsBodyTooLarge),
-        { InnerException: { } inner } => IsBodyTooLarge(inner),
-        _ => false,
+        null => false,
+        _ when match(exception) => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(inner => Holds(inner, match)),
+        _ => Holds(exception.InnerException, match),
     };
 }
