@@ -146,7 +146,8 @@ public static class GatewayApplication
         services.AddReverseProxy().AddTransforms<IdentityHeadersTransformProvider>();
         services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, ProviderTlsHttpClientFactory>();
         services.AddSingleton<AdminCommit>();
-        services.AddOpenApi(AdminDocs.DocumentName, AdminDocs.Configure);
+        services.AddOpenApi(AdminDocs.DocumentName, options => AdminDocs.Configure(options, host.AdminPublicUrl));
+        services.AddSingleton<AdminDocument>();
         // Enums as the registry writes them ("active", "suspended"), in responses and in the OpenAPI schemas alike.
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(
             new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false)));
@@ -176,7 +177,6 @@ public static class GatewayApplication
         app.UseMiddleware<Hardening.RequestFramingMiddleware>();
         app.UseMiddleware<Hardening.HeaderNamesMiddleware>();
         app.UseMiddleware<Hardening.CanonicalPathMiddleware>();
-        app.UseWhen(context => context.Connection.LocalPort == host.AdminPort, admin => admin.UseAdminDocsPage());
         app.UseRouting();
         app.UseAuthentication();
 
@@ -202,7 +202,7 @@ public static class GatewayApplication
         app.MapRegistryAdminApi();
         app.MapRegistryFileApi();
         app.MapAuditApi();
-        app.MapOpenApi(AdminDocs.DocumentPath).OnAdminPlane();
+        app.MapAdminDocs();
         app.MapGatewayHealthChecks();
         app.MapMetrics().OnAdminPlane();
         app.MapFallback(context => context.WriteProblemAsync(ProblemKind.RouteNotFound)).OnAdminPlane();
