@@ -9,7 +9,6 @@ using Ndxp.Gateway.Metering;
 using Ndxp.Gateway.Observability;
 using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
-using Prometheus;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -92,6 +91,7 @@ public static class GatewayApplication
         });
 
         services.AddSingleton<DroppedLogEvents>();
+        services.AddSingleton<MetricsScrape>();
         services.AddSerilog((sp, logger) =>
         {
             logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext().Enrich.With<PersonalDataRedactor>();
@@ -204,7 +204,7 @@ public static class GatewayApplication
         app.MapAuditApi();
         app.MapAdminDocs();
         app.MapGatewayHealthChecks();
-        app.MapMetrics().OnAdminPlane();
+        app.MapGet(MetricsScrape.Path, context => context.RequestServices.GetRequiredService<MetricsScrape>().ServeAsync(context)).OnAdminPlane();
         app.MapFallback(context => context.WriteProblemAsync(ProblemKind.RouteNotFound)).OnAdminPlane();
     }
 
