@@ -2,6 +2,7 @@ using System.Net;
 using Ndxp.Gateway.Admin;
 using Ndxp.Gateway.ClientAuthentication;
 using Ndxp.Gateway.Forwarding;
+using Ndxp.Gateway.Hardening;
 using Ndxp.Gateway.Hosting;
 using Ndxp.Gateway.Identity;
 using Ndxp.Gateway.Limits;
@@ -86,12 +87,13 @@ public static class GatewayApplication
             kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(host.MinRequestBodyBytesPerSecond, host.MinRequestBodyGracePeriod);
             kestrel.Limits.MaxRequestHeadersTotalSize = host.MaxRequestHeadersTotalBytes;
             kestrel.Limits.MaxRequestBodySize = host.MaxRequestBodyBytes;
-            Listen(kestrel, host.ListenAddress, host.DataPort, host.TlsEnabled ? listen => Hardening.TransportSecurity.UseTls(listen, host) : null);
+            Listen(kestrel, host.ListenAddress, host.DataPort, host.TlsEnabled ? listen => TransportSecurity.UseTls(listen, host) : null);
             Listen(kestrel, host.ListenAddress, host.AdminPort);
         });
 
         services.AddSingleton<DroppedLogEvents>();
         services.AddSingleton<MetricsScrape>();
+        services.AddSingleton<OpenEndpointConcurrency>();
         services.AddSerilog((sp, logger) =>
         {
             logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext().Enrich.With<PersonalDataRedactor>();
@@ -163,7 +165,7 @@ public static class GatewayApplication
         app.UseWhen(context => context.Connection.LocalPort == host.DataPort, data => data.UseTrustedProxies(host));
         if (host.TlsEnabled)
         {
-            app.UseMiddleware<Hardening.StrictTransportSecurityMiddleware>();
+            app.UseMiddleware<StrictTransportSecurityMiddleware>();
         }
 
         app.UseMiddleware<TransactionMiddleware>();
@@ -174,10 +176,11 @@ public static class GatewayApplication
         }
 
         app.UseMiddleware<MeteringMiddleware>();
-        app.UseMiddleware<Hardening.RequestFramingMiddleware>();
-        app.UseMiddleware<Hardening.HeaderNamesMiddleware>();
-        app.UseMiddleware<Hardening.CanonicalPathMiddleware>();
+        app.UseMiddleware<RequestFramingMiddleware>();
+        app.UseMiddleware<HeaderNamesMiddleware>();
+        app.UseMiddleware<CanonicalPathMiddleware>();
         app.UseRouting();
+        app.UseWhen(context => context.Connection.LocalPort == host.AdminPort, admin => admin.UseMiddleware<OpenEndpointConcurrencyMiddleware>());
         app.UseAuthentication();
 
         app.MapTokenEndpoint();
@@ -185,7 +188,7 @@ public static class GatewayApplication
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<ForwardingProblemMiddleware>();
-            proxy.UseMiddleware<Hardening.RequestSizeMiddleware>();
+            proxy.UseMiddleware<RequestSizeMiddleware>();
             proxy.UseMiddleware<Access.AccessMiddleware>();
             if (limits.Enabled)
             {
@@ -204,7 +207,9 @@ public static class GatewayApplication
         app.MapAuditApi();
         app.MapAdminDocs();
         app.MapGatewayHealthChecks();
-        app.MapGet(MetricsScrape.Path, context => context.RequestServices.GetRequiredService<MetricsScrape>().ServeAsync(context)).OnAdminPlane();
+        app.MapGet(MetricsScrape.Path, context => context.RequestServices.GetRequiredService<MetricsScrape>().ServeAsync(context))
+            .OnAdminPlane()
+            .CappedAs(OpenEndpoint.Metrics);
         app.MapFallback(context => context.WriteProblemAsync(ProblemKind.RouteNotFound)).OnAdminPlane();
     }
 

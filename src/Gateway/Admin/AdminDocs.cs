@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Ndxp.Gateway.Hardening;
 using Ndxp.Gateway.Hosting;
 
 namespace Ndxp.Gateway.Admin;
@@ -64,13 +65,15 @@ internal static class AdminDocs
     {
         endpoints.MapGet(DocumentPath, (HttpContext context, AdminDocument document) => document.ServeAsync(context))
             .ExcludeFromDescription()
-            .OnAdminPlane();
+            .OnAdminPlane()
+            .CappedAs(OpenEndpoint.Documents);
         endpoints.MapSwaggerUI(PagePrefix, options =>
             {
                 options.DocumentTitle = "NDXP Gateway admin API";
                 options.SwaggerEndpoint(DocumentPath, "NDXP Gateway admin API v1");
             })
-            .OnAdminPlane();
+            .OnAdminPlane()
+            .CappedAs(OpenEndpoint.Documents);
         return endpoints;
     }
 }

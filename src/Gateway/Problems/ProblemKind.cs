@@ -47,4 +47,5 @@ public enum ProblemKind
     ClientKeyInvalid,
     HeaderNameInvalid,
     PurposeInvalid,
+    EndpointBusy,
 }
