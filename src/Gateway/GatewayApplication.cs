@@ -91,6 +91,7 @@ public static class GatewayApplication
             Listen(kestrel, host.ListenAddress, host.AdminPort);
         });
 
+        GatewayMetrics.ConfigureExport();
         services.AddSingleton<DroppedLogEvents>();
         services.AddSingleton<MetricsScrape>();
         services.AddSingleton<OpenEndpointConcurrency>();
@@ -198,7 +199,10 @@ public static class GatewayApplication
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
-        });
+        })
+        // Counted by the gateway's own series, with bounded labels; ASP.NET Core's histogram would count each call again
+        // by route, method, the provider's raw status code and protocol version, 28 lines per combination.
+        .DisableHttpMetrics();
         app.MapFallback(context => context.WriteProblemAsync(ProblemKind.RouteNotFound));
 
         app.MapUsageApi();

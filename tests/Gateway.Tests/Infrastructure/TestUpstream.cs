@@ -7,8 +7,8 @@ namespace Ndxp.Gateway.Tests.Infrastructure;
 /// A provider under the test's control. It records every request that reaches it (so a test can prove a refused call
 /// never did) and names itself in an <c>X-Upstream</c> answer header (so a test sees which destination served a
 /// call). <c>/slow/...</c> answers only after a long delay, <c>/pause/...</c> after a second, <c>/hold/...</c> when the
-/// test releases it, <c>/chatty/...</c> with headers a provider must not set toward callers, and every other path with
-/// the request it received.
+/// test releases it, <c>/chatty/...</c> with headers a provider must not set toward callers, <c>/{prefix}/status/{code}</c>
+/// with that status (a provider choosing odd ones), and every other path with the request it received.
 /// </summary>
 internal sealed class TestUpstream : IAsyncDisposable
 {
@@ -68,6 +68,7 @@ internal sealed class TestUpstream : IAsyncDisposable
             return Results.Ok();
         });
         app.Map("/hold/{**rest}", upstream.HoldAsync);
+        app.Map("/{prefix}/status/{code:int:range(100,999)}", (int code) => Results.StatusCode(code));
         app.Map("/{**rest}", (HttpRequest request) => Results.Json(new EchoedRequest(
             request.Method,
             request.Path,
