@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Ndxp.Gateway.Hardening;
+using Ndxp.Gateway.Hosting;
 
 namespace Ndxp.Gateway.Admin;
 
@@ -11,13 +13,19 @@ namespace Ndxp.Gateway.Admin;
 internal static class AdminDocs
 {
     public const string DocumentName = "v1";
-    public const string DocumentPath = "/openapi/{documentName}.json";
+    public const string DocumentPath = "/openapi/" + DocumentName + ".json";
     public const string PagePrefix = "docs";
 
-    public static void Configure(OpenApiOptions options)
+    /// <summary>
+    /// The document's content. <paramref name="publicUrl"/> is its only server: without one it names none, and tools
+    /// resolve its paths against the address they fetched it from (OpenAPI 3.1 section 4.8.1).
+    /// </summary>
+    public static void Configure(OpenApiOptions options, Uri? publicUrl)
     {
+        ArgumentNullException.ThrowIfNull(options);
         options.AddDocumentTransformer((document, _, _) =>
         {
+            document.Servers = publicUrl is null ? [] : [new OpenApiServer { Url = publicUrl.AbsoluteUri }];
             document.Info.Title = "NDXP Gateway admin API";
             document.Info.Description =
                 "Operators manage agencies, clients, services and grants, read usage and the audit trail. Admin port only; "
@@ -52,11 +60,20 @@ internal static class AdminDocs
 
     private sealed record BodyMetadata(IReadOnlyList<(string MediaType, Type Schema)> Contents);
 
-    public static IApplicationBuilder UseAdminDocsPage(this IApplicationBuilder app) =>
-        app.UseSwaggerUI(options =>
-        {
-            options.RoutePrefix = PagePrefix;
-            options.DocumentTitle = "NDXP Gateway admin API";
-            options.SwaggerEndpoint("/openapi/v1.json", "NDXP Gateway admin API v1");
-        });
+    /// <summary>The document (from <see cref="AdminDocument"/>'s cache) and the page, on the admin plane.</summary>
+    public static IEndpointRouteBuilder MapAdminDocs(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet(DocumentPath, (HttpContext context, AdminDocument document) => document.ServeAsync(context))
+            .ExcludeFromDescription()
+            .OnAdminPlane()
+            .CappedAs(OpenEndpoint.Documents);
+        endpoints.MapSwaggerUI(PagePrefix, options =>
+            {
+                options.DocumentTitle = "NDXP Gateway admin API";
+                options.SwaggerEndpoint(DocumentPath, "NDXP Gateway admin API v1");
+            })
+            .OnAdminPlane()
+            .CappedAs(OpenEndpoint.Documents);
+        return endpoints;
+    }
 }

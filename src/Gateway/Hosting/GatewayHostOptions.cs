@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Ndxp.Gateway.Hosting;
 
 /// <summary>Ports and folders of the gateway process. Bound from the <c>Gateway</c> section.</summary>
-public sealed class GatewayHostOptions
+public sealed class GatewayHostOptions : IValidatableObject
 {
     public const string SectionName = "Gateway";
 
@@ -25,6 +25,13 @@ public sealed class GatewayHostOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan ShutdownDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// The admin plane's address as operators reach it (say <c>https://gateway-admin.internal</c>), published as the
+    /// server of the admin API's OpenAPI document. None by default: the document then names no server, and tools use
+    /// the address they fetched it from. Never taken from a request, whose Host header the caller writes.
+    /// </summary>
+    public Uri? AdminPublicUrl { get; set; }
 
     /// <summary>Where the embedded store and generated keys live. Relative to the working directory.</summary>
     [Required]
@@ -74,6 +81,15 @@ public sealed class GatewayHostOptions
 
     /// <summary>The largest request body any service may get; services set lower limits of their own.</summary>
     public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (AdminPublicUrl is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https") || url.Query.Length > 0 || url.Fragment.Length > 0))
+        {
+            yield return new ValidationResult(
+                $"Gateway:AdminPublicUrl must be an absolute http or https URL without query or fragment, not {url.OriginalString}.", [nameof(AdminPublicUrl)]);
+        }
+    }
 }
 
 /// <summary>Envoy's <c>headers_with_underscores_action</c>, less its ALLOW: no provider should see such names from callers.</summary>

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Globalization;
 using Microsoft.Net.Http.Headers;
+using Ndxp.Gateway.Observability;
 using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
 
@@ -48,7 +49,7 @@ internal sealed class LimitsMiddleware
         using var inFlight = _concurrency.TryEnter(service.Definition);
         if (inFlight is { IsAcquired: false })
         {
-            await RefuseAsync(context, call, new LimitDecision(LimitReason.ServiceConcurrency, TimeSpan.FromSeconds(1), null, null));
+            await RefuseAsync(context, call, snapshot, new LimitDecision(LimitReason.ServiceConcurrency, TimeSpan.FromSeconds(1), null, null));
             return;
         }
 
@@ -58,16 +59,17 @@ internal sealed class LimitsMiddleware
         WriteRateLimitHeaders(context.Response.Headers, grant, rate, decision, now);
         if (!decision.Admitted)
         {
-            await RefuseAsync(context, call, decision);
+            await RefuseAsync(context, call, snapshot, decision);
             return;
         }
 
         await _next(context);
     }
 
-    private static Task RefuseAsync(HttpContext context, GatewayCall call, LimitDecision decision)
+    private static Task RefuseAsync(HttpContext context, GatewayCall call, RegistrySnapshot snapshot, LimitDecision decision)
     {
-        LimitsMetrics.LimitedCalls.WithLabels(call.Agency ?? "-", call.ServiceId ?? "-", LimitsMetrics.Label(decision.Reason)).Inc();
+        LimitsMetrics.LimitedCalls.WithLabels(
+            GatewayMetrics.Agency(snapshot, call.Agency), GatewayMetrics.Service(snapshot, call.ServiceId), LimitsMetrics.Label(decision.Reason)).Inc();
         context.Response.Headers[HeaderNames.RetryAfter] = Seconds(decision.RetryAfter).ToString(CultureInfo.InvariantCulture);
         return decision.Reason switch
         {

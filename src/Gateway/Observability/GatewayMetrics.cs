@@ -55,6 +55,16 @@ internal static class GatewayMetrics
         "ndxp_gateway_registry_reload_duration_seconds", "Time to read, validate and publish a changed registry (routes and clusters included).",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 12) });
 
+    /// <summary>
+    /// Which .NET meters prometheus-net exports besides these: all but HttpClient's request histogram, which counts every
+    /// call to a provider by the status code the provider chose (any of 900) and its address, 28 lines per combination.
+    /// The provider leg is in <see cref="UpstreamDuration"/>, by service. (ASP.NET Core's request histogram is turned off
+    /// on the proxied routes for the same reason: <see cref="Requests"/> counts those calls.) Takes effect at the first scrape.
+    /// </summary>
+    public static void ConfigureExport() =>
+        Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate = instrument =>
+            !(instrument.Meter.Name == "System.Net.Http" && instrument.Name == "http.client.request.duration"));
+
     /// <summary>The agency as a label value: registered codes only.</summary>
     public static string Agency(Registry.RegistrySnapshot snapshot, string? agency) =>
         agency is null ? NoAgency : snapshot.Agencies.ContainsKey(agency) ? agency : UnknownAgency;

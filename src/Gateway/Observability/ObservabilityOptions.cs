@@ -22,6 +22,13 @@ public sealed class ObservabilityOptions
     /// <summary>Per-call Prometheus series (requests, latencies, in flight); off only to measure what they cost.</summary>
     public bool CallMetrics { get; set; } = true;
 
+    /// <summary>
+    /// A <c>/metrics</c> scrape within this time of the last one is answered with the same rendering: Prometheus scrapes
+    /// every 15 s, and a flood of scrapes then costs one rendering a second. 0 renders every scrape.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan MetricsCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Level of the per-call summary event.</summary>
     public LogLevel CallSummaryLevel { get; set; } = LogLevel.Information;
 

@@ -56,6 +56,7 @@ public static class ProblemCatalog
         [ProblemKind.PreconditionRequired] = new(428, "precondition-required", "This change needs an If-Match header with the entity's ETag (or *)", Outcome.ClientError),
         [ProblemKind.PurposeInvalid] = new(400, "purpose-invalid", "X-Purpose must be a purpose code: 1-64 letters, digits, '.', '_', ':' or '-'", Outcome.ClientError),
         [ProblemKind.HeaderNameInvalid] = new(400, "header-name-invalid", "A request header name contains an underscore", Outcome.ClientError),
+        [ProblemKind.EndpointBusy] = new(503, "endpoint-busy", "This endpoint is answering as many requests as it takes at once; retry after Retry-After", Outcome.RateLimited),
         [ProblemKind.ClientKeyInvalid] = new(400, "client-key-invalid", "The key is not a public key the gateway accepts for client assertions", Outcome.ClientError),
         [ProblemKind.RequestMalformed] = new(400, "request-malformed", "The request is not well-formed HTTP (its body ended early or broke its framing)", Outcome.ClientError),
         [ProblemKind.InternalError] = new(500, "internal-error", "The gateway failed to handle the call; quote the transaction id to the platform operator", Outcome.GatewayError),

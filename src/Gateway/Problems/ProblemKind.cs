@@ -61,4 +61,6 @@ public enum ProblemKind
     RefusalBudgetExceeded,
 
     UpgradeNotAllowed,
+
+    EndpointBusy,
 }

@@ -142,6 +142,8 @@ internal sealed class GatewayWorkspace : IAsyncDisposable
         $"--Gateway:DataDirectory={DataDirectory}",
         $"--Registry:SeedFile={seed}",
         "--Serilog:MinimumLevel:Default=Warning",
+        // Tests read a counter right after the call that moves it: every scrape is rendered anew.
+        "--Observability:MetricsCacheDuration=00:00:00",
         .. settings,
     ];
 }

@@ -8,7 +8,8 @@ namespace Ndxp.Gateway.Tests.Infrastructure;
 /// never did) and names itself in an <c>X-Upstream</c> answer header (so a test sees which destination served a
 /// call). <c>/slow/...</c> answers only after a long delay, <c>/pause/...</c> after a second, <c>/hold/...</c> when the
 /// test releases it, <c>/chatty/...</c> with headers a provider must not set toward callers, <c>/socket/...</c> as a
-/// WebSocket (<see cref="SocketEcho"/>), and every other path with the request it received.
+/// WebSocket (<see cref="SocketEcho"/>), <c>/{prefix}/status/{code}</c> with that status (a provider choosing odd
+/// ones), and every other path with the request it received.
 /// </summary>
 internal sealed class TestUpstream : IAsyncDisposable
 {
@@ -76,6 +77,7 @@ internal sealed class TestUpstream : IAsyncDisposable
             await request.Body.CopyToAsync(Stream.Null, aborted);
             return Results.Ok();
         });
+        app.Map("/{prefix}/status/{code:int:range(100,999)}", (int code) => Results.StatusCode(code));
         app.Map("/{**rest}", (HttpRequest request) => Results.Json(new EchoedRequest(
             request.Method,
             request.Path,
