@@ -5,8 +5,8 @@ namespace Ndxp.Gateway.Tests.Hardening;
 /// <summary>
 /// Kestrel takes any token as an HTTP method, thousands of characters long. The gateway records only the methods a
 /// service can be registered for and <c>OTHER</c> for the rest, in the summary log and in the stored usage record.
-/// (ASP.NET Core's own "Request starting" event, at Information, still carries the method: the length cap on every
-/// logged string is the rest of issue 13's first item.)
+/// (ASP.NET Core's own "Request starting" event, at Information, carries the method cut to the logged string cap:
+/// Observability/BoundedRecordsTests.)
 /// </summary>
 public sealed class LongMethodTests : IAsyncLifetime
 {
