@@ -22,6 +22,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
         Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
     }
 
+    /// <summary>The process id, for reading what it uses from <c>/proc</c> (<see cref="ProcessUsage"/>).</summary>
+    public int Id => _process.Id;
+
     public int DataPort { get; }
 
     public int AdminPort { get; }
@@ -41,7 +44,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public HttpClient Admin { get; }
 
-    /// <summary>Starts <c>dotnet Ndxp.Gateway.dll</c> with these arguments; see <see cref="GatewayWorkspace.StartProcessAsync"/>.</summary>
+    /// <summary>Starts <c>dotnet Ndxp.Gateway.dll</c> with these arguments; see <see cref="GatewayWorkspace.StartProcessAsync(string[])"/>.</summary>
     public static GatewayProcess Start(int dataPort, int adminPort, IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo("dotnet")

@@ -8,7 +8,7 @@ namespace Ndxp.Gateway.Tests.Infrastructure;
 /// <summary>
 /// A temporary folder with the demo providers and a <see cref="TestUpstream"/> running: the one way a test starts
 /// gateways, in this process (<see cref="StartGatewayAsync(string[])"/>) or as processes of their own
-/// (<see cref="StartProcessAsync"/>), all with the same base settings, on free loopback ports, sharing the
+/// (<see cref="StartProcessAsync(string[])"/>), all with the same base settings, on free loopback ports, sharing the
 /// workspace's data directory unless told otherwise. Everything is stopped and deleted on dispose.
 /// </summary>
 internal sealed class GatewayWorkspace : IAsyncDisposable
@@ -88,16 +88,12 @@ internal sealed class GatewayWorkspace : IAsyncDisposable
     public Task<TestGateway> StartSeededGatewayAsync(string seedFile, params string[] settings) => StartAsync(seedFile, clock: null, settings);
 
     /// <summary>Starts a gateway process (<c>dotnet Ndxp.Gateway.dll</c>) seeded with <see cref="Registry"/>; returns once it is ready.</summary>
-    public async Task<GatewayProcess> StartProcessAsync(params string[] settings)
-    {
-        var (dataPort, adminPort) = (FreePort.Next(), FreePort.Next());
-        // Metering reports what it flushed and spooled: what a failed process test needs to be understood.
-        var process = GatewayProcess.Start(dataPort, adminPort, Arguments(
-            _defaultSeed ??= await WriteSeedAsync(Registry), dataPort, adminPort, ["--Serilog:MinimumLevel:Override:Ndxp.Gateway.Metering=Information", .. settings]));
-        _owned.Insert(0, process);
-        await process.WaitUntilReadyAsync();
-        return process;
-    }
+    public async Task<GatewayProcess> StartProcessAsync(params string[] settings) =>
+        await StartProcessAsync(_defaultSeed ??= await WriteSeedAsync(Registry), settings);
+
+    /// <summary>Starts a gateway process seeded with <paramref name="registry"/>; returns once it is ready.</summary>
+    public async Task<GatewayProcess> StartProcessAsync(RegistryDocument registry, params string[] settings) =>
+        await StartProcessAsync(await WriteSeedAsync(registry), settings);
 
     // Everything is stopped even if one thing fails to stop: a gateway process left running would outlive the test run.
     public async ValueTask DisposeAsync()
@@ -121,6 +117,17 @@ internal sealed class GatewayWorkspace : IAsyncDisposable
         {
             throw new AggregateException("stopping the workspace failed", failures);
         }
+    }
+
+    private async Task<GatewayProcess> StartProcessAsync(string seedFile, string[] settings)
+    {
+        var (dataPort, adminPort) = (FreePort.Next(), FreePort.Next());
+        // Metering reports what it flushed and spooled: what a failed process test needs to be understood.
+        var process = GatewayProcess.Start(dataPort, adminPort, Arguments(
+            seedFile, dataPort, adminPort, ["--Serilog:MinimumLevel:Override:Ndxp.Gateway.Metering=Information", .. settings]));
+        _owned.Insert(0, process);
+        await process.WaitUntilReadyAsync();
+        return process;
     }
 
     private async Task<TestGateway> StartAsync(string seedFile, TimeProvider? clock, string[] settings)
