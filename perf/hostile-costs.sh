@@ -15,7 +15,7 @@ dotnet build -c Release -v q -nologo tests/Gateway.Tests >/dev/null
 echo "gateway $(git rev-parse --short HEAD); $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GB; $(date -u '+%F %H:%M UTC')"
 echo
 dotnet test tests/Gateway.Tests -c Release --no-build --filter "FullyQualifiedName~HostileCost" --logger "console;verbosity=detailed" >"$out" 2>&1 || true
-# Each of the three tests prints the same table: print it once.
+# Print the table once (xunit echoes test output twice).
 awk '/^ *\|/ && !seen[$0]++ { sub(/^ +/, ""); print }' "$out"
 echo
 # The verdicts, and for a failed test every bound its classes exceeded (the lines of its message).

@@ -14,17 +14,7 @@ internal enum Transport
 /// One class of request measured by <see cref="HostileCostFixture"/>: how many per measurement, how one is sent
 /// (returning the status, 0 when none came), and the statuses the gateway is expected to answer it with.
 /// </summary>
-internal sealed record CostClass(
-    string Name, Transport Transport, int Requests, Func<Task<int>> SendAsync, IReadOnlyList<int>? Expected = null,
-    CostClass.Group Test = CostClass.Group.Defended)
+internal sealed record CostClass(string Name, Transport Transport, int Requests, Func<Task<int>> SendAsync, IReadOnlyList<int>? Expected = null)
 {
     public const string Baseline = "baseline: garbage bearer token (401)";
-
-    /// <summary>Which test asserts on the class: those defended on every branch, or those defended by later merges.</summary>
-    public enum Group
-    {
-        Defended,
-        Admin,
-        Upgrade,
-    }
 }

@@ -11,16 +11,15 @@ internal sealed record CostRow(
     CostClass Class, int Requests, string Statuses, double CpuMicroseconds, double CpuRatio, double LogBytes, double LogRatio,
     long StoreBytesTotal, long StoreBytesLastRound, double ResidentGrowthMb)
 {
-    public static CostRow Of(CostClass costClass, IReadOnlyList<CostSample> samples, IReadOnlyList<CostSample> baseline, long storeBytesTotal)
+    /// <summary>The row of a class from its samples and the baseline samples each was paired with, in the same order.</summary>
+    public static CostRow Of(CostClass costClass, IReadOnlyList<CostSample> samples, IReadOnlyList<CostSample> pairedBaselines, long storeBytesTotal)
     {
-        var cpu = Median(samples.Select(s => s.CpuMicroseconds));
-        var log = Median(samples.Select(s => s.LogBytes));
         var statuses = samples.SelectMany(s => s.Statuses).GroupBy(s => s.Key).OrderBy(g => g.Key)
             .Select(g => $"{g.Key} x{g.Sum(s => s.Value)}");
         return new CostRow(
             costClass, costClass.Requests * samples.Count, string.Join(", ", statuses),
-            cpu, cpu / Median(baseline.Select(s => s.CpuMicroseconds)),
-            log, log / Median(baseline.Select(s => s.LogBytes)),
+            Median(samples.Select(s => s.CpuMicroseconds)), Median(samples.Zip(pairedBaselines, (s, b) => s.CpuMicroseconds / b.CpuMicroseconds)),
+            Median(samples.Select(s => s.LogBytes)), Median(samples.Zip(pairedBaselines, (s, b) => s.LogBytes / b.LogBytes)),
             storeBytesTotal, samples[^1].StoreBytes, samples.Sum(s => s.ResidentBytes) / 1e6);
     }
 

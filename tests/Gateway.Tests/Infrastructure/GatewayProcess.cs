@@ -44,8 +44,11 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public HttpClient Admin { get; }
 
-    /// <summary>Starts <c>dotnet Ndxp.Gateway.dll</c> with these arguments; see <see cref="GatewayWorkspace.StartProcessAsync(string[])"/>.</summary>
-    public static GatewayProcess Start(int dataPort, int adminPort, IEnumerable<string> arguments)
+    /// <summary>
+    /// Starts <c>dotnet Ndxp.Gateway.dll</c> with these arguments and, beside the test process's, these environment
+    /// variables; see <see cref="GatewayWorkspace.StartProcessAsync(string[])"/>.
+    /// </summary>
+    public static GatewayProcess Start(int dataPort, int adminPort, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -57,6 +60,11 @@ internal sealed class GatewayProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var process = Process.Start(start)!;

@@ -95,6 +95,10 @@ internal sealed class GatewayWorkspace : IAsyncDisposable
     public async Task<GatewayProcess> StartProcessAsync(RegistryDocument registry, params string[] settings) =>
         await StartProcessAsync(await WriteSeedAsync(registry), settings);
 
+    /// <summary>Starts a gateway process seeded with <paramref name="registry"/> and runtime environment variables set.</summary>
+    public async Task<GatewayProcess> StartProcessAsync(RegistryDocument registry, IReadOnlyDictionary<string, string> environment, params string[] settings) =>
+        await StartProcessAsync(await WriteSeedAsync(registry), settings, environment);
+
     // Everything is stopped even if one thing fails to stop: a gateway process left running would outlive the test run.
     public async ValueTask DisposeAsync()
     {
@@ -119,12 +123,12 @@ internal sealed class GatewayWorkspace : IAsyncDisposable
         }
     }
 
-    private async Task<GatewayProcess> StartProcessAsync(string seedFile, string[] settings)
+    private async Task<GatewayProcess> StartProcessAsync(string seedFile, string[] settings, IReadOnlyDictionary<string, string>? environment = null)
     {
         var (dataPort, adminPort) = (FreePort.Next(), FreePort.Next());
         // Metering reports what it flushed and spooled: what a failed process test needs to be understood.
         var process = GatewayProcess.Start(dataPort, adminPort, Arguments(
-            seedFile, dataPort, adminPort, ["--Serilog:MinimumLevel:Override:Ndxp.Gateway.Metering=Information", .. settings]));
+            seedFile, dataPort, adminPort, ["--Serilog:MinimumLevel:Override:Ndxp.Gateway.Metering=Information", .. settings]), environment);
         _owned.Insert(0, process);
         await process.WaitUntilReadyAsync();
         return process;
