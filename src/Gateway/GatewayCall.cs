@@ -46,21 +46,8 @@ public sealed class GatewayCall
 
     public long ResponseBytes { get; set; }
 
-    /// <summary>
-    /// The status recorded for a call whose caller went away before any answer was sent (nginx's "client closed
-    /// request"): no status went out, and 200 (the default of a response never written) would be a lie.
-    /// </summary>
-    public const int StatusClientClosedRequest = 499;
-
-    /// <summary>The caller went away, or its connection broke, before the answer was complete.</summary>
+    /// <summary>The caller went away, or its connection broke, before the answer was complete (see Problems/CallerDeparture).</summary>
     public bool Aborted { get; set; }
-
-    /// <summary>The status that went out to the caller; <see cref="StatusClientClosedRequest"/> if none did.</summary>
-    public int StatusSent(HttpResponse response)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        return Aborted && !response.HasStarted ? StatusClientClosedRequest : response.StatusCode;
-    }
 
     /// <summary>
     /// The outcome category: aborted if the caller left, else the gateway's own refusal or failure if any, else read

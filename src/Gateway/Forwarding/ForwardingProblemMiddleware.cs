@@ -27,13 +27,11 @@ internal sealed class ForwardingProblemMiddleware
             return;
         }
 
-        if (context.RequestAborted.IsCancellationRequested || error == ForwarderError.RequestCanceled
-            || Holds(errorFeature!.Exception, e => e is Microsoft.AspNetCore.Connections.ConnectionResetException))
+        if (error == ForwarderError.RequestCanceled || CallerDeparture.IsGone(context, errorFeature!.Exception))
         {
-            // The caller went away, before or while the answer went out: the call is recorded as aborted. Whatever
-            // YARP calls the error (a body cut off by the caller can surface as a failure to send to the provider),
-            // and also before Kestrel has cancelled RequestAborted for the reset it just read.
-            context.GetGatewayCall()!.Aborted = true;
+            // The caller went away, before or while the answer went out. Whatever YARP calls the error: a body the
+            // caller cut off can surface as a failure to send to the provider.
+            CallerDeparture.Record(context, context.GetGatewayCall()!);
             return;
         }
 
@@ -43,7 +41,7 @@ internal sealed class ForwardingProblemMiddleware
         }
 
         // A chunked body that grew past the service's limit: Kestrel stopped reading it with a 413.
-        if (error == ForwarderError.RequestBodyClient && Holds(errorFeature.Exception, e => e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }))
+        if (error == ForwarderError.RequestBodyClient && CallerDeparture.Holds(errorFeature.Exception, e => e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }))
         {
             await context.WriteProblemAsync(ProblemKind.RequestBodyTooLarge);
             return;
@@ -74,12 +72,4 @@ internal sealed class ForwardingProblemMiddleware
             await context.WriteProblemAsync(problem);
         }
     }
-
-    private static bool Holds(Exception? exception, Func<Exception, bool> match) => exception switch
-    {
-        null => false,
-        _ when match(exception) => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Any(inner => Holds(inner, match)),
-        _ => Holds(exception.InnerException, match),
-    };
 }

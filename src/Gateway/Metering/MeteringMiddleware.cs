@@ -58,7 +58,7 @@ internal sealed partial class MeteringMiddleware
             call.ResponseBytes = body.BytesWritten + (tunnel?.Sent ?? 0);
             if (call.Agency is { } agency && call.ClientId is { } client && call.ServiceId is { } service)
             {
-                var status = call.StatusSent(context.Response);
+                var status = context.Response.StatusCode;
                 var record = new UsageRecord
                 {
                     TransactionId = call.TransactionId,

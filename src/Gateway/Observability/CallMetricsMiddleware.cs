@@ -40,7 +40,7 @@ internal sealed class CallMetricsMiddleware
     private void Observe(HttpContext context, GatewayCall call)
     {
         var snapshot = _snapshots.Current;
-        var status = call.StatusSent(context.Response);
+        var status = context.Response.StatusCode;
         var service = GatewayMetrics.Service(snapshot, call.ServiceId);
         var agency = GatewayMetrics.Agency(snapshot, call.Agency);
         var outcome = call.OutcomeFor(status);

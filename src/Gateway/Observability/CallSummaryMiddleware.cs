@@ -33,7 +33,7 @@ internal sealed partial class CallSummaryMiddleware
         {
             if (context.GetGatewayCall() is { } call && _logger.IsEnabled(_options.CallSummaryLevel))
             {
-                var status = call.StatusSent(context.Response);
+                var status = context.Response.StatusCode;
                 var outcome = call.OutcomeFor(status);
                 if (outcome != Outcome.Ok || _options.SuccessSampleRate >= 1 || Random.Shared.NextDouble() < _options.SuccessSampleRate)
                 {

@@ -29,10 +29,10 @@ internal sealed partial class EscapedFailureMiddleware
         {
             await _next(context);
         }
-        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception failure) when (CallerDeparture.IsGone(context, failure))
         {
             // The connection is gone: nobody is left to read an answer.
-            call.Aborted = true;
+            CallerDeparture.Record(context, call);
         }
         catch (BadHttpRequestException refused) when (!context.Response.HasStarted)
         {
@@ -49,7 +49,7 @@ internal sealed partial class EscapedFailureMiddleware
         {
             // The answer has begun: it cannot be replaced, only cut off, and the caller did not receive all of it.
             Log.Failed(_logger, call.TransactionId, bug);
-            call.Aborted = true;
+            CallerDeparture.Record(context, call);
             context.Abort();
         }
     }
