@@ -59,7 +59,7 @@ internal sealed class AccessMiddleware
         call.ServiceVersion = service.Definition.Version;
         if (caller is { } identified && _refusals.IsSpent(identified.ClientId, out var retryAfter))
         {
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers.RetryAfter = LimitsMiddleware.Seconds(retryAfter).ToString(CultureInfo.InvariantCulture);
             return ProblemKind.RefusalBudgetExceeded;
         }
 

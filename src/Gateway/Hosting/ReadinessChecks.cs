@@ -40,17 +40,18 @@ internal static class ReadinessChecks
     }
 
     /// <summary>
-    /// Redis, when configured: Degraded (still ready, HTTP 200) while the replica limits locally. Failing readiness
+    /// Redis, when configured: Degraded (still ready, HTTP 200) while the replica does without it (limits, lock-outs and
+    /// refusal budgets kept locally). Failing readiness
     /// would take every replica out of the load balancer at once when Redis goes down, which is the outage that the
     /// local fallback exists to avoid.
     /// </summary>
     private sealed class RedisCheck(IServiceProvider services) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            Task.FromResult(services.GetService<Limits.RedisCallLimiter>() switch
+            Task.FromResult(services.GetService<Limits.SharedRedis>() switch
             {
                 null => HealthCheckResult.Healthy("not configured"),
-                { InFallback: true } => HealthCheckResult.Degraded("unreachable: limits enforced locally"),
+                { InFallback: true } => HealthCheckResult.Degraded("unreachable: limits, lock-outs and refusal budgets kept locally"),
                 _ => HealthCheckResult.Healthy(),
             });
     }

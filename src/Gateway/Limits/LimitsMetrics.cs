@@ -17,7 +17,7 @@ internal static class LimitsMetrics
         "ndxp_gateway_limits_fallback", "1 while Redis is unreachable and this replica enforces its local share of the limits.");
 
     public static readonly Counter RefusalBudgetsSpent = Metrics.CreateCounter(
-        "ndxp_gateway_refusal_budgets_spent_total", "Times a client's refusal budget ran out: its further refusals are aggregated, its calls refused at once for a while.");
+        "ndxp_gateway_refusal_budgets_spent_total", "Times a client's refusal budget ran out on a refusal of access: its further refusals are aggregated and its calls refused at once for a while.");
 
     public static readonly Counter RedisFallbacks = Metrics.CreateCounter(
         "ndxp_gateway_limits_fallbacks_total", "Times this replica fell back to local limits because Redis failed.");

@@ -126,7 +126,8 @@ internal sealed class LimitsMiddleware
     private static string? Join(string? first, string? second) =>
         first is null ? second : second is null ? first : first + ", " + second;
 
-    private static long Seconds(TimeSpan time) => Math.Max(1, (long)Math.Ceiling(time.TotalSeconds));
+    /// <summary>A wait as <c>Retry-After</c> seconds: rounded up, at least 1 (0 would invite an immediate retry).</summary>
+    internal static long Seconds(TimeSpan time) => Math.Max(1, (long)Math.Ceiling(time.TotalSeconds));
 
     private sealed record FormattedPolicy(RateLimit? Rate, string Text);
 }

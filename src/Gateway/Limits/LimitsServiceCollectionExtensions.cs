@@ -9,8 +9,8 @@ public static class LimitsServiceCollectionExtensions
         services.AddSingleton<QuotaCounters>();
         services.AddSingleton<ServiceConcurrency>();
         services.AddSingleton<LocalCallLimiter>();
-        services.AddSingleton(sp => new RefusalBudget(
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LimitsOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<SharedRedis>()));
+        // Its Redis is the shared connection when one is registered below (the container passes null otherwise).
+        services.AddSingleton<RefusalBudget>();
         if (configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>()?.Redis is not null)
         {
             services.AddSingleton<SharedRedis>();

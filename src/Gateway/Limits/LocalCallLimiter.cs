@@ -66,7 +66,8 @@ internal sealed class LocalCallLimiter : ICallLimiter, IDisposable
         _serviceBuckets.Dispose();
     }
 
-    private static TokenBucketRateLimiterOptions Bucket(BucketKey key) => new()
+    /// <summary>A token bucket of <paramref name="key"/>'s limits, its share of them on one of several replicas.</summary>
+    internal static TokenBucketRateLimiterOptions Bucket(BucketKey key) => new()
     {
         TokenLimit = Math.Max(1, key.Burst / key.Share),
         TokensPerPeriod = 1,
@@ -76,8 +77,11 @@ internal sealed class LocalCallLimiter : ICallLimiter, IDisposable
         QueueLimit = 0,
     };
 
-    private static TimeSpan RetryAfter(RateLimitLease lease, BucketKey key) =>
+    internal static TimeSpan RetryAfter(RateLimitLease lease, BucketKey key) =>
         lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(key.Share / key.PerSecond);
 
-    private readonly record struct BucketKey(string Id, double PerSecond, int Burst, int Share);
+    /// <summary>
+    /// A bucket's partition: an id and its limit values, so that a changed limit starts a new bucket at once.
+    /// </summary>
+    internal readonly record struct BucketKey(string Id, double PerSecond, int Burst, int Share);
 }

@@ -15,15 +15,7 @@ internal sealed class RedisCallLimiter : ICallLimiter
     // KEYS: grant bucket, service bucket, daily count, monthly count.
     // ARGV: grant rate, grant burst, service rate, service burst, daily quota, monthly quota, day ttl s, month ttl s (0: none).
     // Returns: {reason (0 admitted, 1 grant, 2 service, 3 daily quota, 4 monthly quota), retry-after ms, grant tokens left (-1 none), daily left (-1 none)}.
-    private const string Script = """
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-        local function level(key, rate, burst)
-          local state = redis.call('HMGET', key, 'tokens', 'ts')
-          local tokens = tonumber(state[1]) or burst
-          local ts = tonumber(state[2]) or now
-          return math.min(burst, tokens + math.max(0, now - ts) * rate)
-        end
+    private const string Script = RedisTokenBucket.Functions + "\n" + """
         local gRate, gBurst = tonumber(ARGV[1]), tonumber(ARGV[2])
         local sRate, sBurst = tonumber(ARGV[3]), tonumber(ARGV[4])
         local daily, monthly = tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -45,14 +37,8 @@ internal sealed class RedisCallLimiter : ICallLimiter
         if daily > 0 and dUsed >= daily then
           return {3, 0, math.floor(g), math.max(0, daily - dUsed)}
         end
-        if gRate > 0 then
-          redis.call('HSET', KEYS[1], 'tokens', g - 1, 'ts', now)
-          redis.call('PEXPIRE', KEYS[1], math.ceil(gBurst / gRate * 1000) + 60000)
-        end
-        if sRate > 0 then
-          redis.call('HSET', KEYS[2], 'tokens', s - 1, 'ts', now)
-          redis.call('PEXPIRE', KEYS[2], math.ceil(sBurst / sRate * 1000) + 60000)
-        end
+        if gRate > 0 then take(KEYS[1], g, gRate, gBurst) end
+        if sRate > 0 then take(KEYS[2], s, sRate, sBurst) end
         if daily > 0 or monthly > 0 then
           redis.call('INCR', KEYS[3])
           redis.call('EXPIRE', KEYS[3], ARGV[7])
@@ -72,9 +58,6 @@ internal sealed class RedisCallLimiter : ICallLimiter
         _local = local;
         _quotas = quotas;
     }
-
-    /// <summary>True while calls are limited locally because Redis failed.</summary>
-    public bool InFallback => _redis.InFallback;
 
     public async ValueTask<LimitDecision> AcquireAsync(LimitRequest request, CancellationToken cancellationToken)
     {

@@ -7,39 +7,34 @@ namespace Ndxp.Gateway.Limits;
 
 /// <summary>
 /// How many refusals of one client are worth a record each: a token bucket per client of
-/// <see cref="LimitsOptions.RefusalsPerSecond"/> (burst <see cref="LimitsOptions.RefusalBurst"/>), in Redis when
-/// configured (every replica spends from one bucket) and locally otherwise or while Redis is down (each replica its
-/// share). A refusal that finds the bucket empty is counted only in the hourly aggregates, so a client flooding
-/// refusals (4,900 403s a second with a 15 KB purpose) cannot grow the store without bound. If it was refused access
-/// (not limited: the limiter's 429s are cheap already, and a client over its rate must keep its rate), its calls are
-/// also refused at once, before access is evaluated, with a 429 until the bucket holds a token again.
+/// <see cref="LimitsOptions.RefusalsPerSecond"/> (burst <see cref="LimitsOptions.RefusalBurst"/>). A refusal that finds
+/// the bucket empty is counted only in the hourly aggregates, so a client flooding refusals (4,900 403s a second with a
+/// 15 KB purpose) cannot grow the store without bound. If it was refused access, its calls are also refused at once,
+/// before access is evaluated, with a 429 until the bucket holds a token again. Refusals of access spend from one
+/// bucket in Redis when configured (every replica from the same); the limiter's own 429s, which must not stop a client
+/// that keeps its rate and already cost the limiter its round trip, spend from the replica's share locally, as do all
+/// refusals without Redis or while it is down.
 /// </summary>
 internal sealed class RefusalBudget : IDisposable
 {
     // KEYS: the client's bucket. ARGV: rate per second, burst. Returns 0 if a token was taken, else ms until one is there.
-    private const string Script = """
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+    private const string Script = RedisTokenBucket.Functions + "\n" + """
         local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
-        local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-        local tokens = tonumber(state[1]) or burst
-        local ts = tonumber(state[2]) or now
-        tokens = math.min(burst, tokens + math.max(0, now - ts) * rate)
-        if tokens < 1 then
-          return math.ceil((1 - tokens) / rate * 1000)
-        end
-        redis.call('HSET', KEYS[1], 'tokens', tokens - 1, 'ts', now)
-        redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 60000)
+        local tokens = level(KEYS[1], rate, burst)
+        if tokens < 1 then return math.ceil((1 - tokens) / rate * 1000) end
+        take(KEYS[1], tokens, rate, burst)
         return 0
         """;
 
     private readonly LimitsOptions _options;
     private readonly TimeProvider _clock;
     private readonly SharedRedis? _redis;
-    private readonly PartitionedRateLimiter<string> _local;
+    private readonly PartitionedRateLimiter<LocalCallLimiter.BucketKey> _local =
+        PartitionedRateLimiter.Create<LocalCallLimiter.BucketKey, LocalCallLimiter.BucketKey>(key => RateLimitPartition.GetTokenBucketLimiter(key, LocalCallLimiter.Bucket));
 
     // Clients whose budget is spent, until when (TimeProvider timestamps). Entries are client ids from valid tokens,
-    // so the table is bounded by the registry; an entry goes when it is found expired.
+    // so the table is bounded by the registry; an entry goes when it is found expired. Read without a lock on every
+    // call (TryGetValue; IsEmpty would take every lock of the table when it is empty, which is nearly always).
     private readonly ConcurrentDictionary<string, long> _spentUntil = new(StringComparer.Ordinal);
 
     public RefusalBudget(IOptions<LimitsOptions> options, TimeProvider clock, SharedRedis? redis = null)
@@ -48,22 +43,13 @@ internal sealed class RefusalBudget : IDisposable
         _options = options.Value;
         _clock = clock;
         _redis = redis;
-        var share = _options.ReplicaCount;
-        _local = PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = Math.Max(1, _options.RefusalBurst / share),
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(share / _options.RefusalsPerSecond),
-            AutoReplenishment = false,
-            QueueLimit = 0,
-        }));
     }
 
-    /// <summary>Whether the client's budget is spent now, and for how much longer. One lookup, none while no client's is.</summary>
+    /// <summary>Whether the client's budget is spent now, and for how much longer.</summary>
     public bool IsSpent(string client, out TimeSpan retryAfter)
     {
         retryAfter = TimeSpan.Zero;
-        if (!_options.Enabled || _spentUntil.IsEmpty || !_spentUntil.TryGetValue(client, out var until))
+        if (!_options.Enabled || !_spentUntil.TryGetValue(client, out var until))
         {
             return false;
         }
@@ -90,20 +76,19 @@ internal sealed class RefusalBudget : IDisposable
             return true;
         }
 
-        var wait = await SharedAsync(client) ?? Local(client);
+        var wait = (limited ? null : await SharedAsync(client)) ?? Local(client);
         if (wait <= TimeSpan.Zero)
         {
             return true;
         }
 
-        if (limited)
+        if (!limited)
         {
-            return false;
+            var until = _clock.GetTimestamp() + (long)(wait.TotalSeconds * _clock.TimestampFrequency);
+            _spentUntil.AddOrUpdate(client, until, (_, earlier) => Math.Max(earlier, until));
+            LimitsMetrics.RefusalBudgetsSpent.Inc();
         }
 
-        var until = _clock.GetTimestamp() + (long)(wait.TotalSeconds * _clock.TimestampFrequency);
-        _spentUntil.AddOrUpdate(client, until, (_, earlier) => Math.Max(earlier, until));
-        LimitsMetrics.RefusalBudgetsSpent.Inc();
         return false;
     }
 
@@ -122,12 +107,8 @@ internal sealed class RefusalBudget : IDisposable
 
     private TimeSpan Local(string client)
     {
-        using var lease = _local.AttemptAcquire(client);
-        if (lease.IsAcquired)
-        {
-            return TimeSpan.Zero;
-        }
-
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(_options.ReplicaCount / _options.RefusalsPerSecond);
+        var key = new LocalCallLimiter.BucketKey(client, _options.RefusalsPerSecond, _options.RefusalBurst, _options.ReplicaCount);
+        using var lease = _local.AttemptAcquire(key);
+        return lease.IsAcquired ? TimeSpan.Zero : LocalCallLimiter.RetryAfter(lease, key);
     }
 }

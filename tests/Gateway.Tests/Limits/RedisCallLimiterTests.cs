@@ -45,7 +45,7 @@ public sealed class RedisCallLimiterTests(RedisServer redis) : IAsyncLifetime
         Assert.Equal(NextMonth - MidMonth, refused.RetryAfter);
         Assert.Equal(LimitReason.Quota, lastSecond.Reason);
         Assert.Equal(TimeSpan.FromSeconds(1), lastSecond.RetryAfter);
-        Assert.False(_limiter.InFallback);
+        Assert.False(_redis.InFallback);
         Assert.True((await AcquireAsync(grant, NextMonth)).Admitted);
     }
 
@@ -68,7 +68,7 @@ public sealed class RedisCallLimiterTests(RedisServer redis) : IAsyncLifetime
         var monthFull = await AcquireAsync(grant, morning);
         Assert.Equal(LimitReason.Quota, monthFull.Reason);
         Assert.Equal(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero) - morning, monthFull.RetryAfter);
-        Assert.False(_limiter.InFallback);
+        Assert.False(_redis.InFallback);
     }
 
     private async Task<LimitDecision> AcquireAsync(Grant grant, DateTimeOffset now) =>
