@@ -12,8 +12,12 @@ internal static class RecordedMethod
 {
     public const string Other = "OTHER";
 
-    private static readonly FrozenSet<string> Known =
-        new[] { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" }.ToFrozenSet(StringComparer.Ordinal);
+    /// <summary>The methods a service or grant can name (the registry validates against them), in this order.</summary>
+    public static readonly IReadOnlyList<string> Registrable = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+    private static readonly FrozenSet<string> Known = Registrable.ToFrozenSet(StringComparer.Ordinal);
+
+    public static bool IsRegistrable(string method) => Known.Contains(method);
 
     public static string Of(string method) => Known.TryGetValue(method, out var known) ? known : Other;
 

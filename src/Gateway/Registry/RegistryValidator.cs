@@ -10,9 +10,6 @@ namespace Ndxp.Gateway.Registry;
 /// </summary>
 public static partial class RegistryValidator
 {
-    private static readonly HashSet<string> KnownMethods =
-        new(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], StringComparer.Ordinal);
-
     // What YARP proxies as an upgrade and the access step can check (RFC 6455 over HTTP/1.1, RFC 8441 over HTTP/2).
     public const string WebSocketUpgrade = "websocket";
 
@@ -335,9 +332,9 @@ public static partial class RegistryValidator
             errors.Add(new(entity, id, "methods", "at least one method is required"));
         }
 
-        foreach (var method in methods.Where(m => !KnownMethods.Contains(m)))
+        foreach (var method in methods.Where(m => !RecordedMethod.IsRegistrable(m)))
         {
-            errors.Add(new(entity, id, "methods", $"method '{method}' is not one of {string.Join(", ", KnownMethods)} (upper case)"));
+            errors.Add(new(entity, id, "methods", $"method '{method}' is not one of {string.Join(", ", RecordedMethod.Registrable)} (upper case)"));
         }
     }
 
