@@ -7,13 +7,6 @@ namespace Ndxp.Gateway.Metering;
 /// </summary>
 public sealed record UsageRecord
 {
-    /// <summary>
-    /// The most a record's values can take, in bytes: every text is bounded before it gets here (transaction id 32,
-    /// agency code 32, client, service and grant ids 64 each, version 32, method 7, purpose 64: 359, all ASCII) and the
-    /// seven numbers take 48. A caller controls none of the lengths beyond these limits.
-    /// </summary>
-    public const int MaxValueBytes = 407;
-
     public required string TransactionId { get; init; }
 
     /// <summary>When the call arrived, UTC.</summary>

@@ -13,12 +13,6 @@ public sealed class ObservabilityOptions
     /// </summary>
     public const int LogStringMaxLength = 200;
 
-    /// <summary>
-    /// The largest a call summary line (event 5001, compact JSON) can be with every value at its longest: ids at the
-    /// registry's limits, a 64-character purpose is not logged, methods recorded as one of 7 names or OTHER.
-    /// </summary>
-    public const int CallSummaryMaxBytes = 2048;
-
     /// <summary>Per-call Prometheus series (requests, latencies, in flight); off only to measure what they cost.</summary>
     public bool CallMetrics { get; set; } = true;
 

@@ -8,12 +8,19 @@ using Ndxp.Gateway.Tests.Infrastructure;
 namespace Ndxp.Gateway.Tests.Observability;
 
 /// <summary>
-/// What a call leaves behind has a documented maximum size whatever the caller sends: a stored usage record at most
-/// <see cref="UsageRecord.MaxValueBytes"/> of values, a summary line at most <see cref="ObservabilityOptions.CallSummaryMaxBytes"/>,
-/// and no logged string longer than <see cref="ObservabilityOptions.LogStringMaxLength"/>.
+/// What a call leaves behind has a documented maximum size whatever the caller sends (README, "Usage"): a stored usage
+/// record at most <see cref="MaxValueBytes"/> of values, a summary line at most <see cref="CallSummaryMaxBytes"/>, and
+/// no logged string longer than <see cref="ObservabilityOptions.LogStringMaxLength"/>.
 /// </summary>
 public sealed class BoundedRecordsTests : IAsyncLifetime
 {
+    // Every text of a record is bounded before it is stored (transaction id 32, agency code 32, client, service and
+    // grant ids 64 each, version 32, method 7, purpose 64: 359, all ASCII) and its seven numbers take 48.
+    private const int MaxValueBytes = 407;
+
+    // A summary line (event 5001, compact JSON) with every value at its longest.
+    private const int CallSummaryMaxBytes = 2048;
+
     // Every registered value at the longest the registry accepts.
     private static readonly string Agency = new('A', 32);
     private static readonly string Client = new('c', 64);
@@ -51,8 +58,8 @@ public sealed class BoundedRecordsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
         await ProblemAssert.IsProblemAsync(tooLong, HttpStatusCode.BadRequest, "purpose-invalid");
         var records = await gateway.StoredRecordsAsync(Agency, since, r => r.Count == 2);
-        Assert.All(records, r => Assert.InRange(ValueBytes(r), 0, UsageRecord.MaxValueBytes));
-        Assert.Equal(UsageRecord.MaxValueBytes - "OPTIONS".Length + "GET".Length, ValueBytes(records.Single(r => r.Purpose is not null)));
+        Assert.All(records, r => Assert.InRange(ValueBytes(r), 0, MaxValueBytes));
+        Assert.Equal(MaxValueBytes - "OPTIONS".Length + "GET".Length, ValueBytes(records.Single(r => r.Purpose is not null)));
 
         string[] summaries = [];
         await Poll.UntilAsync(async () =>
@@ -60,7 +67,7 @@ public sealed class BoundedRecordsTests : IAsyncLifetime
             summaries = [.. (await LogFile.ReadAsync(Log)).Split('\n').Where(l => l.Contains("\"Id\":5001", StringComparison.Ordinal) && l.Contains(Client, StringComparison.Ordinal))];
             return summaries.Length == 2;
         }, "both calls' summaries");
-        Assert.All(summaries, line => Assert.InRange(Encoding.UTF8.GetByteCount(line), 0, ObservabilityOptions.CallSummaryMaxBytes));
+        Assert.All(summaries, line => Assert.InRange(Encoding.UTF8.GetByteCount(line), 0, CallSummaryMaxBytes));
     }
 
     [Fact]
