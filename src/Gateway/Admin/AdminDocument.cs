@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
+using Ndxp.Gateway.Hosting;
 
 namespace Ndxp.Gateway.Admin;
 
@@ -14,22 +15,30 @@ namespace Ndxp.Gateway.Admin;
 /// fixed at start-up, and nothing of the registry (services are YARP routes, which it does not describe); nor of the
 /// request, since it is generated outside one (servers come from <see cref="Hosting.GatewayHostOptions.AdminPublicUrl"/>).
 /// </summary>
-internal sealed class AdminDocument(
-    [FromKeyedServices(AdminDocs.DocumentName)] IOpenApiDocumentProvider generator, IOptionsMonitor<OpenApiOptions> options)
+internal sealed class AdminDocument
 {
     private const string ContentType = "application/json; charset=utf-8";
 
-    private readonly Lock _gate = new();
-    private Task<Rendered>? _rendered;
-    private int _generations;
+    private readonly IOpenApiDocumentProvider _generator;
+    private readonly IOptionsMonitor<OpenApiOptions> _options;
+    private readonly CachedRender<Rendered> _rendered;
+
+    public AdminDocument([FromKeyedServices(AdminDocs.DocumentName)] IOpenApiDocumentProvider generator, IOptionsMonitor<OpenApiOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(options);
+        _generator = generator;
+        _options = options;
+        _rendered = CachedRender<Rendered>.Forever(RenderAsync);
+    }
 
     /// <summary>How many times the document was generated (once, unless a generation failed).</summary>
-    public int Generations => Volatile.Read(ref _generations);
+    public long Generations => _rendered.Renders;
 
     public async Task ServeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var rendered = await RenderedAsync().WaitAsync(context.RequestAborted);
+        var rendered = await _rendered.GetAsync(context.RequestAborted);
         var response = context.Response;
         response.Headers.ETag = rendered.ETag.ToString();
         // Clients may keep it but must ask again: a new release of the gateway changes it.
@@ -46,33 +55,11 @@ internal sealed class AdminDocument(
         await response.Body.WriteAsync(rendered.Body, context.RequestAborted);
     }
 
-    private Task<Rendered> RenderedAsync()
-    {
-        var rendered = Volatile.Read(ref _rendered);
-        if (rendered is { IsCompletedSuccessfully: true })
-        {
-            return rendered;
-        }
-
-        lock (_gate)
-        {
-            // Callers that arrive during the generation wait for it; a failed one is tried again by the next caller.
-            if (_rendered is null || _rendered.IsFaulted || _rendered.IsCanceled)
-            {
-                _rendered = Task.Run(RenderAsync);
-            }
-
-            return _rendered;
-        }
-    }
-
-    // Not cancelled with the request that started it: the others waiting for it would fail with it.
     private async Task<Rendered> RenderAsync()
     {
-        Interlocked.Increment(ref _generations);
-        var document = await generator.GetOpenApiDocumentAsync(CancellationToken.None);
+        var document = await _generator.GetOpenApiDocumentAsync(CancellationToken.None);
         using var buffer = new MemoryStream();
-        await document.SerializeAsJsonAsync(buffer, options.Get(AdminDocs.DocumentName).OpenApiVersion, CancellationToken.None);
+        await document.SerializeAsJsonAsync(buffer, _options.Get(AdminDocs.DocumentName).OpenApiVersion, CancellationToken.None);
         var body = buffer.ToArray();
         return new Rendered(body, new EntityTagHeaderValue("\"" + Base64Url.EncodeToString(SHA256.HashData(body)) + "\""));
     }
