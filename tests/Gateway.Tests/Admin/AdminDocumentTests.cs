@@ -34,7 +34,7 @@ public sealed class AdminDocumentTests(AdminDocumentTests.Fixture gateway) : ICl
     [Fact]
     public async Task Many_requests_cost_one_generation_and_a_known_etag_is_answered_304_without_a_body()
     {
-        // One after another: at once, all but a few would be refused (Hardening/OpenEndpointConcurrencyTests).
+        // One after another: at once, all but a few would be refused (Hardening/OpenEndpointLimitsTests).
         var documents = new List<byte[]>();
         for (var i = 0; i < 20; i++)
         {
