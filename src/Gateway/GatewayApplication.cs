@@ -94,7 +94,7 @@ public static class GatewayApplication
         GatewayMetrics.ConfigureExport();
         services.AddSingleton<DroppedLogEvents>();
         services.AddSingleton<MetricsScrape>();
-        services.AddSingleton<OpenEndpointConcurrency>();
+        services.AddOpenEndpointLimits();
         services.AddSerilog((sp, logger) =>
         {
             logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext().Enrich.With<PersonalDataRedactor>().Enrich.With<LogStringCap>();
@@ -184,7 +184,8 @@ public static class GatewayApplication
         app.UseMiddleware<HeaderNamesMiddleware>();
         app.UseMiddleware<CanonicalPathMiddleware>();
         app.UseRouting();
-        app.UseWhen(context => context.Connection.LocalPort == host.AdminPort, admin => admin.UseMiddleware<OpenEndpointConcurrencyMiddleware>());
+        // Only endpoints that name a policy (the admin plane's open ones) are limited; the others pass straight through.
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseMiddleware<TraceContinuationMiddleware>();
 
@@ -217,7 +218,7 @@ public static class GatewayApplication
         app.MapGatewayHealthChecks();
         app.MapGet(MetricsScrape.Path, context => context.RequestServices.GetRequiredService<MetricsScrape>().ServeAsync(context))
             .OnAdminPlane()
-            .CappedAs(OpenEndpoint.Metrics);
+            .RequireRateLimiting(OpenEndpointLimits.MetricsPolicy);
         app.MapFallback(context => context.WriteProblemAsync(ProblemKind.RouteNotFound)).OnAdminPlane();
     }
 

@@ -66,14 +66,14 @@ internal static class AdminDocs
         endpoints.MapGet(DocumentPath, (HttpContext context, AdminDocument document) => document.ServeAsync(context))
             .ExcludeFromDescription()
             .OnAdminPlane()
-            .CappedAs(OpenEndpoint.Documents);
+            .RequireRateLimiting(OpenEndpointLimits.DocumentsPolicy);
         endpoints.MapSwaggerUI(PagePrefix, options =>
             {
                 options.DocumentTitle = "NDXP Gateway admin API";
                 options.SwaggerEndpoint(DocumentPath, "NDXP Gateway admin API v1");
             })
             .OnAdminPlane()
-            .CappedAs(OpenEndpoint.Documents);
+            .RequireRateLimiting(OpenEndpointLimits.DocumentsPolicy);
         return endpoints;
     }
 }

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -8,7 +9,8 @@ namespace Ndxp.Gateway.Tests.Admin;
 
 /// <summary>
 /// The OpenAPI document is generated once per process and served from memory: the same bytes whatever the request's
-/// Host or X-Forwarded-* headers say, with the configured admin URL as its only server, and an ETag to revalidate.
+/// Host or X-Forwarded-* headers say, with the configured admin URL as its only server, and an ETag to revalidate;
+/// compact, or gzipped for a caller that accepts it.
 /// Every request here names a host of its own, so whichever of them generated the document, it came with one.
 /// </summary>
 public sealed class AdminDocumentTests(AdminDocumentTests.Fixture gateway) : IClassFixture<AdminDocumentTests.Fixture>
@@ -34,7 +36,7 @@ public sealed class AdminDocumentTests(AdminDocumentTests.Fixture gateway) : ICl
     [Fact]
     public async Task Many_requests_cost_one_generation_and_a_known_etag_is_answered_304_without_a_body()
     {
-        // One after another: at once, all but a few would be refused (Hardening/OpenEndpointConcurrencyTests).
+        // One after another: at once, all but a few would be refused (Hardening/OpenEndpointLimitsTests).
         var documents = new List<byte[]>();
         for (var i = 0; i < 20; i++)
         {
@@ -52,6 +54,45 @@ public sealed class AdminDocumentTests(AdminDocumentTests.Fixture gateway) : ICl
         Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
         using var stale = await SendAsync(gateway.Admin, "caller-etag.example", "\"stale\"");
         Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_document_is_served_unindented_and_gzipped_to_a_caller_that_accepts_gzip_with_an_etag_of_its_own()
+    {
+        using var identity = await SendAsync(gateway.Admin, "caller-identity.example");
+        var json = await identity.Content.ReadAsByteArrayAsync();
+        Assert.Empty(identity.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", identity.Headers.Vary);
+        Assert.DoesNotContain((byte)'\n', json);
+        Assert.Equal("{\"", Encoding.UTF8.GetString(json, 0, 2));
+
+        using var gzipped = await SendAsync(gateway.Admin, "caller-gzip.example", acceptEncoding: "br;q=0.9, gzip");
+        Assert.Equal(HttpStatusCode.OK, gzipped.StatusCode);
+        Assert.Equal(["gzip"], gzipped.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", gzipped.Headers.Vary);
+        Assert.Equal("application/json", gzipped.Content.Headers.ContentType?.MediaType);
+        var compressed = await gzipped.Content.ReadAsByteArrayAsync();
+        Assert.True(compressed.Length < json.Length / 4, $"{compressed.Length} bytes gzipped of {json.Length}");
+        using (var decompressed = new MemoryStream())
+        {
+            await using (var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress))
+            {
+                await gzip.CopyToAsync(decompressed);
+            }
+
+            Assert.Equal(json, decompressed.ToArray());
+        }
+
+        var etag = gzipped.Headers.ETag ?? throw new InvalidOperationException("no ETag");
+        Assert.NotEqual(identity.Headers.ETag, etag);
+        using var notModified = await SendAsync(gateway.Admin, "caller-gzip.example", etag.ToString(), "gzip");
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        // The identity representation's tag does not validate the gzip one, nor the other way round.
+        using var otherTag = await SendAsync(gateway.Admin, "caller-gzip.example", identity.Headers.ETag!.ToString(), "gzip");
+        Assert.Equal(HttpStatusCode.OK, otherTag.StatusCode);
+        using var refused = await SendAsync(gateway.Admin, "caller-gzip.example", etag.ToString(), "gzip;q=0, *");
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Empty(refused.Content.Headers.ContentEncoding);
     }
 
     [Fact]
@@ -91,7 +132,7 @@ public sealed class AdminDocumentTests(AdminDocumentTests.Fixture gateway) : ICl
         return await response.Content.ReadAsByteArrayAsync();
     }
 
-    private static Task<HttpResponseMessage> SendAsync(HttpClient admin, string host, string? ifNoneMatch = null)
+    private static Task<HttpResponseMessage> SendAsync(HttpClient admin, string host, string? ifNoneMatch = null, string? acceptEncoding = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, AdminDocs.DocumentPath);
         request.Headers.Host = host;
@@ -101,6 +142,11 @@ public sealed class AdminDocumentTests(AdminDocumentTests.Fixture gateway) : ICl
         if (ifNoneMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+        }
+
+        if (acceptEncoding is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
         }
 
         return admin.SendAsync(request);

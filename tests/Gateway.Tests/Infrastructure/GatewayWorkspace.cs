@@ -87,6 +87,13 @@ internal sealed class GatewayWorkspace : IAsyncDisposable
     /// <summary>Starts a gateway seeded from a file as written (for seeds that are not a valid registry document).</summary>
     public Task<TestGateway> StartSeededGatewayAsync(string seedFile, params string[] settings) => StartAsync(seedFile, clock: null, settings);
 
+    /// <summary>
+    /// Starts a gateway seeded with <see cref="Registry"/> with endpoints of the test's mapped next to its own (to hold a
+    /// request open, say): <paramref name="map"/> runs after the gateway's own are mapped, before it starts.
+    /// </summary>
+    public async Task<TestGateway> StartGatewayAsync(Action<WebApplication> map, params string[] settings) =>
+        await StartAsync(_defaultSeed ??= await WriteSeedAsync(Registry), clock: null, settings, map);
+
     /// <summary>Starts a gateway process (<c>dotnet Ndxp.Gateway.dll</c>) seeded with <see cref="Registry"/>; returns once it is ready.</summary>
     public async Task<GatewayProcess> StartProcessAsync(params string[] settings) =>
         await StartProcessAsync(_defaultSeed ??= await WriteSeedAsync(Registry), settings);
@@ -134,10 +141,11 @@ internal sealed class GatewayWorkspace : IAsyncDisposable
         return process;
     }
 
-    private async Task<TestGateway> StartAsync(string seedFile, TimeProvider? clock, string[] settings)
+    private async Task<TestGateway> StartAsync(string seedFile, TimeProvider? clock, string[] settings, Action<WebApplication>? map = null)
     {
         var (dataPort, adminPort) = (FreePort.Next(), FreePort.Next());
         var app = await GatewayApplication.CreateAsync(Arguments(seedFile, dataPort, adminPort, settings), clock);
+        map?.Invoke(app);
         var gateway = new TestGateway(app, dataPort, adminPort);
         _owned.Insert(0, gateway);
         await app.StartAsync();

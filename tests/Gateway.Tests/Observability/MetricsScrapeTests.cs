@@ -32,7 +32,7 @@ public sealed class MetricsScrapeTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.NotFound, junk.StatusCode);
         }
 
-        // One after another: at once, all but a few would be refused (Hardening/OpenEndpointConcurrencyTests).
+        // One after another: at once, all but a few would be refused (Hardening/OpenEndpointLimitsTests).
         for (var i = 0; i < 50; i++)
         {
             Assert.Equal(first, await gateway.Admin.GetStringAsync(MetricsScrape.Path));
