@@ -181,7 +181,6 @@ public static class GatewayApplication
         app.UseMiddleware<MeteringMiddleware>();
         app.UseMiddleware<EscapedFailureMiddleware>();
         app.UseMiddleware<RequestFramingMiddleware>();
-        app.UseMiddleware<HeaderNamesMiddleware>();
         app.UseMiddleware<CanonicalPathMiddleware>();
         app.UseRouting();
         // Only endpoints that name a policy (the admin plane's open ones) are limited; the others pass straight through.
@@ -194,7 +193,7 @@ public static class GatewayApplication
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<ForwardingProblemMiddleware>();
-            proxy.UseMiddleware<RequestSizeMiddleware>();
+            proxy.UseMiddleware<RequestLimitsMiddleware>();
             proxy.UseMiddleware<Access.AccessMiddleware>();
             if (limits.Enabled)
             {

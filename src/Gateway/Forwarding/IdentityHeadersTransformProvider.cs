@@ -74,7 +74,9 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
         // Only headers the caller sent can be in the proxy request: one pass over them, no per-name removal attempts.
         foreach (var header in context.HttpContext.Request.Headers)
         {
-            if (CallerHeadersNotForwarded.Contains(header.Key) || header.Key.StartsWith(ConsumerHeaderPrefix, StringComparison.OrdinalIgnoreCase))
+            // A name with '_' reaches here only when Gateway:UnderscoreHeaders says to drop them (else it was refused).
+            if (CallerHeadersNotForwarded.Contains(header.Key) || header.Key.StartsWith(ConsumerHeaderPrefix, StringComparison.OrdinalIgnoreCase)
+                || header.Key.Contains('_', StringComparison.Ordinal))
             {
                 RequestTransform.RemoveHeader(context, header.Key);
             }
