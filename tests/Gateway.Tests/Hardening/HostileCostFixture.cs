@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Ndxp.Gateway.Registry;
@@ -218,48 +217,7 @@ public sealed class HostileCostFixture : IAsyncLifetime
         request.Headers.TryAddWithoutValidation("baggage", string.Join(',', Enumerable.Range(0, 180).Select(i => $"key{i:D3}=value{i:D30}")));
     }
 
-    // A new connection per request; the answer is read to its end (its Content-Length, or the server closing), so a
-    // request that names a body it never sends costs no wait for the server to give up on it.
-    private static async Task<int> RawAsync(int port, string request)
-    {
-        using var tcp = new TcpClient();
-        using var timeout = new CancellationTokenSource(RequestTimeout);
-        await tcp.ConnectAsync("127.0.0.1", port, timeout.Token);
-        var stream = tcp.GetStream();
-        await stream.WriteAsync(Encoding.Latin1.GetBytes(request), timeout.Token);
-        var answer = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        try
-        {
-            while (!IsComplete(answer) && await stream.ReadAsync(buffer, timeout.Token) is > 0 and var read)
-            {
-                answer.Write(buffer, 0, read);
-            }
-        }
-        catch (IOException)
-        {
-            // The server reset the connection after answering.
-        }
-
-        return RawResponse.Parse(Encoding.Latin1.GetString(answer.ToArray())).Status;
-    }
-
-    private static bool IsComplete(MemoryStream answer)
-    {
-        var text = Encoding.Latin1.GetString(answer.GetBuffer(), 0, (int)answer.Length);
-        var split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        if (split < 0)
-        {
-            return false;
-        }
-
-        var head = text[..split];
-        var length = head.Split("\r\n").FirstOrDefault(h => h.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
-        if (length is not null)
-        {
-            return text.Length - split - 4 >= int.Parse(length["Content-Length:".Length..].Trim(), CultureInfo.InvariantCulture);
-        }
-
-        return head.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase) ? text.EndsWith("0\r\n\r\n", StringComparison.Ordinal) : head.StartsWith("HTTP/1.1 101", StringComparison.Ordinal);
-    }
+    // A new connection per request, read until the answer is complete.
+    private static async Task<int> RawAsync(int port, string request) =>
+        (await RawHttp.SendAsync(port, Encoding.Latin1.GetBytes(request), RequestTimeout, untilAnswered: true)).Status;
 }
