@@ -1,6 +1,5 @@
 using Ndxp.Gateway.ClientAuthentication;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Ndxp.Gateway.Registry;
 
@@ -84,7 +83,7 @@ internal static partial class TokenEndpoint
             return Error(400, "invalid_request", credentialError!);
         }
 
-        if (!Single(form, "grant_type", out var grantType))
+        if (!PresentedCredentials.AtMostOnce(form, "grant_type", out var grantType) || grantType is null)
         {
             return Error(400, "invalid_request", "grant_type is required exactly once.");
         }
@@ -124,13 +123,6 @@ internal static partial class TokenEndpoint
         Log.TokenIssued(logger, client.Id, client.Agency);
         Observability.GatewayMetrics.TokensIssued.WithLabels(client.Id).Inc();
         return Results.Json(new TokenResponse(token, "Bearer", (int)issuer.Lifetime.TotalSeconds));
-    }
-
-    private static bool Single(IFormCollection form, string name, out string value)
-    {
-        var found = form.TryGetValue(name, out StringValues values) && values.Count == 1;
-        value = found ? values.ToString() : "";
-        return found;
     }
 
     /// <summary>429 with Retry-After and an RFC 6749 error body: refused without looking at the credentials.</summary>
