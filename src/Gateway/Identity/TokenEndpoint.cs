@@ -40,7 +40,7 @@ internal static partial class TokenEndpoint
         var address = SourceAddress.Of(context.Connection.RemoteIpAddress);
         if (await authenticator.AddressLockedOutAsync(address) is { } addressLockedOut)
         {
-            return LockedOut(addressLockedOut.Lockout);
+            return LockedOut(context, addressLockedOut.Lockout);
         }
 
         if (!context.Request.HasFormContentType)
@@ -102,7 +102,7 @@ internal static partial class TokenEndpoint
                 client = authenticated.Client;
                 break;
             case Authentication.LockedOut lockedOut:
-                return LockedOut(lockedOut.Lockout);
+                return LockedOut(context, lockedOut.Lockout);
             case Authentication.Busy:
                 context.Response.Headers.RetryAfter = "1";
                 return Error(503, "temporarily_unavailable", "The gateway cannot check client credentials now (at capacity); retry in a second.");
@@ -126,20 +126,12 @@ internal static partial class TokenEndpoint
     }
 
     /// <summary>429 with Retry-After and an RFC 6749 error body: refused without looking at the credentials.</summary>
-    private static RetryAfterResult LockedOut(Lockout lockout)
+    private static IResult LockedOut(HttpContext context, Lockout lockout)
     {
         var seconds = Math.Max(1, (long)Math.Ceiling(lockout.RetryAfter.TotalSeconds));
-        return new RetryAfterResult(seconds, Error(429, "temporarily_unavailable",
-            $"Too many failed client authentications {(lockout.Scope == LockoutScope.Client ? "for this client" : "from this address")}; retry after {seconds} s."));
-    }
-
-    private sealed class RetryAfterResult(long seconds, IResult inner) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return inner.ExecuteAsync(httpContext);
-        }
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Error(429, "temporarily_unavailable",
+            $"Too many failed client authentications {(lockout.Scope == LockoutScope.Client ? "for this client" : "from this address")}; retry after {seconds} s.");
     }
 
     private static IResult Error(int status, string error, string description) =>
