@@ -16,13 +16,10 @@ internal static class ClientKeysApi
         clients.MapPost("/{id}/keys", (string id, AdminCommit admin, TimeProvider time, HttpContext context) => RegistryAdminApi.Guarded(async () =>
         {
             var overlap = ClientSecretApi.OverlapOf(context);
-            var ifMatch = EntityTags.IfMatch(context, required: false);
             var added = await PublicKeyInput.ReadAsync(context);
             var now = time.GetUtcNow();
-            Client? changed = null;
-            return await admin.RunAsync(context, stored =>
+            return await RegistryAdminApi.ChangeClientAsync(context, admin, id, existing =>
             {
-                var existing = RegistryAdminApi.Existing(RegistryEntityKind.Clients, stored, id, ifMatch);
                 if (added.FirstOrDefault(key => existing.PublicKeys.Any(k => k.Kid == key.Kid)) is { } taken)
                 {
                     throw new AdminRefusal(ProblemKind.EntityExists,
@@ -32,9 +29,8 @@ internal static class ClientKeysApi
                 var others = existing.PublicKeys
                     .Select(key => overlap is { } o && !(key.ValidUntil <= now + o) ? key with { ValidUntil = now + o } : key)
                     .Where(key => !(key.ValidUntil <= now));
-                changed = existing with { PublicKeys = [.. others, .. added] };
-                return RegistryAdminApi.Planned(stored, RegistryEntityKind.Clients.Put(stored.Document, changed), "add-key");
-            }, result => RegistryAdminApi.Written(context, AdminResources.Clients, changed!, result));
+                return existing with { PublicKeys = [.. others, .. added] };
+            }, "add-key");
         }))
         .WithSummary("Register public keys for private_key_jwt (a JWK, a JWK Set, or one PEM public key or certificate); overlapMinutes makes it a rotation, ending the client's other keys that many minutes from now")
         .WithBody([.. PublicKeyInput.JsonMediaTypes.Select(type => (type, typeof(PublicKeysBody))), .. PublicKeyInput.PemMediaTypes.Select(type => (type, typeof(string)))])
@@ -42,22 +38,16 @@ internal static class ClientKeysApi
         .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        clients.MapDelete("/{id}/keys/{kid}", (string id, string kid, AdminCommit admin, HttpContext context) => RegistryAdminApi.Guarded(async () =>
-        {
-            var ifMatch = EntityTags.IfMatch(context, required: false);
-            Client? changed = null;
-            return await admin.RunAsync(context, stored =>
+        clients.MapDelete("/{id}/keys/{kid}", (string id, string kid, AdminCommit admin, HttpContext context) =>
+            RegistryAdminApi.ChangeClientAsync(context, admin, id, existing =>
             {
-                var existing = RegistryAdminApi.Existing(RegistryEntityKind.Clients, stored, id, ifMatch);
                 if (!existing.PublicKeys.Any(key => key.Kid == kid))
                 {
                     throw new AdminRefusal(ProblemKind.EntityNotFound, $"Client '{id}' has no key '{kid}'.");
                 }
 
-                changed = existing with { PublicKeys = existing.PublicKeys.Where(key => key.Kid != kid).ToList() };
-                return RegistryAdminApi.Planned(stored, RegistryEntityKind.Clients.Put(stored.Document, changed), "remove-key");
-            }, result => RegistryAdminApi.Written(context, AdminResources.Clients, changed!, result));
-        }))
+                return existing with { PublicKeys = existing.PublicKeys.Where(key => key.Kid != kid).ToList() };
+            }, "remove-key"))
         .WithSummary("Remove one of a client's public keys at once (If-Match optional); assertions it signed are refused from now on")
         .Produces<Client>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
     }

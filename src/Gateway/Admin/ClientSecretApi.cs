@@ -18,51 +18,32 @@ internal static class ClientSecretApi
 
     public static void Map(RouteGroupBuilder clients)
     {
-        clients.MapPost("/{id}/secret", (string id, AdminCommit admin, TimeProvider time, HttpContext context) => RegistryAdminApi.Guarded(async () =>
+        clients.MapPost("/{id}/secret", (string id, AdminCommit admin, TimeProvider time, HttpContext context) => RegistryAdminApi.Guarded(() =>
         {
             var overlap = OverlapOf(context) ?? TimeSpan.FromMinutes(DefaultOverlapMinutes);
-            var ifMatch = EntityTags.IfMatch(context, required: false);
             var (secret, hash) = ClientSecretHasher.Generate();
             var now = time.GetUtcNow();
-            Client? rotated = null;
-            return await admin.RunAsync(context, stored =>
+            return RegistryAdminApi.ChangeClientAsync(context, admin, id, existing =>
             {
-                var existing = RegistryAdminApi.Existing(RegistryEntityKind.Clients, stored, id, ifMatch);
                 var keepPrevious = overlap > TimeSpan.Zero && existing.SecretHash is not null;
-                rotated = existing with
+                return existing with
                 {
                     SecretHash = hash,
                     PreviousSecretHash = keepPrevious ? existing.SecretHash : null,
                     PreviousSecretValidUntil = keepPrevious ? now + overlap : null,
                 };
-                return RegistryAdminApi.Planned(stored, RegistryEntityKind.Clients.Put(stored.Document, rotated), "rotate-secret");
-            },
-            result =>
-            {
-                RegistryAdminApi.Written(context, AdminResources.Clients, rotated!, result);
-                return Results.Json(new ClientWithSecret(AdminResources.ShowClient(rotated!), secret), RegistryJson.Options);
-            });
+            }, "rotate-secret", rotated => Results.Json(new ClientWithSecret(AdminResources.ShowClient(rotated), secret), RegistryJson.Options));
         }))
         .WithSummary("Rotate a client's secret: the new secret is in the answer, once; the old one works for overlapMinutes more (default 1440)")
         .Produces<ClientWithSecret>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
-        clients.MapDelete("/{id}/secret", (string id, AdminCommit admin, HttpContext context) => RegistryAdminApi.Guarded(async () =>
-        {
-            var ifMatch = EntityTags.IfMatch(context, required: false);
-            Client? changed = null;
-            return await admin.RunAsync(context, stored =>
-            {
-                var existing = RegistryAdminApi.Existing(RegistryEntityKind.Clients, stored, id, ifMatch);
-                if (existing.SecretHash is null && existing.PreviousSecretHash is null)
-                {
-                    throw new AdminRefusal(ProblemKind.EntityNotFound, $"Client '{id}' has no secret.");
-                }
-
-                changed = existing with { SecretHash = null, PreviousSecretHash = null, PreviousSecretValidUntil = null };
-                return RegistryAdminApi.Planned(stored, RegistryEntityKind.Clients.Put(stored.Document, changed), "remove-secret");
-            }, result => RegistryAdminApi.Written(context, AdminResources.Clients, changed!, result));
-        }))
+        clients.MapDelete("/{id}/secret", (string id, AdminCommit admin, HttpContext context) =>
+            RegistryAdminApi.ChangeClientAsync(context, admin, id, existing =>
+                existing.SecretHash is null && existing.PreviousSecretHash is null
+                    ? throw new AdminRefusal(ProblemKind.EntityNotFound, $"Client '{id}' has no secret.")
+                    : existing with { SecretHash = null, PreviousSecretHash = null, PreviousSecretValidUntil = null },
+                "remove-secret"))
         .WithSummary("Remove a client's secret at once (If-Match optional): it then gets tokens only with its public keys (private_key_jwt) or its certificate (tls_client_auth)")
         .Produces<Client>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
     }

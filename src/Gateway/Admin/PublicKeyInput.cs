@@ -1,8 +1,8 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 using Microsoft.Net.Http.Headers;
 using Ndxp.Gateway.ClientAuthentication;
 using Ndxp.Gateway.Problems;
@@ -193,22 +193,22 @@ internal static class PublicKeyInput
         }
 
         using var ec = key.GetECDsaPublicKey() ?? throw Invalid("pem", "only RSA and EC public keys are accepted");
-        var parameters = ec.ExportParameters(includePrivateParameters: false);
-        return new ClientKey
+        try
         {
-            Kid = "",
-            Kty = "EC",
-            Crv = ClientKeys.CurveName(parameters.Curve) ?? throw Invalid("pem", "an EC key must be on P-256, P-384 or P-521"),
-            X = Base64Url.EncodeToString(parameters.Q.X),
-            Y = Base64Url.EncodeToString(parameters.Q.Y),
-        };
+            return Public(JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ec)));
+        }
+        catch (ArgumentException)
+        {
+            // Microsoft.IdentityModel names only the NIST curves; ClientKeys.Problem then checks crv like any JWK's.
+            throw Invalid("pem", "an EC key must be on P-256, P-384 or P-521");
+        }
     }
 
-    private static ClientKey FromRsa(RSA rsa)
-    {
-        var parameters = rsa.ExportParameters(includePrivateParameters: false);
-        return new ClientKey { Kid = "", Kty = "RSA", N = Base64Url.EncodeToString(parameters.Modulus), E = Base64Url.EncodeToString(parameters.Exponent) };
-    }
+    private static ClientKey FromRsa(RSA rsa) => Public(JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa)));
+
+    // The public members only, whatever else the converter filled in.
+    private static ClientKey Public(JsonWebKey jwk) =>
+        new() { Kid = "", Kty = jwk.Kty, Crv = jwk.Crv, X = jwk.X, Y = jwk.Y, N = jwk.N, E = jwk.E };
 
     // Checked before the thumbprint is taken: a thumbprint of a malformed key would mean nothing.
     private static ClientKey Checked(ClientKey key, string path)

@@ -150,6 +150,29 @@ internal static class RegistryAdminApi
         }
     }
 
+    /// <summary>
+    /// Commits a change to one client's sub-resource (its keys, its secret): <paramref name="change"/> gets the stored
+    /// client (404, If-Match optional: 412) and returns it changed, or throws an <see cref="AdminRefusal"/>; the answer is
+    /// the written client with its ETag, or what <paramref name="answer"/> makes of it.
+    /// </summary>
+    internal static Task<IResult> ChangeClientAsync(
+        HttpContext context, AdminCommit admin, string id, Func<Client, Client> change, string action, Func<Client, IResult>? answer = null) =>
+        Guarded(async () =>
+        {
+            var ifMatch = EntityTags.IfMatch(context, required: false);
+            Client? changed = null;
+            return await admin.RunAsync(context, stored =>
+            {
+                changed = change(Existing(RegistryEntityKind.Clients, stored, id, ifMatch));
+                return Planned(stored, RegistryEntityKind.Clients.Put(stored.Document, changed), action);
+            },
+            result =>
+            {
+                var written = Written(context, AdminResources.Clients, changed!, result);
+                return answer is null ? written : answer(changed!);
+            });
+        });
+
     /// <summary>The stored entity, after checking it exists (404) and If-Match matches its version (412).</summary>
     internal static T Existing<T>(RegistryEntityKind<T> kind, StoredRegistry stored, string id, string? ifMatch)
         where T : class

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -67,63 +66,47 @@ internal sealed class ClientAssertionValidator
     }
 
     /// <summary>
-    /// The client id an assertion claims (its unverified <c>sub</c>, else <c>iss</c>), read without validating it so
-    /// that lock-outs apply before any signature check. Null for anything malformed or too large; never throws.
+    /// Reads an assertion without verifying anything (a <see cref="JsonWebToken"/> checks no signature when built), so
+    /// that the client it claims is known and its lock-out applies before any signature check. Null for anything
+    /// malformed, encrypted or too large; never throws.
     /// </summary>
-    public string? ClaimedClientId(string assertion)
+    public JsonWebToken? Read(string assertion)
     {
         ArgumentNullException.ThrowIfNull(assertion);
-        var first = assertion.IndexOf('.', StringComparison.Ordinal);
-        var second = first < 0 ? -1 : assertion.IndexOf('.', first + 1);
-        if (assertion.Length > _maxBytes || second < 0 || assertion.IndexOf('.', second + 1) >= 0)
+        if (assertion.Length > _maxBytes)
         {
             return null;
         }
 
-        var payload = assertion.AsSpan(first + 1, second - first - 1);
-        if (!Base64Url.IsValid(payload, out var length))
-        {
-            return null;
-        }
-
-        var json = new byte[length];
-        Base64Url.DecodeFromChars(payload, json);
-        string? sub = null, iss = null;
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 16 });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return null;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isSub = reader.ValueTextEquals("sub"u8);
-                var isIss = reader.ValueTextEquals("iss"u8);
-                reader.Read();
-                var value = (isSub || isIss) && reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length <= MaxClaimedIdLength
-                    ? reader.GetString()
-                    : null;
-                sub = isSub ? value : sub;
-                iss = isIss ? value : iss;
-                reader.Skip();
-            }
+            var jwt = new JsonWebToken(assertion);
+            // The dates read here: one out of range is a malformed assertion, not an exception later.
+            _ = (jwt.ValidTo, jwt.ValidFrom, jwt.IssuedAt);
+            return jwt.IsEncrypted ? null : jwt;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException or FormatException or OverflowException or JsonException)
         {
             return null;
         }
-
-        return sub ?? iss;
     }
 
-    /// <summary>Checks that <paramref name="assertion"/> authenticates <paramref name="client"/>, and uses up its <c>jti</c> if it does.</summary>
-    public async ValueTask<AssertionCheck> ValidateAsync(string assertion, Client client)
+    /// <summary>The client id a read assertion claims: its unverified <c>sub</c>, else <c>iss</c>; null when too long to be one.</summary>
+    public static string? ClaimedClientId(JsonWebToken assertion)
     {
         ArgumentNullException.ThrowIfNull(assertion);
+        var claimed = assertion.Subject is { Length: > 0 } sub ? sub : assertion.Issuer;
+        return claimed is { Length: > 0 and <= MaxClaimedIdLength } ? claimed : null;
+    }
+
+    /// <summary>
+    /// Checks that the assertion (as <see cref="Read"/> gave it; null when it could not be read) authenticates
+    /// <paramref name="client"/>, and uses up its <c>jti</c> if it does.
+    /// </summary>
+    public async ValueTask<AssertionCheck> ValidateAsync(JsonWebToken? assertion, Client client)
+    {
         ArgumentNullException.ThrowIfNull(client);
-        if (assertion.Length > _maxBytes || Read(assertion) is not { } jwt)
+        if (assertion is not { } jwt)
         {
             return Malformed;
         }
@@ -206,21 +189,6 @@ internal sealed class ClientAssertionValidator
             AssertionUse.Replayed => Replayed,
             _ => NotRemembered,
         };
-    }
-
-    private static JsonWebToken? Read(string assertion)
-    {
-        try
-        {
-            var jwt = new JsonWebToken(assertion);
-            // The dates read here: one out of range is a malformed assertion, not an exception later.
-            _ = (jwt.ValidTo, jwt.ValidFrom, jwt.IssuedAt);
-            return jwt.IsEncrypted ? null : jwt;
-        }
-        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException or FormatException or OverflowException)
-        {
-            return null;
-        }
     }
 
     private AssertionCheck? LifetimeProblem(JsonWebToken jwt, DateTimeOffset now, DateTimeOffset expires)

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Ndxp.Gateway.Identity;
 using Ndxp.Gateway.Registry;
 
@@ -37,9 +38,9 @@ internal sealed partial class ClientAuthenticator(
     public async ValueTask<Authentication> AuthenticateAsync(
         PresentedCredentials presented, RegistrySnapshot snapshot, string address, X509Certificate2? certificate, CancellationToken cancellationToken)
     {
-        var claimedId = presented.Method == AuthenticationMethod.PrivateKeyJwt
-            ? presented.ClientId ?? assertions.ClaimedClientId(presented.Assertion!)
-            : presented.ClientId;
+        // An assertion is read once, unverified, for the client it claims, and then checked as read.
+        var assertion = presented.Method == AuthenticationMethod.PrivateKeyJwt ? assertions.Read(presented.Assertion!) : null;
+        var claimedId = presented.ClientId ?? (assertion is null ? null : ClientAssertionValidator.ClaimedClientId(assertion));
         var client = claimedId is null ? null : snapshot.Clients.GetValueOrDefault(claimedId);
         // The address was checked before the body was read; an unknown client id has no lock-out of its own.
         if (client is not null && await failures.ClientLockedOutAsync(client.Id, address) is { } lockout)
@@ -47,7 +48,7 @@ internal sealed partial class ClientAuthenticator(
             return Refused(lockout);
         }
 
-        var check = await CheckAsync(presented, client, certificate, cancellationToken);
+        var check = await CheckAsync(presented, assertion, client, certificate, cancellationToken);
         if (check.Busy)
         {
             return new Authentication.Busy();
@@ -73,7 +74,7 @@ internal sealed partial class ClientAuthenticator(
     }
 
     private async ValueTask<Check> CheckAsync(
-        PresentedCredentials presented, Client? client, X509Certificate2? certificate, CancellationToken cancellationToken)
+        PresentedCredentials presented, JsonWebToken? assertion, Client? client, X509Certificate2? certificate, CancellationToken cancellationToken)
     {
         // A client registered with a certificate presents exactly that one, whatever else it authenticates with, and
         // before anything else is checked (an assertion's jti is used up by its check); its tokens are then bound to
@@ -110,10 +111,10 @@ internal sealed partial class ClientAuthenticator(
                     return Check.Failed("unknown_client", "Client authentication failed.");
                 }
 
-                var assertion = await assertions.ValidateAsync(presented.Assertion!, client);
-                return assertion.Valid ? Check.Passed
-                    : assertion.FailureReason == ClientAssertionValidator.ReplayCheckUnavailable ? Check.NotNow
-                    : Check.Failed(assertion.FailureReason!, assertion.Description);
+                var validated = await assertions.ValidateAsync(assertion, client);
+                return validated.Valid ? Check.Passed
+                    : validated.FailureReason == ClientAssertionValidator.ReplayCheckUnavailable ? Check.NotNow
+                    : Check.Failed(validated.FailureReason!, validated.Description);
 
             default:
                 // tls_client_auth (RFC 8705 section 2): the certificate, checked above, is the credential of a client

@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Collections.Frozen;
 using System.Numerics;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.IdentityModel.Tokens;
 using Ndxp.Gateway.Identity;
 using Ndxp.Gateway.Registry;
@@ -114,16 +113,9 @@ internal static class ClientKeys
     public static string Thumbprint(ClientKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        // The required members in lexicographic order, no whitespace (RFC 7638 section 3.2); base64url needs no escaping.
-        var canonical = key.Kty == "EC"
-            ? $$"""{"crv":"{{key.Crv}}","kty":"EC","x":"{{key.X}}","y":"{{key.Y}}"}"""
-            : $$"""{"e":"{{key.E}}","kty":"RSA","n":"{{key.N}}"}""";
-        return Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        var jwk = new JsonWebKey { Kty = key.Kty, Crv = key.Crv, X = key.X, Y = key.Y, N = key.N, E = key.E };
+        return Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
     }
-
-    /// <summary>The JWK <c>crv</c> of a named curve, or null when the gateway does not accept it.</summary>
-    public static string? CurveName(ECCurve curve) =>
-        Curves.FirstOrDefault(c => c.Value.Oid.Value is { } oid && oid == curve.Oid?.Value).Key;
 
     private static AsymmetricAlgorithm Import(ClientKey key) => key.Kty == "EC"
         ? ECDsa.Create(new ECParameters { Curve = Curves[key.Crv!], Q = new ECPoint { X = Base64Url.DecodeFromChars(key.X), Y = Base64Url.DecodeFromChars(key.Y) } })

@@ -11,6 +11,11 @@ internal sealed class LocalFailedAuthentications(IOptions<ClientAuthenticationOp
     private readonly ConcurrentDictionary<(string ClientId, string Address), DateTimeOffset> _knownAddresses = new();
     private long _lastSweepTicks;
 
+    // ConcurrentDictionary.Count takes every lock of the dictionary, and failures are what an attacker floods: the
+    // sizes are kept here, at each add and remove.
+    private int _countEntries;
+    private int _knownEntries;
+
     public ValueTask<Lockout?> AddressLockedOutAsync(string address) =>
         ValueTask.FromResult(_counts.TryGetValue(AddressKey(address), out var count) && count.LockedFor(time.GetUtcNow()) is { } held
             ? new Lockout(LockoutScope.Address, held.RetryAfter, held.Strike)
@@ -56,18 +61,19 @@ internal sealed class LocalFailedAuthentications(IOptions<ClientAuthenticationOp
 
         var now = time.GetUtcNow();
         var key = (clientId, address);
-        // Every token a client gets lands here: a pair already known is refreshed without ConcurrentDictionary.Count,
-        // which takes all of the dictionary's locks; only a new pair pays for the bound.
-        if (_knownAddresses.ContainsKey(key))
+        var until = now + _options.KnownAddressMemory;
+        // Every token a client gets lands here: a pair already known is refreshed in place; only a new pair pays for
+        // the bound. A refresh lost to another (or to a sweep of the expired pair) adds nothing.
+        if (_knownAddresses.TryGetValue(key, out var known))
         {
-            _knownAddresses[key] = now + _options.KnownAddressMemory;
+            _knownAddresses.TryUpdate(key, until, known);
             return ValueTask.CompletedTask;
         }
 
         MakeRoom(now);
-        if (_knownAddresses.Count < _options.MaxTrackedLocally)
+        if (Volatile.Read(ref _knownEntries) < _options.MaxTrackedLocally && _knownAddresses.TryAdd(key, until))
         {
-            _knownAddresses[key] = now + _options.KnownAddressMemory;
+            Interlocked.Increment(ref _knownEntries);
         }
 
         return ValueTask.CompletedTask;
@@ -78,17 +84,36 @@ internal sealed class LocalFailedAuthentications(IOptions<ClientAuthenticationOp
     private static string AddressKey(string address) => "address:" + address;
 
     // Null when the table is still full of lock-outs in force after making room: that failure goes uncounted.
-    private Count? CountOf(string key) =>
-        _counts.TryGetValue(key, out var count) ? count
-        : _counts.Count < _options.MaxTrackedLocally ? _counts.GetOrAdd(key, static _ => new Count())
-        : null;
+    private Count? CountOf(string key)
+    {
+        while (true)
+        {
+            if (_counts.TryGetValue(key, out var count))
+            {
+                return count;
+            }
+
+            if (Volatile.Read(ref _countEntries) >= _options.MaxTrackedLocally)
+            {
+                return null;
+            }
+
+            count = new Count();
+            if (_counts.TryAdd(key, count))
+            {
+                Interlocked.Increment(ref _countEntries);
+                return count;
+            }
+        }
+    }
 
     // Bounded memory whatever the callers send: past the cap, everything not locked out goes at once, and the known
     // addresses that have expired. At most one sweep a second: a table full of lock-outs in force is not swept again
     // on every request (new failures then go uncounted until room is made, see CountOf).
     private void MakeRoom(DateTimeOffset now)
     {
-        if ((_counts.Count < _options.MaxTrackedLocally && _knownAddresses.Count < _options.MaxTrackedLocally) || now - LastSweep < TimeSpan.FromSeconds(1))
+        if ((Volatile.Read(ref _countEntries) < _options.MaxTrackedLocally && Volatile.Read(ref _knownEntries) < _options.MaxTrackedLocally)
+            || now - LastSweep < TimeSpan.FromSeconds(1))
         {
             return;
         }
@@ -96,17 +121,17 @@ internal sealed class LocalFailedAuthentications(IOptions<ClientAuthenticationOp
         LastSweep = now;
         foreach (var (key, count) in _counts)
         {
-            if (count.LockedFor(now) is null)
+            if (count.LockedFor(now) is null && _counts.TryRemove(key, out _))
             {
-                _counts.TryRemove(key, out _);
+                Interlocked.Decrement(ref _countEntries);
             }
         }
 
         foreach (var (key, until) in _knownAddresses)
         {
-            if (until <= now)
+            if (until <= now && _knownAddresses.TryRemove(new KeyValuePair<(string ClientId, string Address), DateTimeOffset>(key, until)))
             {
-                _knownAddresses.TryRemove(key, out _);
+                Interlocked.Decrement(ref _knownEntries);
             }
         }
     }

@@ -15,14 +15,17 @@ internal sealed class LocalUsedAssertions(TimeProvider time, IOptions<ClientAuth
     private readonly int _capacity = options.Value.MaxRememberedAssertions;
     private readonly Lock _sweeping = new();
 
+    // ConcurrentDictionary.Count takes every lock of the dictionary: the size is kept here, at each add and remove.
+    private int _count;
+
     public ValueTask<AssertionUse> UseAsync(string clientId, string jti, DateTimeOffset until)
     {
         var now = time.GetUtcNow();
         var key = UsedAssertions.Key(clientId, jti);
-        if (_used.Count >= _capacity && !_used.ContainsKey(key))
+        if (Volatile.Read(ref _count) >= _capacity && !_used.ContainsKey(key))
         {
             Sweep(now);
-            if (_used.Count >= _capacity)
+            if (Volatile.Read(ref _count) >= _capacity)
             {
                 return ValueTask.FromResult(AssertionUse.NotRemembered);
             }
@@ -32,6 +35,7 @@ internal sealed class LocalUsedAssertions(TimeProvider time, IOptions<ClientAuth
         {
             if (_used.TryAdd(key, until))
             {
+                Interlocked.Increment(ref _count);
                 return ValueTask.FromResult(AssertionUse.First);
             }
 
@@ -56,16 +60,16 @@ internal sealed class LocalUsedAssertions(TimeProvider time, IOptions<ClientAuth
     {
         lock (_sweeping)
         {
-            if (_used.Count < _capacity)
+            if (Volatile.Read(ref _count) < _capacity)
             {
                 return;
             }
 
             foreach (var (key, until) in _used)
             {
-                if (until <= now)
+                if (until <= now && _used.TryRemove(new KeyValuePair<string, DateTimeOffset>(key, until)))
                 {
-                    _used.TryRemove(new KeyValuePair<string, DateTimeOffset>(key, until));
+                    Interlocked.Decrement(ref _count);
                 }
             }
         }

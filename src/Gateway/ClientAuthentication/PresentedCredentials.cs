@@ -115,7 +115,8 @@ internal sealed record PresentedCredentials(AuthenticationMethod Method, string?
 
     private static string FormDecode(string value) => Uri.UnescapeDataString(value.Replace('+', ' '));
 
-    private static bool AtMostOnce(IFormCollection form, string name, out string? value)
+    /// <summary>Reads a form parameter that may appear at most once: false when repeated, else its value (null when absent).</summary>
+    internal static bool AtMostOnce(IFormCollection form, string name, out string? value)
     {
         value = null;
         if (!form.TryGetValue(name, out StringValues values))

@@ -1,6 +1,5 @@
 using Ndxp.Gateway.ClientAuthentication;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Ndxp.Gateway.Registry;
 
@@ -41,7 +40,7 @@ internal static partial class TokenEndpoint
         var address = SourceAddress.Of(context.Connection.RemoteIpAddress);
         if (await authenticator.AddressLockedOutAsync(address) is { } addressLockedOut)
         {
-            return LockedOut(addressLockedOut.Lockout);
+            return LockedOut(context, addressLockedOut.Lockout);
         }
 
         if (!context.Request.HasFormContentType)
@@ -84,7 +83,7 @@ internal static partial class TokenEndpoint
             return Error(400, "invalid_request", credentialError!);
         }
 
-        if (!Single(form, "grant_type", out var grantType))
+        if (!PresentedCredentials.AtMostOnce(form, "grant_type", out var grantType) || grantType is null)
         {
             return Error(400, "invalid_request", "grant_type is required exactly once.");
         }
@@ -103,7 +102,7 @@ internal static partial class TokenEndpoint
                 client = authenticated.Client;
                 break;
             case Authentication.LockedOut lockedOut:
-                return LockedOut(lockedOut.Lockout);
+                return LockedOut(context, lockedOut.Lockout);
             case Authentication.Busy:
                 context.Response.Headers.RetryAfter = "1";
                 return Error(503, "temporarily_unavailable", "The gateway cannot check client credentials now (at capacity); retry in a second.");
@@ -126,28 +125,13 @@ internal static partial class TokenEndpoint
         return Results.Json(new TokenResponse(token, "Bearer", (int)issuer.Lifetime.TotalSeconds));
     }
 
-    private static bool Single(IFormCollection form, string name, out string value)
-    {
-        var found = form.TryGetValue(name, out StringValues values) && values.Count == 1;
-        value = found ? values.ToString() : "";
-        return found;
-    }
-
     /// <summary>429 with Retry-After and an RFC 6749 error body: refused without looking at the credentials.</summary>
-    private static RetryAfterResult LockedOut(Lockout lockout)
+    private static IResult LockedOut(HttpContext context, Lockout lockout)
     {
         var seconds = Math.Max(1, (long)Math.Ceiling(lockout.RetryAfter.TotalSeconds));
-        return new RetryAfterResult(seconds, Error(429, "temporarily_unavailable",
-            $"Too many failed client authentications {(lockout.Scope == LockoutScope.Client ? "for this client" : "from this address")}; retry after {seconds} s."));
-    }
-
-    private sealed class RetryAfterResult(long seconds, IResult inner) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return inner.ExecuteAsync(httpContext);
-        }
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Error(429, "temporarily_unavailable",
+            $"Too many failed client authentications {(lockout.Scope == LockoutScope.Client ? "for this client" : "from this address")}; retry after {seconds} s.");
     }
 
     private static IResult Error(int status, string error, string description) =>

@@ -71,6 +71,7 @@ public sealed class ClientKeysAdminTests(AdminFixture gateway) : IClassFixture<A
     [InlineData("pem_that_is_not_base64", "pem")]
     [InlineData("pem_that_is_no_key", "pem")]
     [InlineData("private_key_pem", "pem")]
+    [InlineData("pem_on_a_curve_not_accepted", "pem")]
     public async Task A_key_the_gateway_must_not_trust_is_a_client_key_invalid_problem_naming_the_field(string key, string field)
     {
         using var rsa = RSA.Create(key == "rsa_1024_jwk" ? 1024 : 2048);
@@ -85,7 +86,8 @@ public sealed class ClientKeysAdminTests(AdminFixture gateway) : IClassFixture<A
             "p256_point_off_the_curve" => (OffTheCurve(ec), "application/json"),
             "pem_that_is_not_base64" => ("-----BEGIN PUBLIC KEY-----\nnot base64 at all!\n-----END PUBLIC KEY-----\n", "application/x-pem-file"),
             "pem_that_is_no_key" => ("-----BEGIN PUBLIC KEY-----\nAAAAAAAA\n-----END PUBLIC KEY-----\n", "application/x-pem-file"),
-            _ => (rsa.ExportPkcs8PrivateKeyPem(), "application/x-pem-file"),
+            "private_key_pem" => (rsa.ExportPkcs8PrivateKeyPem(), "application/x-pem-file"),
+            _ => (BrainpoolPem(), "application/x-pem-file"),
         };
         await gateway.Admin.CreateClientAsync($$"""{"id":"ck-refused-{{key.Replace('_', '-')}}","agency":"VCB"}""");
 
@@ -94,6 +96,12 @@ public sealed class ClientKeysAdminTests(AdminFixture gateway) : IClassFixture<A
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "client-key-invalid");
         Assert.Equal(field, problem.GetProperty("errors")[0].GetProperty("field").GetString());
         Assert.Empty(await KeysOfAsync($"ck-refused-{key.Replace('_', '-')}"));
+    }
+
+    private static string BrainpoolPem()
+    {
+        using var brainpool = ECDsa.Create(ECCurve.NamedCurves.brainpoolP256r1);
+        return brainpool.ExportSubjectPublicKeyInfoPem();
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class AssertionStoreFullTests : IClassFixture<AssertionStoreFullTe
             await _gateway.Data.AssertionTokenAsync(ClientAssertions.Sign(_gateway.Key, "k1", "full-store", endpoint));
         }
 
-        var counted = await MetricsText.ValueAsync(_gateway.Admin, "ndxp_gateway_client_authentication_failures_total", ("method", "private_key_jwt"), ("reason", ClientAssertionValidator.ReplayCheckUnavailable));
+        var counted = await ClientAssertions.FailuresAsync(_gateway.Admin, ClientAssertionValidator.ReplayCheckUnavailable);
         for (var i = 0; i < 3; i++)
         {
             using var refused = await _gateway.Data.AssertionTokenResponseAsync(ClientAssertions.Sign(_gateway.Key, "k1", "full-store", endpoint));
@@ -37,7 +37,7 @@ public sealed class AssertionStoreFullTests : IClassFixture<AssertionStoreFullTe
             Assert.Equal("temporarily_unavailable", JsonDocument.Parse(body).RootElement.GetProperty("error").GetString());
         }
 
-        Assert.Equal(counted, await MetricsText.ValueAsync(_gateway.Admin, "ndxp_gateway_client_authentication_failures_total", ("method", "private_key_jwt"), ("reason", ClientAssertionValidator.ReplayCheckUnavailable)));
+        Assert.Equal(counted, await ClientAssertions.FailuresAsync(_gateway.Admin, ClientAssertionValidator.ReplayCheckUnavailable));
     }
 
     public sealed class Fixture : AdminFixture

@@ -160,7 +160,7 @@ public sealed class PrivateKeyJwtTests(PrivateKeyJwtTests.Fixture gateway) : ICl
             "unregistered_key_under_a_registered_kid" => (ClientAssertions.Sign(attacker, "rsa-1", "pk-bank", gateway.TokenEndpoint), null),
             "unknown_kid" => (ClientAssertions.Sign(gateway.Rsa, "evil-kid", "pk-bank", gateway.TokenEndpoint), null),
             "alg_none" => (Base64UrlEncoder.Encode("""{"alg":"none","typ":"JWT"}""") + "." + Base64UrlEncoder.Encode(ClientAssertions.Payload("pk-bank", gateway.TokenEndpoint)) + ".", null),
-            "hs256_with_the_public_key_as_secret" => (ClientAssertions.Hs256(
+            "hs256_with_the_public_key_as_secret" => (TokenForge.Hs256(
                 new { alg = "HS256", typ = "JWT", kid = "rsa-1" }, ClientAssertions.Payload("pk-bank", gateway.TokenEndpoint), Encoding.UTF8.GetBytes(gateway.Rsa.ExportSubjectPublicKeyInfoPem())), null),
             "rs256_under_the_ec_kid" => (ClientAssertions.Sign(gateway.Rsa, "ec-1", "pk-bank", gateway.TokenEndpoint), null),
             "no_jti" => (Signed(("jti", null)), null),
@@ -174,8 +174,7 @@ public sealed class PrivateKeyJwtTests(PrivateKeyJwtTests.Fixture gateway) : ICl
         };
     }
 
-    private async Task<double> FailuresAsync(string reason) =>
-        MetricsText.ValueOf(await gateway.Admin.GetStringAsync("/metrics"), ClientAssertions.FailureSeries(reason)) ?? 0;
+    private Task<double> FailuresAsync(string reason) => ClientAssertions.FailuresAsync(gateway.Admin, reason);
 
     /// <summary>A gateway whose client <c>pk-bank</c> (of VCB) holds an RSA key <c>rsa-1</c> and an EC P-256 key <c>ec-1</c>.</summary>
     public sealed class Fixture : AdminFixture

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -44,16 +43,9 @@ internal static class ClientAssertions
         return JsonSerializer.Serialize(payload.Where(c => c.Value is not null).ToDictionary());
     }
 
-    /// <summary>The series counting private_key_jwt failures for one reason.</summary>
-    public static string FailureSeries(string reason) =>
-        $"ndxp_gateway_client_authentication_failures_total{{method=\"private_key_jwt\",reason=\"{reason}\"}}";
-
-    /// <summary>A JWS with any header, signed with HMAC-SHA256 under <paramref name="secret"/> (the key-confusion attack).</summary>
-    public static string Hs256(object header, string payload, byte[] secret)
-    {
-        var signed = Base64UrlEncoder.Encode(JsonSerializer.Serialize(header)) + "." + Base64UrlEncoder.Encode(payload);
-        return signed + "." + Base64UrlEncoder.Encode(HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes(signed)));
-    }
+    /// <summary>The private_key_jwt failures for one reason that a gateway's <c>/metrics</c> has counted.</summary>
+    public static Task<double> FailuresAsync(HttpClient admin, string reason) =>
+        MetricsText.ValueAsync(admin, "ndxp_gateway_client_authentication_failures_total", ("method", "private_key_jwt"), ("reason", reason));
 
     /// <summary>The public JWK of <paramref name="key"/>, as a client registers it; with its private members when asked (to be refused).</summary>
     public static string Jwk(AsymmetricAlgorithm key, string? kid = null, bool withPrivateParts = false)

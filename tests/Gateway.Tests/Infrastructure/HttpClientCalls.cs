@@ -10,9 +10,7 @@ internal static class HttpClientCalls
     public static async Task<string> TokenAsync(this HttpClient client, string clientId, string secret = TestRegistry.Secret)
     {
         using var response = await client.TokenResponseAsync(clientId, secret);
-        response.EnsureSuccessStatusCode();
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return json.RootElement.GetProperty("access_token").GetString()!;
+        return await AccessTokenAsync(response);
     }
 
     /// <summary>The token endpoint's answer to a client_credentials request authenticated with HTTP Basic.</summary>
@@ -47,10 +45,7 @@ internal static class HttpClientCalls
     public static async Task<string> AssertionTokenAsync(this HttpClient client, string assertion, string? clientId = null)
     {
         using var response = await client.AssertionTokenResponseAsync(assertion, clientId);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
-        using var json = JsonDocument.Parse(body);
-        return json.RootElement.GetProperty("access_token").GetString()!;
+        return await AccessTokenAsync(response);
     }
 
     public static Task<HttpResponseMessage> CallAsync(
@@ -76,5 +71,14 @@ internal static class HttpClientCalls
     {
         using var response = await client.CallAsync(HttpMethod.Get, path, token, purpose);
         return response.StatusCode;
+    }
+
+    // A token endpoint's answer: the test fails with its status and body unless a token was issued.
+    private static async Task<string> AccessTokenAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("access_token").GetString()!;
     }
 }

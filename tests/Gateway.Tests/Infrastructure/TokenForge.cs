@@ -76,13 +76,14 @@ internal sealed class TokenForge : IDisposable
     /// The key-confusion attack: HS256 with the gateway's public key (as published) used as the HMAC secret, hoping the
     /// server verifies with "whatever key it has".
     /// </summary>
-    public string Hs256WithPublicKey()
+    public string Hs256WithPublicKey() =>
+        Hs256(new { alg = "HS256", typ = "JWT", kid = _kid }, JsonSerializer.Serialize(Payload()), Encoding.UTF8.GetBytes(_realKey.ExportSubjectPublicKeyInfoPem()));
+
+    /// <summary>A JWS with any header, signed with HMAC-SHA256 under <paramref name="secret"/> (the key-confusion attack).</summary>
+    public static string Hs256(object header, string payload, byte[] secret)
     {
-        var header = Encode(new { alg = "HS256", typ = "JWT", kid = _kid });
-        var body = Encode(Payload());
-        var secret = Encoding.UTF8.GetBytes(_realKey.ExportSubjectPublicKeyInfoPem());
-        var signature = HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes(header + "." + body));
-        return header + "." + body + "." + Base64UrlEncoder.Encode(signature);
+        var signed = Encode(header) + "." + Base64UrlEncoder.Encode(payload);
+        return signed + "." + Base64UrlEncoder.Encode(HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes(signed)));
     }
 
     public void Dispose() => _realKey.Dispose();
