@@ -1,4 +1,5 @@
 using System.Net;
+using Ndxp.Gateway.Access;
 using Ndxp.Gateway.Admin;
 using Ndxp.Gateway.ClientAuthentication;
 using Ndxp.Gateway.Forwarding;
@@ -11,7 +12,7 @@ using Ndxp.Gateway.Observability;
 using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
 using Serilog;
-using Serilog.Events;
+using Serilog.Formatting.Display;
 using Serilog.Formatting.Compact;
 
 namespace Ndxp.Gateway;
@@ -20,6 +21,9 @@ namespace Ndxp.Gateway;
 public static class GatewayApplication
 {
     public const string DemoSwitch = "--demo";
+
+    // Human-readable lines for a developer's console; the facts of an event (the call summary's among them) are its properties.
+    private const string DevelopmentOutputTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}";
 
     /// <summary>
     /// Builds the host and loads the registry; throws with every registry error named if it is invalid. The clock is
@@ -92,30 +96,22 @@ public static class GatewayApplication
         });
 
         GatewayMetrics.ConfigureExport();
-        services.AddSingleton<DroppedLogEvents>();
         services.AddSingleton<MetricsScrape>();
         services.AddOpenEndpointLimits();
+        // The console writer (when no sinks are configured): bounded, batched, off the request path (Observability/BatchedLogWriter).
+        services.AddSingleton(_ => new BatchedLogWriter(
+            builder.Environment.IsDevelopment() ? new MessageTemplateTextFormatter(DevelopmentOutputTemplate, System.Globalization.CultureInfo.InvariantCulture) : new RenderedCompactJsonFormatter(),
+            observability.LogToStandardError ? Console.OpenStandardError() : Console.OpenStandardOutput(),
+            observability.LogBufferSize,
+            observability.LogBatchInterval,
+            clock));
         services.AddSerilog((sp, logger) =>
         {
             logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext().Enrich.With<PersonalDataRedactor>().Enrich.With<LogStringCap>();
-            if (configuration.GetSection("Serilog:WriteTo").Exists())
+            if (!configuration.GetSection("Serilog:WriteTo").Exists())
             {
-                // Sinks configured explicitly (a file, another formatter) replace the default console sink.
-                return;
-            }
-
-            // Console writes happen on a background thread (bounded buffer, dropping when full) so that logging never
-            // holds up a call; metering, not the log, is the record of calls. Drops are counted in a metric.
-            var bufferSize = observability.LogBufferSize;
-            LogEventLevel? standardErrorFrom = observability.LogToStandardError ? LogEventLevel.Verbose : null;
-            var dropped = sp.GetRequiredService<DroppedLogEvents>();
-            if (builder.Environment.IsDevelopment())
-            {
-                logger.WriteTo.Async(a => a.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture, standardErrorFromLevel: standardErrorFrom), dropped, bufferSize);
-            }
-            else
-            {
-                logger.WriteTo.Async(a => a.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: standardErrorFrom), dropped, bufferSize);
+                // Sinks configured explicitly (a file, another formatter) replace the default console writer.
+                logger.WriteTo.Sink(sp.GetRequiredService<BatchedLogWriter>());
             }
         },
         // The static Log.Logger stays untouched: several gateways in one process (tests) must not close each other's sinks.
@@ -150,6 +146,12 @@ public static class GatewayApplication
         services.AddLimits(configuration);
         services.AddReverseProxy().AddTransforms<IdentityHeadersTransformProvider>();
         services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, ProviderTlsHttpClientFactory>();
+        services.AddSingleton<EscapedFailure>();
+        services.AddSingleton<CallMetrics>();
+        services.AddSingleton<CallSummary>();
+        services.AddSingleton<CallerAuthentication>();
+        services.AddSingleton<RequestLimits>();
+        services.AddSingleton<AccessDecision>();
         services.AddSingleton<AdminCommit>();
         services.AddOpenApi(AdminDocs.DocumentName, options => AdminDocs.Configure(options, host.AdminPublicUrl));
         services.AddSingleton<AdminDocument>();
@@ -162,44 +164,36 @@ public static class GatewayApplication
     {
         var host = app.Configuration.GetSection(GatewayHostOptions.SectionName).Get<GatewayHostOptions>() ?? new GatewayHostOptions();
         var identity = app.Configuration.GetSection(IdentityOptions.SectionName).Get<IdentityOptions>() ?? new IdentityOptions();
-        var limits = app.Configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
-        var observability = app.Configuration.GetSection(ObservabilityOptions.SectionName).Get<ObservabilityOptions>() ?? new ObservabilityOptions();
 
-        app.UseWhen(context => context.Connection.LocalPort == host.DataPort, data => data.UseTrustedProxies(host));
+        if (host.TrustedProxies.Count > 0)
+        {
+            app.UseWhen(context => context.Connection.LocalPort == host.DataPort, data => data.UseTrustedProxies(host));
+        }
+
         if (host.TlsEnabled)
         {
             app.UseMiddleware<StrictTransportSecurityMiddleware>();
         }
 
-        app.UseMiddleware<TransactionMiddleware>();
-        app.UseMiddleware<CallSummaryMiddleware>();
-        if (observability.CallMetrics)
-        {
-            app.UseMiddleware<CallMetricsMiddleware>();
-        }
-
-        app.UseMiddleware<MeteringMiddleware>();
-        app.UseMiddleware<EscapedFailureMiddleware>();
-        app.UseMiddleware<RequestFramingMiddleware>();
-        app.UseMiddleware<CanonicalPathMiddleware>();
+        // A data call's path: DataCallMiddleware, routing, then for a service's route ServiceCallMiddleware and YARP.
+        app.UseMiddleware<DataCallMiddleware>();
         app.UseRouting();
-        // Only endpoints that name a policy (the admin plane's open ones) are limited; the others pass straight through.
-        app.UseRateLimiter();
-        app.UseAuthentication();
-        app.UseMiddleware<TraceContinuationMiddleware>();
+        // A data call to a service's route is authenticated by its own step (Access/CallerAuthentication), which runs
+        // the same handlers only for a token it has not seen; every other endpoint, on either plane, by the middleware.
+        app.UseWhen(context => context.GetEndpoint()?.Metadata.GetMetadata<Yarp.ReverseProxy.Model.RouteModel>() is null, other =>
+        {
+            // Only the admin plane's open endpoints name a rate-limit policy.
+            other.UseRateLimiter();
+            other.UseAuthentication();
+        });
+        // Set by UseAuthentication on the branch only: without it, WebApplication would add the middleware for every request.
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
 
         app.MapTokenEndpoint();
         app.MapDiscoveryEndpoints(identity.ResolveIssuer(host), host.TlsEnabled && host.AllowClientCertificates);
         app.MapReverseProxy(proxy =>
         {
-            proxy.UseMiddleware<ForwardingProblemMiddleware>();
-            proxy.UseMiddleware<RequestLimitsMiddleware>();
-            proxy.UseMiddleware<Access.AccessMiddleware>();
-            if (limits.Enabled)
-            {
-                proxy.UseMiddleware<LimitsMiddleware>();
-            }
-
+            proxy.UseMiddleware<ServiceCallMiddleware>();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

@@ -32,7 +32,7 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
         "X-Client-IP", "X-Cluster-Client-IP", "X-Original-URL", "X-Rewrite-URL", "X-Original-Host",
         "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
         "traceparent", "tracestate", "baggage", "Correlation-Context", "Request-Id",
-        "Authorization", "Cookie", Access.AccessMiddleware.PurposeHeader, TransactionMiddleware.HeaderName,
+        "Authorization", "Cookie", Access.AccessDecision.PurposeHeader, Transaction.HeaderName,
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     // What a provider may not say to a caller through the gateway: cookies, identity, and what software it runs.
@@ -86,12 +86,12 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
         // Request transforms run just before the request is sent: the provider leg starts here.
         call.UpstreamStartTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         var headers = context.ProxyRequest.Headers;
-        headers.TryAddWithoutValidation(TransactionMiddleware.HeaderName, call.TransactionId);
+        headers.TryAddWithoutValidation(Transaction.HeaderName, call.TransactionId);
         headers.TryAddWithoutValidation(AgencyHeader, call.Agency);
         headers.TryAddWithoutValidation(ClientHeader, call.ClientId);
         if (call.Purpose is { } purpose)
         {
-            headers.TryAddWithoutValidation(Access.AccessMiddleware.PurposeHeader, purpose);
+            headers.TryAddWithoutValidation(Access.AccessDecision.PurposeHeader, purpose);
         }
 
         return ValueTask.CompletedTask;
@@ -123,7 +123,7 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
         }
 
         // The provider's copy of the header (if it echoes one) is replaced by the gateway's own.
-        headers[TransactionMiddleware.HeaderName] = call.TransactionId;
+        headers[Transaction.HeaderName] = call.TransactionId;
         return ValueTask.CompletedTask;
     }
 }

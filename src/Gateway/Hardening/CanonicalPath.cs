@@ -17,6 +17,13 @@ public static class CanonicalPath
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,=:@/%");
 
     /// <summary>Null when the raw target's path is canonical; otherwise why not.</summary>
+    /// <summary>Why the request's target is refused, or null: the raw target as the client sent it, before Kestrel decoded it or resolved dot segments.</summary>
+    public static string? Check(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Check(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/");
+    }
+
     public static string? Check(ReadOnlySpan<char> rawTarget)
     {
         if (rawTarget.IsEmpty || rawTarget[0] != '/')

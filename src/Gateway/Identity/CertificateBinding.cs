@@ -25,25 +25,31 @@ public static class CertificateBinding
     public static string Confirmation(string thumbprint) => JsonSerializer.Serialize(new Dictionary<string, string> { [ThumbprintMember] = thumbprint });
 
     /// <summary>True when the token is not bound, or is bound to the certificate this connection presented.</summary>
-    public static bool IsSatisfied(ClaimsPrincipal principal, X509Certificate2? presented)
+    public static bool IsSatisfied(ClaimsPrincipal principal, X509Certificate2? presented) => IsSatisfied(Of(principal), presented);
+
+    public static bool IsSatisfied(Binding binding, X509Certificate2? presented) =>
+        !binding.IsBound || (binding.Thumbprint is { } bound && presented is not null && string.Equals(Thumbprint(presented), bound, StringComparison.Ordinal));
+
+    /// <summary>The certificate a token's <c>cnf</c> claim binds it to; bound to none that can match when the claim is malformed.</summary>
+    public static Binding Of(ClaimsPrincipal principal)
     {
         ArgumentNullException.ThrowIfNull(principal);
         if (principal.FindFirst(ConfirmationClaim)?.Value is not { } confirmation)
         {
-            return true;
+            return default;
         }
 
-        string? bound;
         try
         {
             using var json = JsonDocument.Parse(confirmation);
-            bound = json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(ThumbprintMember, out var value) ? value.GetString() : null;
+            return new Binding(true, json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(ThumbprintMember, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null);
         }
         catch (JsonException)
         {
-            return false;
+            return new Binding(true, null);
         }
-
-        return bound is not null && presented is not null && string.Equals(Thumbprint(presented), bound, StringComparison.Ordinal);
     }
+
+    /// <summary>Whether a token is bound to a certificate, and the thumbprint it names (null: malformed, matches nothing).</summary>
+    public readonly record struct Binding(bool IsBound, string? Thumbprint);
 }

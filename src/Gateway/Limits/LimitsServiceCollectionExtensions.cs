@@ -8,6 +8,7 @@ public static class LimitsServiceCollectionExtensions
         services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<QuotaCounters>();
         services.AddSingleton<ServiceConcurrency>();
+        services.AddSingleton<CallLimits>();
         services.AddSingleton<LocalCallLimiter>();
         // Its Redis is the shared connection when one is registered below (the container passes null otherwise).
         services.AddSingleton<RefusalBudget>();

@@ -11,6 +11,7 @@ public static class MeteringServiceCollectionExtensions
     {
         services.AddOptions<MeteringOptions>().Bind(configuration.GetSection(MeteringOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<UsageRecorder>();
+        services.AddSingleton<CallMetering>();
         services.AddSingleton(sp => new UsageSpool(Path.Combine(
             sp.GetRequiredService<IOptions<GatewayHostOptions>>().Value.DataDirectory,
             sp.GetRequiredService<IOptions<MeteringOptions>>().Value.SpoolFile)));

@@ -6,7 +6,7 @@ namespace Ndxp.Gateway.Observability;
 /// What ASP.NET Core's hosting reads from a request to start its activity: nothing. Every request starts a trace of
 /// the gateway's own, so an unauthenticated caller cannot choose the trace id of logs and problem bodies, and no
 /// caller's <c>tracestate</c> or <c>baggage</c> (<c>agency=BCA</c>) rides along to a provider.
-/// <see cref="TraceContinuationMiddleware"/> continues a caller's <c>traceparent</c> once the caller is authenticated.
+/// <see cref="CallerTrace"/> continues a caller's <c>traceparent</c> once the caller is authenticated.
 /// </summary>
 internal sealed class CallerTraceContext : DistributedContextPropagator
 {

@@ -34,6 +34,13 @@ public sealed class ObservabilityOptions
     [Range(100, 10_000_000)]
     public int LogBufferSize { get; set; } = 100_000;
 
+    /// <summary>
+    /// Pause between two batches of the console writer: under load, one write per interval instead of one per line.
+    /// A line waits at most about this long before it is written.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan LogBatchInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Console log events on standard error instead of standard output (the operator commands keep standard output for their results).</summary>
     public bool LogToStandardError { get; set; }
 }

@@ -11,7 +11,6 @@ internal static class StateMetrics
     {
         var proxyState = services.GetRequiredService<IProxyStateLookup>();
         var snapshots = services.GetRequiredService<RegistrySnapshotProvider>();
-        var droppedLogEvents = services.GetRequiredService<DroppedLogEvents>();
         var gate = new Lock();
         var published = new HashSet<string>(StringComparer.Ordinal);
         Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
@@ -22,7 +21,6 @@ internal static class StateMetrics
                 published = PublishDestinations(proxyState, published);
             }
 
-            droppedLogEvents.Count();
             GatewayMetrics.RegistryRevision.Set(snapshots.Current.Revision);
             GatewayMetrics.RegistryReloads.IncTo(snapshots.PublishCount);
         });

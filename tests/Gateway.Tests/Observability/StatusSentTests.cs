@@ -33,8 +33,8 @@ public sealed class StatusSentTests : IAsyncLifetime
             "Content-Length: 104857600\r\nConnection: close\r\n\r\ngrant_type=client_credentials");
 
         Assert.Equal(413, answer.Status);
-        var summary = await SummaryAsync(line => line.Contains("-> 413", StringComparison.Ordinal));
-        Assert.Contains("client_error request-body-too-large", summary, StringComparison.Ordinal);
+        var summary = await SummaryAsync(line => line.Contains("\"Status\":413", StringComparison.Ordinal));
+        Assert.Contains("\"Outcome\":\"client_error\",\"Problem\":\"request-body-too-large\"", summary, StringComparison.Ordinal);
         // Metrics are process-wide and other tests' gateways request tokens meanwhile: at least this 413 was counted
         // as a 4xx (a 413 counted as 2xx ok, as before, leaves this series where it was when nothing else moves it).
         Assert.True(await Requests("4xx", "client_error") >= before + 1, "the 413 was not counted as a 4xx client_error");
@@ -65,7 +65,7 @@ public sealed class StatusSentTests : IAsyncLifetime
         Assert.Equal(499, record.Status);
         Assert.Equal(Ndxp.Gateway.Problems.Outcome.Aborted, record.Outcome);
         var summary = await SummaryAsync(line => line.Contains(record.TransactionId, StringComparison.Ordinal));
-        Assert.Contains("-> 499 aborted", summary, StringComparison.Ordinal);
+        Assert.Contains("\"Status\":499,\"Outcome\":\"aborted\"", summary, StringComparison.Ordinal);
         Assert.Equal(aborted + 1, await Requests("4xx", "aborted"));
     }
 

@@ -8,9 +8,9 @@ namespace Ndxp.Gateway.Tests.Observability;
 /// What escapes the pipeline is answered and recorded as what the caller was sent: the refusal's status, a 500 for a
 /// bug (the only case logged with its exception), or aborted when the caller left.
 /// </summary>
-public sealed class EscapedFailureMiddlewareTests
+public sealed class EscapedFailureTests
 {
-    private readonly FakeLogger<EscapedFailureMiddleware> _logger = new();
+    private readonly FakeLogger<EscapedFailure> _logger = new();
 
     [Fact]
     public async Task A_bug_before_the_answer_is_a_500_internal_error_problem_recorded_as_gateway_error_and_logged_with_its_exception()
@@ -76,7 +76,18 @@ public sealed class EscapedFailureMiddlewareTests
         Assert.Equal(LogLevel.Error, Assert.Single(_logger.Collector.GetSnapshot()).Level);
     }
 
-    private Task Run(HttpContext context, RequestDelegate next) => new EscapedFailureMiddleware(next, _logger).InvokeAsync(context);
+    // The escaped failure as the data path hands it over: thrown by the rest of the path, caught, then answered.
+    private async Task Run(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception failure)
+        {
+            await new EscapedFailure(_logger).HandleAsync(context, context.GetGatewayCall()!, failure);
+        }
+    }
 
     private static (DefaultHttpContext Context, GatewayCall Call) Call()
     {

@@ -6,19 +6,14 @@ namespace Ndxp.Gateway.Forwarding;
 
 /// <summary>
 /// Turns YARP's bare 502/503/504 into problem+json when a provider is down, has no healthy instance, is too slow or
-/// switches protocols unasked. Runs around the rest of the proxy pipeline and writes only if the provider's answer has
+/// switches protocols unasked. Runs after YARP forwarded (or failed to) and writes only if the provider's answer has
 /// not started. A caller that went away meanwhile is marked aborted on the call instead.
 /// </summary>
-internal sealed class ForwardingProblemMiddleware
+internal static class ForwardingProblems
 {
-    private readonly RequestDelegate _next;
-
-    public ForwardingProblemMiddleware(RequestDelegate next) => _next = next;
-
-    public async Task InvokeAsync(HttpContext context)
+    public static async Task TranslateAsync(HttpContext context, GatewayCall call)
     {
-        await _next(context);
-        context.GetGatewayCall()?.EndUpstream();
+        call.EndUpstream();
 
         var errorFeature = context.GetForwarderErrorFeature();
         var error = errorFeature?.Error;
@@ -31,7 +26,7 @@ internal sealed class ForwardingProblemMiddleware
         {
             // The caller went away, before or while the answer went out. Whatever YARP calls the error: a body the
             // caller cut off can surface as a failure to send to the provider.
-            CallerDeparture.Record(context, context.GetGatewayCall()!);
+            CallerDeparture.Record(context, call);
             return;
         }
 

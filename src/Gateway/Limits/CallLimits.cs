@@ -13,57 +13,67 @@ namespace Ndxp.Gateway.Limits;
 /// all with <c>Retry-After</c>. Limited routes also answer the <c>RateLimit-Policy</c> and <c>RateLimit</c> headers
 /// of the IETF httpapi rate-limit draft, so clients can pace themselves.
 /// </summary>
-internal sealed class LimitsMiddleware
+internal sealed class CallLimits
 {
     public const string PolicyHeader = "RateLimit-Policy";
     public const string StateHeader = "RateLimit";
 
     private static readonly ConditionalWeakTable<Grant, FormattedPolicy> Policies = new();
 
-    private readonly RequestDelegate _next;
     private readonly ICallLimiter _limiter;
     private readonly ServiceConcurrency _concurrency;
     private readonly RegistrySnapshotProvider _snapshots;
     private readonly TimeProvider _timeProvider;
 
-    public LimitsMiddleware(RequestDelegate next, ICallLimiter limiter, ServiceConcurrency concurrency, RegistrySnapshotProvider snapshots, TimeProvider timeProvider)
+    public CallLimits(ICallLimiter limiter, ServiceConcurrency concurrency, RegistrySnapshotProvider snapshots, TimeProvider timeProvider)
     {
-        _next = next;
         _limiter = limiter;
         _concurrency = concurrency;
         _snapshots = snapshots;
         _timeProvider = timeProvider;
     }
 
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>
+    /// Admits the call or writes its refusal. An admitted call holds its place under the service's concurrency cap
+    /// until the admission is disposed, after the provider answered.
+    /// </summary>
+    public async ValueTask<Admission> AdmitAsync(HttpContext context, GatewayCall call)
     {
-        var call = context.GetGatewayCall()!;
         var snapshot = _snapshots.Current;
         if (call.GrantId is null || !snapshot.Grants.TryGetValue(call.GrantId, out var grant)
             || !snapshot.Services.TryGetValue(grant.Service, out var service))
         {
-            await _next(context);
-            return;
+            return new Admission(true, null);
         }
 
-        using var inFlight = _concurrency.TryEnter(service.Definition);
+        var inFlight = _concurrency.TryEnter(service.Definition);
         if (inFlight is { IsAcquired: false })
         {
+            inFlight.Dispose();
             await RefuseAsync(context, call, snapshot, new LimitDecision(LimitReason.ServiceConcurrency, TimeSpan.FromSeconds(1), null, null));
-            return;
+            return new Admission(false, null);
         }
 
-        var now = _timeProvider.GetUtcNow();
-        var rate = grant.RateLimit ?? snapshot.Agencies.GetValueOrDefault(grant.ConsumerAgency)?.DefaultRateLimit;
-        var decision = await _limiter.AcquireAsync(new LimitRequest(grant, rate, service.Definition, now), context.RequestAborted);
-        WriteRateLimitHeaders(context.Response.Headers, grant, rate, decision, now);
-        if (!decision.Admitted)
+        try
         {
-            await RefuseAsync(context, call, snapshot, decision);
-            return;
+            var now = _timeProvider.GetUtcNow();
+            var rate = grant.RateLimit ?? snapshot.Agencies.GetValueOrDefault(grant.ConsumerAgency)?.DefaultRateLimit;
+            var decision = await _limiter.AcquireAsync(new LimitRequest(grant, rate, service.Definition, now), context.RequestAborted);
+            WriteRateLimitHeaders(context.Response.Headers, grant, rate, decision, now);
+            if (!decision.Admitted)
+            {
+                inFlight?.Dispose();
+                await RefuseAsync(context, call, snapshot, decision);
+                return new Admission(false, null);
+            }
+        }
+        catch
+        {
+            inFlight?.Dispose();
+            throw;
         }
 
-        await _next(context);
+        return new Admission(true, inFlight);
     }
 
     private static Task RefuseAsync(HttpContext context, GatewayCall call, RegistrySnapshot snapshot, LimitDecision decision)
@@ -130,4 +140,12 @@ internal sealed class LimitsMiddleware
     internal static long Seconds(TimeSpan time) => Math.Max(1, (long)Math.Ceiling(time.TotalSeconds));
 
     private sealed record FormattedPolicy(RateLimit? Rate, string Text);
+}
+
+/// <summary>Whether limits admitted a call, and its place under the service's concurrency cap while it runs.</summary>
+internal readonly struct Admission(bool admitted, IDisposable? inFlight) : IDisposable
+{
+    public bool Admitted { get; } = admitted;
+
+    public void Dispose() => inFlight?.Dispose();
 }

@@ -13,28 +13,29 @@ namespace Ndxp.Gateway.Hardening;
 /// never forwards one): CGI, WSGI and many frameworks map <c>-</c> and <c>_</c> to the same variable, so a caller's
 /// <c>X_Consumer_Agency</c> would reach such a provider as the gateway's own <c>X-Consumer-Agency</c>. Headers over
 /// the service's limit are 431, a declared body over it 413 at once, and a chunked body is cut off by Kestrel when it
-/// grows past it (turned into 413 by <see cref="Forwarding.ForwardingProblemMiddleware"/>). A body on a method that
+/// grows past it (turned into 413 by <see cref="Forwarding.ForwardingProblems"/>). A body on a method that
 /// takes none (GET, HEAD, DELETE, OPTIONS, TRACE: RFC 9110 gives it no meaning there) is 400: a provider behind a
 /// GET-only service never reads one, and a body it ignores is how requests are smuggled past a proxy.
 /// </summary>
-internal sealed class RequestLimitsMiddleware(RequestDelegate next, RegistrySnapshotProvider snapshots, IOptions<GatewayHostOptions> options)
+internal sealed class RequestLimits(RegistrySnapshotProvider snapshots, IOptions<GatewayHostOptions> options)
 {
     public const int DefaultMaxRequestHeaderBytes = 16 * 1024;
 
     private readonly bool _refuseUnderscores = options.Value.UnderscoreHeaders == UnderscoreHeaders.Refuse;
 
-    public Task InvokeAsync(HttpContext context)
+    /// <summary>Null when the request is within its service's limits; else why it is refused.</summary>
+    public Refusal? Check(HttpContext context)
     {
         var routeId = context.GetReverseProxyFeature().Route.Config.RouteId;
         if (!snapshots.Current.Services.TryGetValue(routeId, out var entry))
         {
-            return next(context);
+            return null;
         }
 
         var service = entry.Definition;
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true && TakesNoBody(context.Request.Method))
         {
-            return context.WriteProblemAsync(ProblemKind.BodyNotAllowed);
+            return new Refusal(ProblemKind.BodyNotAllowed);
         }
 
         var headerBytes = 0L;
@@ -52,19 +53,19 @@ internal sealed class RequestLimitsMiddleware(RequestDelegate next, RegistrySnap
         if (underscored && _refuseUnderscores)
         {
             // The names are the caller's: not echoed.
-            return context.WriteProblemAsync(ProblemKind.HeaderNameInvalid, "Header names must not contain '_'.");
+            return new Refusal(ProblemKind.HeaderNameInvalid, "Header names must not contain '_'.");
         }
 
         if (headerBytes > (service.MaxRequestHeaderBytes ?? DefaultMaxRequestHeaderBytes))
         {
-            return context.WriteProblemAsync(ProblemKind.RequestHeadersTooLarge);
+            return new Refusal(ProblemKind.RequestHeadersTooLarge);
         }
 
         if (service.MaxRequestBodyBytes is { } maxBody)
         {
             if (context.Request.ContentLength > maxBody)
             {
-                return context.WriteProblemAsync(ProblemKind.RequestBodyTooLarge);
+                return new Refusal(ProblemKind.RequestBodyTooLarge);
             }
 
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -73,7 +74,7 @@ internal sealed class RequestLimitsMiddleware(RequestDelegate next, RegistrySnap
             }
         }
 
-        return next(context);
+        return null;
     }
 
     private static bool TakesNoBody(string method) =>

@@ -8,34 +8,25 @@ namespace Ndxp.Gateway.Observability;
 /// follow its call through the gateway. Its <c>tracestate</c> and baggage are not taken (see
 /// <see cref="CallerTraceContext"/>), and a caller without a valid token keeps the gateway's own trace.
 /// </summary>
-internal sealed class TraceContinuationMiddleware
+internal static class CallerTrace
 {
     public const string TraceParentHeader = "traceparent";
     private const string ActivityName = "Ndxp.Gateway.CallerTrace";
 
-    private readonly RequestDelegate _next;
-
-    public TraceContinuationMiddleware(RequestDelegate next) => _next = next;
-
-    public Task InvokeAsync(HttpContext context)
+    /// <summary>The activity to run the rest of the call in (dispose it at the end), or null to keep the request's own.</summary>
+    public static Activity? Continue(HttpContext context, GatewayCall call, bool authenticated)
     {
-        if (context.User.Identity?.IsAuthenticated != true
-            || context.GetGatewayCall() is not { } call
+        if (!authenticated
             || context.Request.Headers[TraceParentHeader] is not [{ } traceParent]
             || !ActivityContext.TryParse(traceParent, traceState: null, isRemote: true, out var parent))
         {
-            return _next(context);
+            return null;
         }
 
-        return ContinueAsync(context, call, parent);
-    }
-
-    private async Task ContinueAsync(HttpContext context, GatewayCall call, ActivityContext parent)
-    {
-        using var activity = new Activity(ActivityName);
+        var activity = new Activity(ActivityName);
         activity.SetParentId(parent.TraceId, parent.SpanId, parent.TraceFlags);
         activity.Start();
         call.TraceId = activity.TraceId;
-        await _next(context);
+        return activity;
     }
 }

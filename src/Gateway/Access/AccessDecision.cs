@@ -7,44 +7,35 @@ using Ndxp.Gateway.Registry;
 namespace Ndxp.Gateway.Access;
 
 /// <summary>
-/// The access step of a data call, after YARP matched the route: the service must be up, accept the protocol upgrade
+/// The access step of a data call, after YARP matched the route and the caller was authenticated: the service must be up, accept the protocol upgrade
 /// if one is asked for, and offer the method; the caller must hold a valid token, and the live snapshot must show an
 /// active grant for its agency or client, the method and the declared purpose. Status and grants are read on every
 /// call, so a suspension bites at once. A client whose <see cref="RefusalBudget"/> is spent is refused before any of
 /// that is evaluated.
 /// </summary>
-internal sealed class AccessMiddleware
+internal sealed class AccessDecision
 {
     public const string PurposeHeader = "X-Purpose";
 
-    private readonly RequestDelegate _next;
     private readonly RegistrySnapshotProvider _snapshots;
     private readonly TimeProvider _timeProvider;
     private readonly RefusalBudget _refusals;
 
-    public AccessMiddleware(RequestDelegate next, RegistrySnapshotProvider snapshots, TimeProvider timeProvider, RefusalBudget refusals)
+    public AccessDecision(RegistrySnapshotProvider snapshots, TimeProvider timeProvider, RefusalBudget refusals)
     {
-        _next = next;
         _snapshots = snapshots;
         _timeProvider = timeProvider;
         _refusals = refusals;
     }
 
-    public Task InvokeAsync(HttpContext context)
+    /// <summary>Null when the call may go on; else why it is refused (the response headers a refusal needs are set).</summary>
+    public ProblemKind? Decide(HttpContext context, GatewayCall call, AuthenticatedCaller authenticated)
     {
-        var refusal = Decide(context);
-        return refusal is null ? _next(context) : RefuseAsync(context, refusal.Value);
-    }
-
-    private ProblemKind? Decide(HttpContext context)
-    {
-        var call = context.GetGatewayCall()!;
         var route = context.GetReverseProxyFeature().Route.Config;
         var snapshot = _snapshots.Current;
 
         // Who is calling is recorded first, so that metering attributes every refusal to an identifiable caller.
-        var authenticated = context.User.Identity?.IsAuthenticated == true;
-        var caller = Caller.From(context.User);
+        var caller = authenticated.Caller;
         call.Agency = caller?.Agency;
         call.ClientId = caller?.ClientId;
 
@@ -59,7 +50,7 @@ internal sealed class AccessMiddleware
         call.ServiceVersion = service.Definition.Version;
         if (caller is { } identified && _refusals.IsSpent(identified.ClientId, out var retryAfter))
         {
-            context.Response.Headers.RetryAfter = LimitsMiddleware.Seconds(retryAfter).ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers.RetryAfter = CallLimits.Seconds(retryAfter).ToString(CultureInfo.InvariantCulture);
             return ProblemKind.RefusalBudgetExceeded;
         }
 
@@ -87,7 +78,7 @@ internal sealed class AccessMiddleware
             return ProblemKind.MethodNotAllowed;
         }
 
-        if (!authenticated)
+        if (!authenticated.IsAuthenticated)
         {
             return context.Features.Get<TokenFailure>()?.Kind ?? ProblemKind.TokenMissing;
         }
@@ -123,7 +114,4 @@ internal sealed class AccessMiddleware
             context.Response.Headers.Connection = "close";
         }
     }
-
-    // The 401 challenge (RFC 6750) is added by WriteProblemAsync for every 401, on both planes.
-    private static Task RefuseAsync(HttpContext context, ProblemKind refusal) => context.WriteProblemAsync(refusal);
 }

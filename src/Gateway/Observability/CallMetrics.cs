@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using Ndxp.Gateway.Problems;
+using Ndxp.Gateway.Registry;
+
+namespace Ndxp.Gateway.Observability;
+
+/// <summary>Counts and times every data-plane call, with labels resolved against the live registry.</summary>
+internal sealed class CallMetrics(RegistrySnapshotProvider snapshots)
+{
+    private readonly Prometheus.Gauge _inFlight = GatewayMetrics.InFlight;
+
+    public void Started() => _inFlight.Inc();
+
+    public void Finished(GatewayCall call, int status, Outcome outcome, string method)
+    {
+        _inFlight.Dec();
+        var snapshot = snapshots.Current;
+        var service = GatewayMetrics.Service(snapshot, call.ServiceId);
+        var agency = GatewayMetrics.Agency(snapshot, call.Agency);
+
+        GatewayMetrics.Requests.WithLabels(service, agency, method, GatewayMetrics.StatusClass(status), outcome.Name()).Inc();
+        GatewayMetrics.RequestDuration.WithLabels(service).Observe(Stopwatch.GetElapsedTime(call.StartTimestamp).TotalSeconds);
+        if (call.UpstreamLatency is { } upstream)
+        {
+            GatewayMetrics.UpstreamDuration.WithLabels(service).Observe(upstream.TotalSeconds);
+        }
+
+        if (call.Problem is { } problem && ProblemCatalog.Describe(problem) is { Status: StatusCodes.Status401Unauthorized } refusal)
+        {
+            GatewayMetrics.AuthenticationFailures.WithLabels(refusal.Slug).Inc();
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using Ndxp.Gateway.Observability;
+using Ndxp.Gateway.Tests.Infrastructure;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace Ndxp.Gateway.Tests.Observability;
+
+/// <summary>
+/// The console writer writes in batches off the request path, and the events it drops when its buffer is full are
+/// counted, not lost silently.
+/// </summary>
+public sealed class BatchedLogWriterTests : IAsyncLifetime
+{
+    private const int Buffer = 100;
+    private const int Overflow = 37;
+    private GatewayWorkspace _workspace = null!;
+
+    public async Task InitializeAsync() => _workspace = await GatewayWorkspace.CreateAsync();
+
+    [Fact]
+    public void Events_beyond_a_full_buffer_are_dropped_and_each_one_is_counted()
+    {
+        using var console = new StuckStream();
+        var before = GatewayMetrics.LogEventsDropped.Value;
+        using var writer = new BatchedLogWriter(new CompactJsonFormatter(), console, Buffer, TimeSpan.Zero, TimeProvider.System);
+        using var logger = new LoggerConfiguration().WriteTo.Sink(writer).CreateLogger();
+        try
+        {
+            // The writer takes the first event and hangs writing it, as on a console nobody reads: the buffer fills behind it.
+            logger.Information("first");
+            Assert.True(console.Entered.Wait(Poll.Deadline), "the writer never wrote the first event");
+            for (var i = 0; i < Buffer + Overflow; i++)
+            {
+                logger.Information("event {Number}", i);
+            }
+
+            Assert.Equal(Overflow, GatewayMetrics.LogEventsDropped.Value - before);
+        }
+        finally
+        {
+            console.Release();
+        }
+    }
+
+    [Fact]
+    public async Task Lines_that_queued_up_are_written_together_not_one_write_each()
+    {
+        using var console = new StuckStream();
+        using var writer = new BatchedLogWriter(new CompactJsonFormatter(), console, 10_000, TimeSpan.Zero, TimeProvider.System);
+        using var logger = new LoggerConfiguration().WriteTo.Sink(writer).CreateLogger();
+        logger.Information("first");
+        Assert.True(console.Entered.Wait(Poll.Deadline), "the writer never wrote the first event");
+        const int Queued = 2_000;
+        for (var i = 0; i < Queued; i++)
+        {
+            logger.Information("event {Number}", i);
+        }
+
+        var writesBefore = console.Writes;
+        console.Release();
+        await Poll.UntilAsync(() => Task.FromResult(console.Lines == Queued + 1), "every line written");
+
+        // 2,000 lines of ~80 bytes each: a few buffer-fulls and one flush, not 2,000 writes.
+        Assert.InRange(console.Writes - writesBefore, 1, 10);
+    }
+
+    [Fact]
+    public async Task The_gateways_console_writer_is_bounded_by_its_setting_and_its_drops_are_exported()
+    {
+        var gateway = await _workspace.StartGatewayAsync($"--Observability:LogBufferSize={Buffer}");
+
+        Assert.Equal(Buffer, gateway.Services.GetRequiredService<BatchedLogWriter>().Capacity);
+        var before = MetricsText.ValueOf(await gateway.Admin.GetStringAsync("/metrics"), "ndxp_gateway_log_events_dropped_total");
+        Assert.NotNull(before);
+        GatewayMetrics.LogEventsDropped.Inc(5);
+
+        // Scrapes are cached for a second (Observability:MetricsCacheDuration): the next fresh one shows the drops.
+        await Poll.UntilAsync(
+            async () => MetricsText.ValueOf(await gateway.Admin.GetStringAsync("/metrics"), "ndxp_gateway_log_events_dropped_total") >= before + 5,
+            "the drops in a scrape");
+    }
+
+    public async Task DisposeAsync() => await _workspace.DisposeAsync();
+
+    /// <summary>A console that blocks in its first write until released, and counts writes and lines.</summary>
+    private sealed class StuckStream : Stream
+    {
+        private readonly ManualResetEventSlim _released = new();
+        private int _lines;
+        private int _writes;
+
+        public ManualResetEventSlim Entered { get; } = new();
+
+        public int Lines => Volatile.Read(ref _lines);
+
+        public int Writes => Volatile.Read(ref _writes);
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public void Release() => _released.Set();
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Entered.Set();
+            _released.Wait();
+            Interlocked.Increment(ref _writes);
+            Interlocked.Add(ref _lines, buffer.Count((byte)'\n'));
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _released.Set();
+                _released.Dispose();
+                Entered.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
