@@ -4,13 +4,14 @@ namespace Ndxp.Gateway.Load;
 
 /// <summary>
 /// Latencies in microseconds in an HdrHistogram (3 significant digits, up to an hour): recorded from any thread
-/// without a lock (<see cref="Recorder"/>), drained by one reader at a time into the run's total.
+/// without a lock (a <see cref="Recorder"/> of concurrent histograms: calls end on many threads at once), drained by one
+/// reader at a time into the run's total.
 /// </summary>
 internal sealed class LatencyRecorder
 {
     public const long HighestMicroseconds = 3_600_000_000;
 
-    private readonly Recorder _recorder = new(1, HighestMicroseconds, 3, (id, low, high, digits) => new LongHistogram(id, low, high, digits));
+    private readonly Recorder _recorder = new(1, HighestMicroseconds, 3, (id, low, high, digits) => new LongConcurrentHistogram(id, low, high, digits));
     private readonly LongHistogram _interval = new(HighestMicroseconds, 3);
     private readonly Lock _drain = new();
 

@@ -29,6 +29,11 @@ internal sealed record LoadReport
 
     public required ReportLoad Load { get; init; }
 
+    /// <summary>CPU this process used during the run (user and kernel), per answered call: what the tool itself costs.</summary>
+    public required double ProcessCpuSeconds { get; init; }
+
+    public required double ProcessCpuMicrosecondsPerCall { get; init; }
+
     public required ReportTotals Totals { get; init; }
 
     /// <summary>From each call's intended start to its full answer: coordinated omission corrected.</summary>
@@ -87,6 +92,8 @@ internal sealed record LoadReport
                 Mix = options.Mix,
             },
             Totals = totals,
+            ProcessCpuSeconds = Math.Round(run.ProcessCpu.TotalSeconds, 3),
+            ProcessCpuMicrosecondsPerCall = totals.Answered == 0 ? 0 : Math.Round(run.ProcessCpu.TotalMicroseconds / totals.Answered, 1),
             LatencyMs = latency,
             ServiceTimeMs = LatencyRecorder.Summarize(run.ServiceTime),
             SchedulerLagMs = LatencyRecorder.Summarize(run.SchedulerLag),
@@ -122,6 +129,8 @@ internal sealed record LoadReport
         Line($"| scheduled | sent | answered | calls/s | not started | unexpected | timeouts | transport errors | error ratio |");
         Line($"|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Line($"| {Totals.Scheduled} | {Totals.Sent} | {Totals.Answered} | {Totals.CallsPerSecond:0.0} | {Totals.NotStarted} | {Totals.Unexpected} | {Totals.Timeouts} | {Totals.TransportErrors} | {Totals.ErrorRatio:0.000000} |");
+        md.AppendLine();
+        Line($"This process used {ProcessCpuSeconds:0.00} s of CPU during the run, {ProcessCpuMicrosecondsPerCall:0.0} us per answered call.");
         md.AppendLine();
         Line($"Latency in ms; from the intended start (coordinated omission corrected) unless noted.");
         md.AppendLine();

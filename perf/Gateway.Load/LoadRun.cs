@@ -59,6 +59,7 @@ internal sealed class LoadRun : IAsyncDisposable
     {
         await StartTokensAsync(cancel);
         var mix = new WeightedMix(_bindings);
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         var startedAt = _time.GetUtcNow();
         _started = _time.GetTimestamp();
         using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -83,7 +84,7 @@ internal sealed class LoadRun : IAsyncDisposable
         DrainRecorders();
         return new RunResult(
             _options.Profile is null ? "closed" : "open", startedAt, elapsed, _bindings, scheduled, Sent, stillInFlight,
-            _overall, _serviceTime.Total, _lag.Total, [.. _tokens.Select(t => (t.ClientId, t.Fetches))]);
+            _overall, _serviceTime.Total, _lag.Total, [.. _tokens.Select(t => (t.ClientId, t.Fetches))], Environment.CpuUsage.TotalTime - cpuBefore);
     }
 
     public async ValueTask DisposeAsync()
@@ -366,4 +367,5 @@ internal sealed record RunResult(
     HistogramBase Latency,
     HistogramBase ServiceTime,
     HistogramBase SchedulerLag,
-    IReadOnlyList<(string Client, int Fetches)> TokenFetches);
+    IReadOnlyList<(string Client, int Fetches)> TokenFetches,
+    TimeSpan ProcessCpu);

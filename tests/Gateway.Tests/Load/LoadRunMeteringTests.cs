@@ -36,6 +36,8 @@ public sealed class LoadRunMeteringTests(DemoGatewayFixture fixture) : IClassFix
         Assert.InRange(answered, 500, 601);
         Assert.Equal(totals.GetProperty("scheduled").GetInt64(), answered);
         Assert.Equal(0, totals.GetProperty("errors").GetInt64());
+        Assert.Equal(answered, root.GetProperty("latencyMs").GetProperty("count").GetInt64());
+        Assert.Equal(answered, root.GetProperty("serviceTimeMs").GetProperty("count").GetInt64());
 
         var scenarios = root.GetProperty("scenarios").EnumerateArray().ToList();
         Assert.Equal(ScenarioCatalog.All.Select(s => s.Name).Order(), scenarios.Select(s => s.GetProperty("name").GetString()).Order());
