@@ -44,10 +44,14 @@ internal sealed class CallStats
     /// <summary>Unexpected answers by status and problem type, e.g. <c>429 urn:ndxp:problem:refusal-budget-exceeded</c>.</summary>
     public IReadOnlyDictionary<string, long> Unexpected => _unexpected;
 
-    public void Answer(int status, long latencyMicros)
+    /// <summary>Counts an answer; its latency only if it is <paramref name="measured"/> (past the warm-up).</summary>
+    public void Answer(int status, long latencyMicros, bool measured)
     {
         Interlocked.Increment(ref _statuses[Math.Clamp(status, 0, _statuses.Length - 1)]);
-        Latency.Record(latencyMicros);
+        if (measured)
+        {
+            Latency.Record(latencyMicros);
+        }
     }
 
     public void Unexpect(int status, string? problemType)

@@ -18,6 +18,9 @@ internal sealed record LoadOptions
 
     public long MaxCalls { get; init; } = long.MaxValue;
 
+    /// <summary>Calls meant to start in this first part of the run are sent and counted but kept out of the latency histograms.</summary>
+    public TimeSpan Warmup { get; init; }
+
     public int MaxInFlight { get; init; } = DefaultMaxInFlight;
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);

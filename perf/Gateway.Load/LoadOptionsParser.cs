@@ -14,6 +14,7 @@ internal static class LoadOptionsParser
         usage: Gateway.Load --target http://127.0.0.1:8080 (--rate N | --ramp FROM:TO:DURATION[,...] | --connections N) [options]
           --duration 60s            how long to run (with --ramp: at most the stages' total)
           --max-calls N             stop after N calls
+          --warmup D                calls meant to start in this first part count, their latency does not
           --max-in-flight 10000     open model: calls at once; calls beyond it are counted as not started
           --timeout 5s              per call
           --max-connections 1000    pooled connections to the target
@@ -35,7 +36,7 @@ internal static class LoadOptionsParser
 
     private static readonly HashSet<string> Known =
     [
-        "--target", "--rate", "--ramp", "--connections", "--duration", "--max-calls", "--max-in-flight", "--timeout",
+        "--target", "--rate", "--ramp", "--connections", "--duration", "--max-calls", "--warmup", "--max-in-flight", "--timeout",
         "--max-connections", "--mix", "--clients", "--report", "--max-p99", "--max-error-ratio", "--seed",
     ];
 
@@ -95,6 +96,7 @@ internal static class LoadOptionsParser
         }
 
         var timeout = Duration(values, "--timeout", errors) ?? TimeSpan.FromSeconds(5);
+        var warmup = Duration(values, "--warmup", errors) ?? TimeSpan.Zero;
         var maxP99 = Duration(values, "--max-p99", errors);
         var maxErrorRatio = Number(values, "--max-error-ratio", errors, min: 0);
         if (maxErrorRatio > 1)
@@ -120,12 +122,20 @@ internal static class LoadOptionsParser
             profile = InjectionProfile.Constant(constant, duration ?? TimeSpan.FromSeconds(60));
         }
 
+        var runFor = duration ?? profile?.Duration ?? TimeSpan.FromSeconds(60);
+        if (warmup >= runFor || (profile is not null && warmup >= profile.Duration))
+        {
+            errors.Add($"--warmup: {warmup.TotalSeconds} s leaves nothing of the run to measure");
+            return null;
+        }
+
         return new LoadOptions
         {
             Target = target,
             Profile = profile,
             Connections = (int?)connections,
-            Duration = duration ?? profile?.Duration ?? TimeSpan.FromSeconds(60),
+            Duration = runFor,
+            Warmup = warmup,
             MaxCalls = maxCalls ?? long.MaxValue,
             MaxInFlight = (int)maxInFlight,
             Timeout = timeout,

@@ -87,6 +87,7 @@ internal sealed record LoadReport
                 Connections = options.Connections,
                 DurationSeconds = options.Duration.TotalSeconds,
                 MaxCalls = options.MaxCalls == long.MaxValue ? null : options.MaxCalls,
+                WarmupSeconds = options.Warmup.TotalSeconds,
                 MaxInFlight = options.MaxInFlight,
                 TimeoutMs = options.Timeout.TotalMilliseconds,
                 Mix = options.Mix,
@@ -120,6 +121,7 @@ internal sealed record LoadReport
         var md = new StringBuilder();
         void Line(FormattableString text) => md.AppendLine(text.ToString(CultureInfo.InvariantCulture));
         static string Ms(double value) => Durations.Milliseconds(value);
+        static string Cells(LatencySummary l) => $"{Ms(l.P50)} | {Ms(l.P90)} | {Ms(l.P99)} | {Ms(l.P999)} | {Ms(l.Max)}";
         static string Codes(IReadOnlyDictionary<int, long> statuses) => string.Join(", ", statuses.Select(s => $"{s.Key}: {s.Value}"));
 
         Line($"# Load run: {Target}");
@@ -132,13 +134,13 @@ internal sealed record LoadReport
         md.AppendLine();
         Line($"This process used {ProcessCpuSeconds:0.00} s of CPU during the run, {ProcessCpuMicrosecondsPerCall:0.0} us per answered call.");
         md.AppendLine();
-        Line($"Latency in ms; from the intended start (coordinated omission corrected) unless noted.");
+        Line($"Latency in ms; from the intended start (coordinated omission corrected) unless noted{(Load.WarmupSeconds > 0 ? $"; calls of the first {Load.WarmupSeconds} s (warm-up) are counted but not in the latencies" : "")}.");
         md.AppendLine();
         Line($"| | count | p50 | p90 | p99 | p99.9 | max |");
         Line($"|---|---:|---:|---:|---:|---:|---:|");
         foreach (var (name, l) in new[] { ("all calls", LatencyMs), ("service time (from send)", ServiceTimeMs), ("scheduler lag", SchedulerLagMs) })
         {
-            Line($"| {name} | {l.Count} | {Ms(l.P50)} | {Ms(l.P90)} | {Ms(l.P99)} | {Ms(l.P999)} | {Ms(l.Max)} |");
+            Line($"| {name} | {l.Count} | {Cells(l)} |");
         }
 
         md.AppendLine();
@@ -148,8 +150,7 @@ internal sealed record LoadReport
         Line($"|---|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|");
         foreach (var s in Scenarios)
         {
-            var l = s.LatencyMs;
-            Line($"| {s.Name} | {s.Service} | {string.Join(" ", s.Clients)} | {string.Join(" ", s.Expected)} | {s.Answered} | {Codes(s.Statuses)} | {s.Errors} | {Ms(l.P50)} | {Ms(l.P90)} | {Ms(l.P99)} | {Ms(l.P999)} | {Ms(l.Max)} |");
+            Line($"| {s.Name} | {s.Service} | {string.Join(" ", s.Clients)} | {string.Join(" ", s.Expected)} | {s.Answered} | {Codes(s.Statuses)} | {s.Errors} | {Cells(s.LatencyMs)} |");
         }
 
         foreach (var s in Scenarios.Where(s => s.UnexpectedKinds.Count > 0))
@@ -164,8 +165,7 @@ internal sealed record LoadReport
         Line($"|---|---:|---|---:|---:|---:|---:|---:|");
         foreach (var s in Services)
         {
-            var l = s.LatencyMs;
-            Line($"| {s.Service} | {s.Answered} | {Codes(s.Statuses)} | {Ms(l.P50)} | {Ms(l.P90)} | {Ms(l.P99)} | {Ms(l.P999)} | {Ms(l.Max)} |");
+            Line($"| {s.Service} | {s.Answered} | {Codes(s.Statuses)} | {Cells(s.LatencyMs)} |");
         }
 
         md.AppendLine();
@@ -276,6 +276,8 @@ internal sealed record ReportLoad
     public required double DurationSeconds { get; init; }
 
     public long? MaxCalls { get; init; }
+
+    public required double WarmupSeconds { get; init; }
 
     public required int MaxInFlight { get; init; }
 

@@ -35,6 +35,7 @@ internal sealed class LoadRun : IAsyncDisposable
     private long _answered;
     private long _errors;
     private long _started;
+    private long _measuredFrom;
     private int _inFlight;
     private volatile bool _stopping;
 
@@ -62,6 +63,7 @@ internal sealed class LoadRun : IAsyncDisposable
         var cpuBefore = Environment.CpuUsage.TotalTime;
         var startedAt = _time.GetUtcNow();
         _started = _time.GetTimestamp();
+        _measuredFrom = _started + (long)(_options.Warmup.TotalSeconds * _time.TimestampFrequency);
         using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var progress = ReportProgressAsync(stopProgress.Token);
         long scheduled;
@@ -161,8 +163,13 @@ internal sealed class LoadRun : IAsyncDisposable
     private async Task CallAsync(ScenarioBinding binding, Uri uri, long intended)
     {
         var sent = _time.GetTimestamp();
+        var measured = intended >= _measuredFrom;
         Interlocked.Increment(ref _sent);
-        _lag.Record(Micros(sent - intended));
+        if (measured)
+        {
+            _lag.Record(Micros(sent - intended));
+        }
+
         if (!_timeouts.TryTake(out var timeout))
         {
             timeout = new CancellationTokenSource();
@@ -191,8 +198,12 @@ internal sealed class LoadRun : IAsyncDisposable
             }
 
             var done = _time.GetTimestamp();
-            binding.Stats.Answer(status, Micros(done - intended));
-            _serviceTime.Record(Micros(done - sent));
+            binding.Stats.Answer(status, Micros(done - intended), measured);
+            if (measured)
+            {
+                _serviceTime.Record(Micros(done - sent));
+            }
+
             Interlocked.Increment(ref _answered);
             if (!binding.Scenario.Expects(status))
             {

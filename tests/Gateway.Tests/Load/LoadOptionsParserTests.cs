@@ -44,6 +44,7 @@ public sealed class LoadOptionsParserTests
     [InlineData("--rate 10 --clients /nonexistent/clients.json", "--clients: /nonexistent/clients.json")]
     [InlineData("--rate 10 --bogus 1", "--bogus: unknown option")]
     [InlineData("--connections 20000", "--connections: 20000 is above --max-in-flight 10000")]
+    [InlineData("--rate 10 --duration 2s --warmup 2s", "--warmup: 2 s leaves nothing of the run to measure")]
     public async Task Bad_arguments_exit_1_naming_the_option(string arguments, string message)
     {
         var (exit, _, error) = await LoadTool.RunAsync(["--target", "http://127.0.0.1:8080", .. arguments.Split(' ')]);

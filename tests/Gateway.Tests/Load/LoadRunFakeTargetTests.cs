@@ -40,6 +40,30 @@ public sealed class LoadRunFakeTargetTests
     }
 
     [Fact]
+    public async Task Calls_of_the_warm_up_are_counted_but_not_in_the_latencies()
+    {
+        var time = new FakeTimeProvider();
+        var target = new FakeTarget();
+        var options = Options(InjectionProfile.Constant(100, TimeSpan.FromMilliseconds(100))) with { Warmup = TimeSpan.FromMilliseconds(50), Progress = false };
+        await using var run = new LoadRun(options, time, TextWriter.Null, target);
+        var running = run.RunAsync(CancellationToken.None);
+
+        await AwaitCallsAsync(target, 1);
+        for (var sent = 1; sent < 10; sent = target.Calls)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(10));
+            await AwaitCallsAsync(target, sent + 1);
+        }
+
+        var report = LoadReport.Build(options, await running);
+
+        Assert.Equal(10, report.Totals.Answered);
+        Assert.Equal(10, Assert.Single(report.Usage).Answered);
+        Assert.Equal(5, report.LatencyMs.Count);
+        Assert.Equal(5, report.ServiceTimeMs.Count);
+    }
+
+    [Fact]
     public async Task A_target_that_never_answers_ends_in_timeouts_and_the_cap_counts_what_it_kept_from_starting()
     {
         var target = new FakeTarget(async (_, cancel) =>
