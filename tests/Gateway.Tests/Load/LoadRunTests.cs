@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ndxp.Gateway.Load;
+using Ndxp.Gateway.Tests.Infrastructure;
 
 namespace Ndxp.Gateway.Tests.Load;
 
@@ -17,6 +18,29 @@ public sealed class LoadRunTests(DemoGatewayFixture fixture) : IClassFixture<Dem
         Assert.Equal(LoadCommand.ThresholdMissed, exit);
         Assert.Contains("threshold missed: max-p99: limit 0.001 ms", error, StringComparison.Ordinal);
         Assert.Contains("max-p99", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_target_nobody_listens_on_exits_3_naming_the_client()
+    {
+        var (exit, _, error) = await LoadTool.RunAsync("--target", $"http://127.0.0.1:{FreePort.Next()}", "--rate", "10", "--duration", "1s", "--quiet");
+
+        Assert.Equal(LoadCommand.CouldNotStart, exit);
+        Assert.Contains("error: client viettel-sim: no token from", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_secret_exits_3_with_the_token_endpoints_answer()
+    {
+        var clients = Path.Combine(_reports, "clients.json");
+        await File.WriteAllTextAsync(clients, """[{"id": "vcb-ekyc", "secret": "not-the-secret", "agency": "VCB", "scenarios": ["bank-ekyc"]}]""");
+
+        var (exit, _, error) = await LoadTool.RunAsync(
+            "--target", fixture.Target, "--rate", "10", "--duration", "1s", "--clients", clients, "--mix", "bank-ekyc=1", "--quiet");
+
+        Assert.Equal(LoadCommand.CouldNotStart, exit);
+        Assert.Contains("401", error, StringComparison.Ordinal);
+        Assert.Contains("invalid_client", error, StringComparison.Ordinal);
     }
 
     [Fact]
