@@ -40,4 +40,10 @@ internal sealed record LoadOptions
     public int Seed { get; init; } = 6;
 
     public bool Progress { get; init; } = true;
+
+    /// <summary>
+    /// No tokens and no purpose: the same paths called bare, to measure a baseline (the provider itself, a plain proxy)
+    /// with the same scheduler and recorder as the gateway.
+    /// </summary>
+    public bool Anonymous { get; init; }
 }

@@ -25,6 +25,7 @@ internal static class LoadOptionsParser
           --max-error-ratio 0.001   exit 2 if errors / scheduled calls is above this
           --seed N                  random seed for scenario and id choice
           --quiet                   no progress line
+          --anonymous               no tokens, no purpose: the same paths called bare (a baseline: the provider, a plain proxy)
         durations: 250us, 5ms, 1.5s, 2m, 1h
         """;
 
@@ -48,12 +49,17 @@ internal static class LoadOptionsParser
         ArgumentNullException.ThrowIfNull(errors);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var quiet = false;
+        var anonymous = false;
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
             if (name == "--quiet")
             {
                 quiet = true;
+            }
+            else if (name == "--anonymous")
+            {
+                anonymous = true;
             }
             else if (!Known.Contains(name))
             {
@@ -147,6 +153,7 @@ internal static class LoadOptionsParser
             MaxErrorRatio = maxErrorRatio,
             Seed = (int)seed,
             Progress = !quiet,
+            Anonymous = anonymous,
         };
     }
 

@@ -113,6 +113,12 @@ internal sealed class LoadRun : IAsyncDisposable
             var clients = _options.Clients.Where(c => c.Scenarios.Contains(entry.Scenario)).ToList();
             foreach (var client in clients)
             {
+                if (_options.Anonymous)
+                {
+                    _bindings.Add(new ScenarioBinding(scenario, client, null, entry.Weight / clients.Count));
+                    continue;
+                }
+
                 if (!tokens.TryGetValue(client.Id, out var token))
                 {
                     tokens[client.Id] = token = new ClientToken(client, _http, _options.Target, _time);
@@ -179,8 +185,12 @@ internal sealed class LoadRun : IAsyncDisposable
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            request.Headers.Authorization = binding.Token.Current;
-            if (binding.Scenario.Purpose is { } purpose)
+            if (binding.Token is { } token)
+            {
+                request.Headers.Authorization = token.Current;
+            }
+
+            if (binding.Token is not null && binding.Scenario.Purpose is { } purpose)
             {
                 request.Headers.TryAddWithoutValidation("X-Purpose", purpose);
             }

@@ -1,13 +1,14 @@
 namespace Ndxp.Gateway.Load;
 
 /// <summary>A scenario as one client runs it: its token, its share of the calls and what its calls got.</summary>
-internal sealed class ScenarioBinding(Scenario scenario, LoadClient client, ClientToken token, double weight)
+internal sealed class ScenarioBinding(Scenario scenario, LoadClient client, ClientToken? token, double weight)
 {
     public Scenario Scenario { get; } = scenario;
 
     public LoadClient Client { get; } = client;
 
-    public ClientToken Token { get; } = token;
+    /// <summary>Null in an anonymous run.</summary>
+    public ClientToken? Token { get; } = token;
 
     public double Weight { get; } = weight;
 

@@ -147,6 +147,39 @@ public sealed class LoadRunFakeTargetTests
         }
     }
 
+    [Fact]
+    public async Task An_anonymous_run_fetches_no_token_and_sends_neither_credentials_nor_a_purpose()
+    {
+        var time = new FakeTimeProvider();
+        var bare = 0;
+        var target = new FakeTarget((request, _) =>
+        {
+            if (request.Headers.Authorization is null && !request.Headers.Contains("X-Purpose"))
+            {
+                Interlocked.Increment(ref bare);
+            }
+
+            return Task.FromResult(HttpStatusCode.OK);
+        });
+        var options = Options(InjectionProfile.Constant(100, TimeSpan.FromMilliseconds(50))) with { Anonymous = true, Progress = false };
+        await using var run = new LoadRun(options, time, TextWriter.Null, target);
+        var running = run.RunAsync(CancellationToken.None);
+
+        await AwaitCallsAsync(target, 1);
+        for (var sent = 1; sent < 5; sent = target.Calls)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(10));
+            await AwaitCallsAsync(target, sent + 1);
+        }
+
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        var report = LoadReport.Build(options, await running);
+
+        Assert.Equal(0, target.Tokens);
+        Assert.Equal(5, report.Totals.Answered);
+        Assert.Equal(5, Volatile.Read(ref bare));
+    }
+
     private static LoadOptions Options(InjectionProfile profile) => new()
     {
         Target = Target,
