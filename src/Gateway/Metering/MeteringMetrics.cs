@@ -8,7 +8,7 @@ internal static class MeteringMetrics
 {
     public static readonly Counter MeteredCalls = Metrics.CreateCounter(
         "ndxp_gateway_metered_calls_total", "Calls recorded by metering, by consumer agency, service and outcome.",
-        "agency", "service", "outcome");
+        new CounterConfiguration { LabelNames = ["agency", "service", "outcome"], ExemplarBehavior = Observability.GatewayMetrics.PerCallExemplars });
 
     public static readonly Gauge Backlog = Metrics.CreateGauge(
         "ndxp_gateway_metering_backlog_records", "Usage records not yet in the store (in memory and in the spool file).");

@@ -15,17 +15,27 @@ internal static class GatewayMetrics
 
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+    /// <summary>
+    /// For the series observed on every call: an exemplar (the trace id linking a sample to its trace) at most every
+    /// 10 s per series, which is more than a 15 s scrape can carry, instead of one read from the trace context per call.
+    /// </summary>
+    internal static readonly ExemplarBehavior PerCallExemplars = new()
+    {
+        DefaultExemplarProvider = (_, _) => Exemplar.FromTraceContext(),
+        NewExemplarMinInterval = TimeSpan.FromSeconds(10),
+    };
+
     public static readonly Counter Requests = Metrics.CreateCounter(
         "ndxp_gateway_requests_total", "Data-plane calls by service, consumer agency, method, status class and outcome.",
-        "service", "agency", "method", "status_class", "outcome");
+        new CounterConfiguration { LabelNames = ["service", "agency", "method", "status_class", "outcome"], ExemplarBehavior = PerCallExemplars });
 
     public static readonly Histogram RequestDuration = Metrics.CreateHistogram(
         "ndxp_gateway_request_duration_seconds", "Whole call as the gateway saw it, by service.",
-        new HistogramConfiguration { LabelNames = ["service"], Buckets = LatencyBuckets });
+        new HistogramConfiguration { LabelNames = ["service"], Buckets = LatencyBuckets, ExemplarBehavior = PerCallExemplars });
 
     public static readonly Histogram UpstreamDuration = Metrics.CreateHistogram(
         "ndxp_gateway_upstream_duration_seconds", "Provider leg: request sent until response headers (or failure), by service.",
-        new HistogramConfiguration { LabelNames = ["service"], Buckets = LatencyBuckets });
+        new HistogramConfiguration { LabelNames = ["service"], Buckets = LatencyBuckets, ExemplarBehavior = PerCallExemplars });
 
     public static readonly Gauge InFlight = Metrics.CreateGauge(
         "ndxp_gateway_requests_in_flight", "Data-plane calls being handled now.");
