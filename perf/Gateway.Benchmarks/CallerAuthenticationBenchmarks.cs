@@ -54,7 +54,7 @@ public class CallerAuthenticationBenchmarks : IDisposable
         }
     }
 
-    [Benchmark(Baseline = true)]
+    [Benchmark]
     public async ValueTask<Caller?> TokenCacheHit() => (await _cachedAuthentication.AuthenticateAsync(_known)).Caller;
 
     [Benchmark]
