@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Threading.Channels;
 using Serilog.Core;
@@ -8,19 +9,26 @@ using Serilog.Formatting;
 namespace Ndxp.Gateway.Observability;
 
 /// <summary>
-/// The console log writer: events are queued (bounded by <see cref="ObservabilityOptions.LogBufferSize"/>) and written
-/// by one background loop in batches, one buffered write and flush per batch with a pause of
-/// <see cref="ObservabilityOptions.LogBatchInterval"/> between batches, so a call never waits for the console and a
-/// busy gateway pays one wake-up and a few system calls per batch instead of per line. When the queue is full, events
-/// are dropped rather than slowing calls, and each drop is counted in <c>ndxp_gateway_log_events_dropped_total</c>.
+/// The console log writer. Each event is formatted where it is logged, into a pooled UTF-8 buffer, so that the event
+/// and its properties die young instead of waiting in a queue long enough to be promoted by the garbage collector;
+/// the lines are queued (bounded by <see cref="ObservabilityOptions.LogBufferSize"/>) and one background loop writes
+/// them in batches, one buffered write and flush per batch with a pause of
+/// <see cref="ObservabilityOptions.LogBatchInterval"/> between batches: a call never waits for the console, and a busy
+/// gateway pays one wake-up and a few system calls per batch instead of per line. When the queue is full, lines are
+/// dropped rather than slowing calls, and each drop is counted in <c>ndxp_gateway_log_events_dropped_total</c>.
 /// (Serilog.Sinks.Async writes and flushes line by line; Serilog's own batching drops a full queue's events without
 /// counting them.)
 /// </summary>
 internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
 {
-    private readonly Channel<LogEvent> _queue;
+    private const int OutputBufferBytes = 64 * 1024;
+
+    [ThreadStatic]
+    private static StringWriter? t_line;
+
+    private readonly Channel<Line> _queue;
     private readonly ITextFormatter _formatter;
-    private readonly TextWriter _output;
+    private readonly Stream _output;
     private readonly TimeSpan _interval;
     private readonly TimeProvider _clock;
     private readonly Task _writing;
@@ -28,36 +36,76 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
     public BatchedLogWriter(ITextFormatter formatter, Stream output, int capacity, TimeSpan interval, TimeProvider clock)
     {
         _formatter = formatter;
-        _output = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 64 * 1024) { AutoFlush = false };
+        _output = output;
         _interval = interval;
         _clock = clock;
         Capacity = capacity;
-        _queue = Channel.CreateBounded<LogEvent>(
+        _queue = Channel.CreateBounded<Line>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
-            _ => GatewayMetrics.LogEventsDropped.Inc());
+            dropped =>
+            {
+                dropped.Return();
+                GatewayMetrics.LogEventsDropped.Inc();
+            });
         _writing = Task.Run(WriteAsync);
     }
 
-    /// <summary>How many events may wait to be written.</summary>
+    /// <summary>How many lines may wait to be written.</summary>
     public int Capacity { get; }
 
-    public void Emit(LogEvent logEvent) => _queue.Writer.TryWrite(logEvent);
+    public void Emit(LogEvent logEvent)
+    {
+        var text = t_line ??= new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var chars = text.GetStringBuilder().Clear();
+        _formatter.Format(logEvent, text);
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(chars.Length));
+        var length = 0;
+        foreach (var chunk in chars.GetChunks())
+        {
+            length += Encoding.UTF8.GetBytes(chunk.Span, bytes.AsSpan(length));
+        }
+
+        if (!_queue.Writer.TryWrite(new Line(bytes, length)))
+        {
+            // Shut down: nowhere to write it.
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
 
     private async Task WriteAsync()
     {
         var reader = _queue.Reader;
+        var buffer = new byte[OutputBufferBytes];
         while (await reader.WaitToReadAsync())
         {
+            var used = 0;
             try
             {
-                while (reader.TryRead(out var logEvent))
+                while (reader.TryRead(out var line))
                 {
-                    _formatter.Format(logEvent, _output);
+                    if (used + line.Length > buffer.Length)
+                    {
+                        _output.Write(buffer, 0, used);
+                        used = 0;
+                    }
+
+                    if (line.Length > buffer.Length)
+                    {
+                        _output.Write(line.Bytes, 0, line.Length);
+                    }
+                    else
+                    {
+                        line.Bytes.AsSpan(0, line.Length).CopyTo(buffer.AsSpan(used));
+                        used += line.Length;
+                    }
+
+                    line.Return();
                 }
 
+                _output.Write(buffer, 0, used);
                 _output.Flush();
             }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException or FormatException or InvalidOperationException)
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException)
             {
                 // Nowhere left to log it but Serilog's own diagnostics; the next batch tries again.
                 SelfLog.WriteLine("The console log writer failed: {0}", ex);
@@ -80,5 +128,10 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
             _writing.Wait(TimeSpan.FromSeconds(5));
             _output.Dispose();
         }
+    }
+
+    private readonly record struct Line(byte[] Bytes, int Length)
+    {
+        public void Return() => ArrayPool<byte>.Shared.Return(Bytes);
     }
 }
