@@ -9,6 +9,8 @@
 #   gateway      the gateway with everything on: token, grant, purpose, limits, metering, metrics and one summary
 #                log line per call written to a file
 #   gateway-log-off  the same gateway with the access log turned off (what the log line costs)
+#   gateway-b    (only when named in TARGETS) the same gateway with B_ENV (environment assignments) and B_ARGS
+#                (settings): an A/B of a runtime or gateway setting in one run
 # Each .NET target is warmed up for WARMUP seconds first (tiered compilation), then ROUNDS interleaved rounds of
 # DURATION seconds each with `wrk -t1 -c32`. For every target: calls/s, p50, p99 and CPU per call (the proxy's own
 # processes' utime+stime from /proc/PID/stat over the calls wrk counted); the median of the rounds, ratios last.
@@ -22,7 +24,7 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-10} WARMUP=${WARMUP:-30} CONNECTIONS=${CONNECTIONS:-32}
 TARGETS=${TARGETS:-direct nginx haproxy haproxy-jwt yarp yarp-jwt gateway gateway-log-off}
 UPSTREAM_PORT=5300 NGINX_PORT=5301 HAPROXY_PORT=5302 HAPROXY_JWT_PORT=5303 YARP_PORT=5304 YARP_JWT_PORT=5305
-DATA_PORT=5380 ADMIN_PORT=5381 QUIET_DATA_PORT=5382 QUIET_ADMIN_PORT=5383
+DATA_PORT=5380 ADMIN_PORT=5381 QUIET_DATA_PORT=5382 QUIET_ADMIN_PORT=5383 B_DATA_PORT=5384 B_ADMIN_PORT=5385
 PEER_ISSUER=perf-peer-issuer AUDIENCE=ndxp-gateway
 PATH_UNDER_TEST=/population/v1/citizens/001099012345
 
@@ -73,10 +75,10 @@ pids+=($!); echo $! >"$work/yarp.pid"
 dotnet "$(bin perf/BaselineProxy Gateway.Perf.BaselineProxy.dll)" "http://127.0.0.1:$YARP_JWT_PORT" "http://127.0.0.1:$UPSTREAM_PORT" \
   "$work/peer-key.pub.pem" "$PEER_ISSUER" "$AUDIENCE" >"$work/yarp-jwt.log" 2>&1 &
 pids+=($!); echo $! >"$work/yarp-jwt.pid"
-start_gateway() { # start_gateway NAME DATA_PORT ADMIN_PORT [settings...]
+start_gateway() { # start_gateway NAME DATA_PORT ADMIN_PORT [settings...]; GATEWAY_ENV: environment assignments
   local name=$1 data=$2 admin=$3; shift 3
-  # shellcheck disable=SC2086 # GATEWAY_ARGS is a list of settings
-  dotnet "$(bin src/Gateway Ndxp.Gateway.dll)" \
+  # shellcheck disable=SC2086 # GATEWAY_ARGS and GATEWAY_ENV are lists
+  env ${GATEWAY_ENV:-} dotnet "$(bin src/Gateway Ndxp.Gateway.dll)" \
     --Gateway:ListenAddress=127.0.0.1 --Gateway:DataPort="$data" --Gateway:AdminPort="$admin" \
     --Gateway:DataDirectory="$work/$name-data" --Registry:SeedFile="$work/registry.json" \
     --Identity:Issuer="http://localhost:$data" --Identity:TokenLifetime=01:00:00 "$@" ${GATEWAY_ARGS:-} >"$work/$name.log" 2>&1 &
@@ -84,6 +86,9 @@ start_gateway() { # start_gateway NAME DATA_PORT ADMIN_PORT [settings...]
 }
 start_gateway gateway $DATA_PORT $ADMIN_PORT
 start_gateway gateway-log-off $QUIET_DATA_PORT $QUIET_ADMIN_PORT --Observability:CallSummaryLevel=None
+case " $TARGETS " in *" gateway-b "*)
+  # shellcheck disable=SC2086 # B_ARGS is a list of settings
+  GATEWAY_ENV=${B_ENV:-} start_gateway gateway-b $B_DATA_PORT $B_ADMIN_PORT ${B_ARGS:-};; esac
 
 wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "timeout waiting for $1" >&2; exit 1; }
 wait_for "http://127.0.0.1:$UPSTREAM_PORT/"
@@ -95,15 +100,17 @@ token_of() { curl -s -u vcb-ekyc:vcb-demo-secret -d grant_type=client_credential
   python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'; }
 gateway_token=$(token_of $DATA_PORT)
 quiet_token=$(token_of $QUIET_DATA_PORT)
+case " $TARGETS " in *" gateway-b "*) wait_for "http://127.0.0.1:$B_ADMIN_PORT/readyz"; b_token=$(token_of $B_DATA_PORT);; esac
 
 port_of() { case $1 in direct) echo $UPSTREAM_PORT;; nginx) echo $NGINX_PORT;; haproxy) echo $HAPROXY_PORT;;
   haproxy-jwt) echo $HAPROXY_JWT_PORT;; yarp) echo $YARP_PORT;; yarp-jwt) echo $YARP_JWT_PORT;; gateway) echo $DATA_PORT;;
-  gateway-log-off) echo $QUIET_DATA_PORT;; esac; }
+  gateway-log-off) echo $QUIET_DATA_PORT;; gateway-b) echo $B_DATA_PORT;; esac; }
 pidfile_of() { case $1 in direct) echo upstream;; nginx) echo proxy;; *) echo "$1";; esac; }
 headers_of() { case $1 in
   haproxy-jwt|yarp-jwt) printf '%s\n' -H "Authorization: Bearer $peer_token";;
   gateway) printf '%s\n' -H "Authorization: Bearer $gateway_token" -H "X-Purpose: ekyc";;
-  gateway-log-off) printf '%s\n' -H "Authorization: Bearer $quiet_token" -H "X-Purpose: ekyc";; esac; }
+  gateway-log-off) printf '%s\n' -H "Authorization: Bearer $quiet_token" -H "X-Purpose: ekyc";;
+  gateway-b) printf '%s\n' -H "Authorization: Bearer $b_token" -H "X-Purpose: ekyc";; esac; }
 # The target's processes: the one in its pid file and its children (nginx's workers).
 procs_of() { local main; main=$(cat "$work/$(pidfile_of "$1").pid"); echo "$main" $(pgrep -P "$main" || true); }
 cpu_ticks() { local total=0 p; for p in $(procs_of "$1"); do
@@ -147,13 +154,14 @@ EOF
   done
 done
 
-echo "peers: $ROUNDS interleaved rounds of ${DURATION}s, wrk -t1 -c$CONNECTIONS, .NET targets warmed up ${WARMUP}s; $(nproc) cores; $(date -u +%F)${GATEWAY_ARGS:+; gateway args: $GATEWAY_ARGS}"
+echo "peers: $ROUNDS interleaved rounds of ${DURATION}s, wrk -t1 -c$CONNECTIONS, .NET targets warmed up ${WARMUP}s; $(nproc) cores; $(date -u +%F)${GATEWAY_ARGS:+; gateway args: $GATEWAY_ARGS}${B_ENV:+; B env: $B_ENV}${B_ARGS:+; B args: $B_ARGS}"
 python3 - "$results" <<'EOF'
 import statistics, sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
 names = {"direct": "nginx straight (the upstream)", "nginx": "nginx as a proxy", "haproxy": "HAProxy plain",
          "haproxy-jwt": "HAProxy + RS256 jwt_verify + stick table", "yarp": "bare YARP", "yarp-jwt": "YARP + JwtBearer (no cache)",
-         "gateway": "the gateway, all policies on", "gateway-log-off": "the gateway, access log off"}
+         "gateway": "the gateway, all policies on", "gateway-log-off": "the gateway, access log off",
+         "gateway-b": "the gateway, variant B"}
 med = {}
 for t in dict.fromkeys(r[0] for r in rows):
     mine = [r for r in rows if r[0] == t]
@@ -170,6 +178,9 @@ if "gateway" in med:
         if peer in med:
             p = med[peer]
             print(f"gateway / {label}: throughput {g['rps'] / p['rps']:.2f}x, CPU per call {g['cpu'] / p['cpu']:.2f}x")
+    if "gateway-b" in med:
+        b = med["gateway-b"]
+        print(f"variant B / gateway: throughput {b['rps'] / g['rps']:.2f}x, CPU per call {b['cpu'] / g['cpu']:.2f}x")
     if "gateway-log-off" in med:
         q = med["gateway-log-off"]
         print(f"access log on / off: throughput {g['rps'] / q['rps']:.2f}x, CPU per call {g['cpu'] / q['cpu']:.2f}x "

@@ -96,6 +96,7 @@ public static class GatewayApplication
         });
 
         GatewayMetrics.ConfigureExport();
+        RequestActivities.Register();
         services.AddSingleton<MetricsScrape>();
         services.AddOpenEndpointLimits();
         // The console writer (when no sinks are configured): bounded, batched, off the request path (Observability/BatchedLogWriter).
@@ -108,6 +109,8 @@ public static class GatewayApplication
         services.AddSerilog((sp, logger) =>
         {
             logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext().Enrich.With<PersonalDataRedactor>().Enrich.With<LogStringCap>();
+            // Off, not merely quiet: a level above Fatal, Serilog's idiom for a source that must not log at all.
+            logger.MinimumLevel.Override(RequestActivities.HostingLogCategory, (Serilog.Events.LogEventLevel)(1 + (int)Serilog.Events.LogEventLevel.Fatal));
             if (!configuration.GetSection("Serilog:WriteTo").Exists())
             {
                 // Sinks configured explicitly (a file, another formatter) replace the default console writer.

@@ -23,6 +23,15 @@ internal sealed class CallSummary
     private static readonly LogEventProperty EventIdProperty = new("EventId", new StructureValue([new LogEventProperty("Id", new ScalarValue(EventId))]));
     private static readonly ScalarValue None = new("-");
 
+    // Properties whose values come from the registry or fixed sets are built once per value, not on every call.
+    private static readonly Field ServiceField = new("Service");
+    private static readonly Field AgencyField = new("Agency");
+    private static readonly Field ClientField = new("Client");
+    private static readonly Field MethodField = new("Method");
+    private static readonly Field OutcomeField = new("Outcome");
+    private static readonly Field ProblemField = new("Problem");
+    private static readonly LogEventProperty[] StatusProperties = [.. Enumerable.Range(0, 600).Select(status => new LogEventProperty("Status", new ScalarValue(status)))];
+
     private readonly Serilog.ILogger _log;
     private readonly LogEventLevel? _level;
     private readonly double _successSampleRate;
@@ -52,21 +61,19 @@ internal sealed class CallSummary
             EventIdProperty,
             new("TransactionId", new ScalarValue(call.TransactionId)),
             new("TraceId", traceId is { } trace ? new ScalarValue(trace.ToHexString()) : None),
-            new("Service", Text(call.ServiceId)),
-            new("Agency", Text(call.Agency)),
-            new("Client", Text(call.ClientId)),
-            new("Method", new ScalarValue(method)),
-            new("Status", new ScalarValue(status)),
-            new("Outcome", new ScalarValue(outcome.Name())),
-            new("Problem", call.Problem is { } kind ? new ScalarValue(ProblemCatalog.Describe(kind).Slug) : None),
+            ServiceField.Of(call.ServiceId),
+            AgencyField.Of(call.Agency),
+            ClientField.Of(call.ClientId),
+            MethodField.Of(method),
+            status is >= 0 and < 600 ? StatusProperties[status] : new LogEventProperty("Status", new ScalarValue(status)),
+            OutcomeField.Of(outcome.Name()),
+            ProblemField.Of(call.Problem is { } kind ? ProblemCatalog.Describe(kind).Slug : null),
             new("ElapsedMs", new ScalarValue(Milliseconds(Stopwatch.GetElapsedTime(call.StartTimestamp)))),
             new("UpstreamMs", new ScalarValue(Milliseconds(call.UpstreamLatency ?? TimeSpan.Zero))),
             new("RequestBytes", new ScalarValue(call.RequestBytes)),
             new("ResponseBytes", new ScalarValue(call.ResponseBytes)),
         ]));
     }
-
-    private static ScalarValue Text(string? value) => value is null ? None : new ScalarValue(value);
 
     // To the microsecond: more digits are noise in a log line.
     private static double Milliseconds(TimeSpan time) => Math.Round(time.TotalMilliseconds, 3);
@@ -81,4 +88,29 @@ internal sealed class CallSummary
         LogLevel.Error => LogEventLevel.Error,
         _ => LogEventLevel.Fatal,
     };
+
+    /// <summary>One property's values, each built once; bounded, since its values are registry ids or fixed names.</summary>
+    private sealed class Field(string name)
+    {
+        private const int MaxValues = 10_000;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LogEventProperty> _values = new(StringComparer.Ordinal);
+        private readonly LogEventProperty _none = new(name, None);
+
+        public LogEventProperty Of(string? value)
+        {
+            if (value is null)
+            {
+                return _none;
+            }
+
+            if (_values.TryGetValue(value, out var property))
+            {
+                return property;
+            }
+
+            property = new LogEventProperty(name, new ScalarValue(value));
+            // Past the bound (a registry that grew or changed a lot in one process's life) new values are not kept.
+            return _values.Count < MaxValues ? _values.GetOrAdd(value, property) : property;
+        }
+    }
 }
