@@ -55,8 +55,8 @@ internal sealed class ServiceCallMiddleware
         }
 
         // 5. Within the limits: the service's concurrency cap, the grant's rate and quotas, the service's total rate.
-        using var admission = _limits is null ? default : await _limits.AdmitAsync(context, call);
-        if (_limits is not null && !admission.Admitted)
+        using var admission = _limits is null ? Admission.Unlimited : await _limits.AdmitAsync(context, call);
+        if (!admission.Admitted)
         {
             return;
         }

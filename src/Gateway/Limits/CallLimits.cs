@@ -43,37 +43,43 @@ internal sealed class CallLimits
         if (call.GrantId is null || !snapshot.Grants.TryGetValue(call.GrantId, out var grant)
             || !snapshot.Services.TryGetValue(grant.Service, out var service))
         {
-            return new Admission(true, null);
+            return Admission.Unlimited;
         }
 
         var inFlight = _concurrency.TryEnter(service.Definition);
-        if (inFlight is { IsAcquired: false })
-        {
-            inFlight.Dispose();
-            await RefuseAsync(context, call, snapshot, new LimitDecision(LimitReason.ServiceConcurrency, TimeSpan.FromSeconds(1), null, null));
-            return new Admission(false, null);
-        }
-
+        var admitted = false;
         try
         {
-            var now = _timeProvider.GetUtcNow();
-            var rate = grant.RateLimit ?? snapshot.Agencies.GetValueOrDefault(grant.ConsumerAgency)?.DefaultRateLimit;
-            var decision = await _limiter.AcquireAsync(new LimitRequest(grant, rate, service.Definition, now), context.RequestAborted);
-            WriteRateLimitHeaders(context.Response.Headers, grant, rate, decision, now);
-            if (!decision.Admitted)
+            LimitDecision decision;
+            if (inFlight is { IsAcquired: false })
+            {
+                decision = new LimitDecision(LimitReason.ServiceConcurrency, TimeSpan.FromSeconds(1), null, null);
+            }
+            else
+            {
+                var now = _timeProvider.GetUtcNow();
+                var rate = grant.RateLimit ?? snapshot.Agencies.GetValueOrDefault(grant.ConsumerAgency)?.DefaultRateLimit;
+                decision = await _limiter.AcquireAsync(new LimitRequest(grant, rate, service.Definition, now), context.RequestAborted);
+                WriteRateLimitHeaders(context.Response.Headers, grant, rate, decision, now);
+            }
+
+            admitted = decision.Admitted;
+            if (admitted)
+            {
+                return new Admission(true, inFlight);
+            }
+
+            await RefuseAsync(context, call, snapshot, decision);
+            return Admission.Refused;
+        }
+        finally
+        {
+            // A refused (or failed) call gives its place under the cap back at once; an admitted one when it ends.
+            if (!admitted)
             {
                 inFlight?.Dispose();
-                await RefuseAsync(context, call, snapshot, decision);
-                return new Admission(false, null);
             }
         }
-        catch
-        {
-            inFlight?.Dispose();
-            throw;
-        }
-
-        return new Admission(true, inFlight);
     }
 
     private static Task RefuseAsync(HttpContext context, GatewayCall call, RegistrySnapshot snapshot, LimitDecision decision)
@@ -145,6 +151,11 @@ internal sealed class CallLimits
 /// <summary>Whether limits admitted a call, and its place under the service's concurrency cap while it runs.</summary>
 internal readonly struct Admission(bool admitted, IDisposable? inFlight) : IDisposable
 {
+    /// <summary>Admitted with no place to hold: limits are off, or the call has no grant to limit.</summary>
+    public static readonly Admission Unlimited = new(true, null);
+
+    public static readonly Admission Refused = new(false, null);
+
     public bool Admitted { get; } = admitted;
 
     public void Dispose() => inFlight?.Dispose();
