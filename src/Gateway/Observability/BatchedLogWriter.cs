@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Threading.Channels;
 using Serilog.Core;
@@ -9,8 +8,10 @@ using Serilog.Formatting;
 namespace Ndxp.Gateway.Observability;
 
 /// <summary>
-/// The console log writer. Each event is formatted where it is logged, into a pooled UTF-8 buffer, so that the event
-/// and its properties die young instead of waiting in a queue long enough to be promoted by the garbage collector;
+/// The console log writer. Each event is formatted where it is logged, into a UTF-8 line of its own size, so that the
+/// event and its properties die young instead of waiting in a queue long enough to be promoted by the garbage collector
+/// (a shared array pool does not fit here: thousands of lines wait at once, more than it keeps, so it would allocate a
+/// rounded-up array per line);
 /// the lines are queued (bounded by <see cref="ObservabilityOptions.LogBufferSize"/>) and one background loop writes
 /// them in batches, one buffered write and flush per batch with a pause of
 /// <see cref="ObservabilityOptions.LogBatchInterval"/> between batches: a call never waits for the console, and a busy
@@ -26,7 +27,7 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
     [ThreadStatic]
     private static StringWriter? t_line;
 
-    private readonly Channel<Line> _queue;
+    private readonly Channel<byte[]> _queue;
     private readonly ITextFormatter _formatter;
     private readonly Stream _output;
     private readonly TimeSpan _interval;
@@ -40,13 +41,9 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
         _interval = interval;
         _clock = clock;
         Capacity = capacity;
-        _queue = Channel.CreateBounded<Line>(
+        _queue = Channel.CreateBounded<byte[]>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
-            dropped =>
-            {
-                dropped.Return();
-                GatewayMetrics.LogEventsDropped.Inc();
-            });
+            _ => GatewayMetrics.LogEventsDropped.Inc());
         _writing = Task.Run(WriteAsync);
     }
 
@@ -58,18 +55,21 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
         var text = t_line ??= new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
         var chars = text.GetStringBuilder().Clear();
         _formatter.Format(logEvent, text);
-        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(chars.Length));
         var length = 0;
         foreach (var chunk in chars.GetChunks())
         {
-            length += Encoding.UTF8.GetBytes(chunk.Span, bytes.AsSpan(length));
+            length += Encoding.UTF8.GetByteCount(chunk.Span);
         }
 
-        if (!_queue.Writer.TryWrite(new Line(bytes, length)))
+        var line = new byte[length];
+        var written = 0;
+        foreach (var chunk in chars.GetChunks())
         {
-            // Shut down: nowhere to write it.
-            ArrayPool<byte>.Shared.Return(bytes);
+            written += Encoding.UTF8.GetBytes(chunk.Span, line.AsSpan(written));
         }
+
+        // False only once shut down: nowhere left to write it.
+        _queue.Writer.TryWrite(line);
     }
 
     private async Task WriteAsync()
@@ -91,15 +91,13 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
 
                     if (line.Length > buffer.Length)
                     {
-                        _output.Write(line.Bytes, 0, line.Length);
+                        _output.Write(line);
                     }
                     else
                     {
-                        line.Bytes.AsSpan(0, line.Length).CopyTo(buffer.AsSpan(used));
+                        line.CopyTo(buffer.AsSpan(used));
                         used += line.Length;
                     }
-
-                    line.Return();
                 }
 
                 _output.Write(buffer, 0, used);
@@ -128,10 +126,5 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
             _writing.Wait(TimeSpan.FromSeconds(5));
             _output.Dispose();
         }
-    }
-
-    private readonly record struct Line(byte[] Bytes, int Length)
-    {
-        public void Return() => ArrayPool<byte>.Shared.Return(Bytes);
     }
 }
