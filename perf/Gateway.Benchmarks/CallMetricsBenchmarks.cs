@@ -28,7 +28,7 @@ public class CallMetricsBenchmarks : IDisposable
     public void StartedAndFinished()
     {
         _metrics.Started();
-        _metrics.Finished(_call, DemoCall.Status, DemoCall.Answered, DemoCall.Method);
+        _metrics.Finished(_call, DemoCall.Result);
     }
 
     [GlobalCleanup]

@@ -46,7 +46,7 @@ public class CallSummaryBenchmarks : IDisposable
         var last = new LastEvent();
         using (var capturing = Pipeline().WriteTo.Sink(last).CreateLogger())
         {
-            new CallSummary(capturing, options, TimeProvider.System).Write(_call, DemoCall.Status, DemoCall.Answered, DemoCall.Method);
+            new CallSummary(capturing, options, TimeProvider.System).Write(_call, DemoCall.Result);
         }
 
         _event = last.Event ?? throw new InvalidOperationException("The call summary wrote no event.");
@@ -55,7 +55,7 @@ public class CallSummaryBenchmarks : IDisposable
     }
 
     [Benchmark]
-    public void Write() => _summary.Write(_call, DemoCall.Status, DemoCall.Answered, DemoCall.Method);
+    public void Write() => _summary.Write(_call, DemoCall.Result);
 
     [Benchmark]
     public int Format()

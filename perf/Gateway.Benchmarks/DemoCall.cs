@@ -11,6 +11,9 @@ internal static class DemoCall
     public const Outcome Answered = Outcome.Ok;
     public const string Method = "GET";
 
+    /// <summary>How the call ended, as the data path settles it once for metering, metrics and the access log.</summary>
+    public static readonly CallResult Result = new(Status, Answered, Method, TimeSpan.FromMilliseconds(2));
+
     public static GatewayCall Forwarded() => new()
     {
         TransactionId = Guid.CreateVersion7().ToString("N"),

@@ -41,7 +41,7 @@ public class MeteringBenchmarks : IDisposable
     [Benchmark]
     public async ValueTask<UsageRecord> Record()
     {
-        await _metering.RecordAsync(_context, _call, _bytes, DemoCall.Status, DemoCall.Answered, DemoCall.Method);
+        await _metering.RecordAsync(_context, _call, _bytes, DemoCall.Result);
         return _recorder.Reader.TryRead(out var record) ? record : throw new InvalidOperationException("The call was not recorded.");
     }
 

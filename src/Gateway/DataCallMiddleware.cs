@@ -76,13 +76,11 @@ internal sealed class DataCallMiddleware
         }
         finally
         {
-            var status = context.Response.StatusCode;
-            var outcome = call.OutcomeFor(status);
-            var method = RecordedMethod.Of(context);
             // 6. The record: metering (which also settles the byte counts), the metrics and the access log line.
-            await _metering.RecordAsync(context, call, bytes, status, outcome, method);
-            _metrics?.Finished(call, status, outcome, method);
-            _summary.Write(call, status, outcome, method);
+            var result = CallResult.Of(context, call);
+            await _metering.RecordAsync(context, call, bytes, result);
+            _metrics?.Finished(call, result);
+            _summary.Write(call, result);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Ndxp.Gateway.Limits;
 using Ndxp.Gateway.Problems;
@@ -27,7 +26,7 @@ internal sealed partial class CallMetering(UsageRecorder recorder, Registry.Regi
     }
 
     /// <summary>Sets the call's byte counts and, for an identified caller of a service, records it.</summary>
-    public async ValueTask RecordAsync(HttpContext context, GatewayCall call, CallBytes bytes, int status, Outcome outcome, string method)
+    public async ValueTask RecordAsync(HttpContext context, GatewayCall call, CallBytes bytes, CallResult result)
     {
         // An upgraded call ends when its tunnel closes: latency and bytes cover the whole session.
         call.RequestBytes = (context.Request.ContentLength ?? bytes.RequestBodyRead) + (bytes.Tunnel?.Received ?? 0);
@@ -46,10 +45,10 @@ internal sealed partial class CallMetering(UsageRecorder recorder, Registry.Regi
             Service = service,
             ServiceVersion = call.ServiceVersion,
             Grant = call.GrantId,
-            Method = method,
-            Status = status,
-            Outcome = outcome,
-            LatencyMs = Stopwatch.GetElapsedTime(call.StartTimestamp).TotalMilliseconds,
+            Method = result.Method,
+            Status = result.Status,
+            Outcome = result.Outcome,
+            LatencyMs = result.Elapsed.TotalMilliseconds,
             UpstreamLatencyMs = call.UpstreamLatency?.TotalMilliseconds,
             RequestBytes = call.RequestBytes,
             ResponseBytes = call.ResponseBytes,

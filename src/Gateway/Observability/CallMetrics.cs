@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
 
@@ -11,15 +10,15 @@ internal sealed class CallMetrics(RegistrySnapshotProvider snapshots)
 
     public void Started() => _inFlight.Inc();
 
-    public void Finished(GatewayCall call, int status, Outcome outcome, string method)
+    public void Finished(GatewayCall call, CallResult result)
     {
         _inFlight.Dec();
         var snapshot = snapshots.Current;
         var service = GatewayMetrics.Service(snapshot, call.ServiceId);
         var agency = GatewayMetrics.Agency(snapshot, call.Agency);
 
-        GatewayMetrics.Requests.WithLabels(service, agency, method, GatewayMetrics.StatusClass(status), outcome.Name()).Inc();
-        GatewayMetrics.RequestDuration.WithLabels(service).Observe(Stopwatch.GetElapsedTime(call.StartTimestamp).TotalSeconds);
+        GatewayMetrics.Requests.WithLabels(service, agency, result.Method, GatewayMetrics.StatusClass(result.Status), result.Outcome.Name()).Inc();
+        GatewayMetrics.RequestDuration.WithLabels(service).Observe(result.Elapsed.TotalSeconds);
         if (call.UpstreamLatency is { } upstream)
         {
             GatewayMetrics.UpstreamDuration.WithLabels(service).Observe(upstream.TotalSeconds);

@@ -48,9 +48,9 @@ internal sealed class CallSummary
         _clock = clock;
     }
 
-    public void Write(GatewayCall call, int status, Outcome outcome, string method)
+    public void Write(GatewayCall call, CallResult result)
     {
-        if (_level is not { } level || !_log.IsEnabled(level) || (outcome == Outcome.Ok && _successSampleRate < 1 && Random.Shared.NextDouble() >= _successSampleRate))
+        if (_level is not { } level || !_log.IsEnabled(level) || (result.Outcome == Outcome.Ok && _successSampleRate < 1 && Random.Shared.NextDouble() >= _successSampleRate))
         {
             return;
         }
@@ -64,11 +64,11 @@ internal sealed class CallSummary
             ServiceField.Of(call.ServiceId),
             AgencyField.Of(call.Agency),
             ClientField.Of(call.ClientId),
-            MethodField.Of(method),
-            status is >= 0 and < 600 ? StatusProperties[status] : new LogEventProperty("Status", new ScalarValue(status)),
-            OutcomeField.Of(outcome.Name()),
+            MethodField.Of(result.Method),
+            result.Status is >= 0 and < 600 ? StatusProperties[result.Status] : new LogEventProperty("Status", new ScalarValue(result.Status)),
+            OutcomeField.Of(result.Outcome.Name()),
             ProblemField.Of(call.Problem is { } kind ? ProblemCatalog.Describe(kind).Slug : null),
-            new("ElapsedMs", new ScalarValue(Milliseconds(Stopwatch.GetElapsedTime(call.StartTimestamp)))),
+            new("ElapsedMs", new ScalarValue(Milliseconds(result.Elapsed))),
             new("UpstreamMs", new ScalarValue(Milliseconds(call.UpstreamLatency ?? TimeSpan.Zero))),
             new("RequestBytes", new ScalarValue(call.RequestBytes)),
             new("ResponseBytes", new ScalarValue(call.ResponseBytes)),
