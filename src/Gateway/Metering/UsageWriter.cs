@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using Ndxp.Gateway.Hosting;
 
 namespace Ndxp.Gateway.Metering;
 
@@ -34,7 +35,10 @@ internal sealed partial class UsageWriter : BackgroundService
     /// <summary>Records accepted but not yet in the store.</summary>
     public long Backlog => _pending.Count + _recorder.Pending + _spool.Records;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // On a thread of its own: a batch's inserts are synchronous work that must not hold a worker of the data calls.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => BackgroundThread.Run("ndxp metering writer", () => FlushPeriodicallyAsync(stoppingToken));
+
+    private async Task FlushPeriodicallyAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.FlushInterval, _timeProvider);
         try

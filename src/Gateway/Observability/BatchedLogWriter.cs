@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using Ndxp.Gateway.Hosting;
 using Serilog.Core;
 using Serilog.Debugging;
 using Serilog.Events;
@@ -12,8 +13,8 @@ namespace Ndxp.Gateway.Observability;
 /// event and its properties die young instead of waiting in a queue long enough to be promoted by the garbage collector
 /// (a shared array pool does not fit here: thousands of lines wait at once, more than it keeps, so it would allocate a
 /// rounded-up array per line);
-/// the lines are queued (bounded by <see cref="ObservabilityOptions.LogBufferSize"/>) and one background loop writes
-/// them in batches, one buffered write and flush per batch with a pause of
+/// the lines are queued (bounded by <see cref="ObservabilityOptions.LogBufferSize"/>) and one background loop, on a
+/// thread of its own (<see cref="BackgroundThread"/>), writes them in batches, one buffered write and flush per batch with a pause of
 /// <see cref="ObservabilityOptions.LogBatchInterval"/> between batches: a call never waits for the console, and a busy
 /// gateway pays one wake-up and a few system calls per batch instead of per line. When the queue is full, lines are
 /// dropped rather than slowing calls, and each drop is counted in <c>ndxp_gateway_log_events_dropped_total</c>.
@@ -44,7 +45,7 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
         _queue = Channel.CreateBounded<byte[]>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             _ => GatewayMetrics.LogEventsDropped.Inc());
-        _writing = Task.Run(WriteAsync);
+        _writing = BackgroundThread.Run("ndxp log writer", WriteAsync);
     }
 
     /// <summary>How many lines may wait to be written.</summary>

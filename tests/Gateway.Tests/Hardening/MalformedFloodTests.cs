@@ -27,7 +27,10 @@ public sealed partial class MalformedFloodTests(ITestOutputHelper output) : IAsy
     [Fact]
     public async Task The_gateway_keeps_serving_valid_calls_with_no_5xx_and_flat_memory_through_a_flood_of_malformed_requests()
     {
-        var gateway = await _workspace.StartProcessAsync("--Gateway:RequestHeadersTimeout=00:00:02");
+        // With the GC's adaptation to the application's size (DATAS, which the gateway turns off for its latency): its small
+        // young generation is collected all through the flood, so each reading of the live heap below is recent.
+        var gateway = await _workspace.StartProcessAsync(
+            _workspace.Registry, new Dictionary<string, string> { ["DOTNET_GCDynamicAdaptationMode"] = "1" }, "--Gateway:RequestHeadersTimeout=00:00:02");
         var (client, admin) = (gateway.Data, gateway.Admin);
         var token = await client.TokenAsync("vcb-ekyc");
         var answers = new ConcurrentDictionary<int, int>();
@@ -72,7 +75,7 @@ public sealed partial class MalformedFloodTests(ITestOutputHelper output) : IAsy
         Assert.DoesNotContain(answers.Keys, status => status >= 500 && status != (int)HttpStatusCode.HttpVersionNotSupported);
         Assert.True(answers.GetValueOrDefault(400) > RequestsPerRound / 2, "the flood was mostly not even parsed");
         // After the first round has warmed everything up, later rounds must not keep adding memory.
-        Assert.True(memory[^1].Heap < memory[1].Heap * 1.5 + 20e6, $"managed heap grew from {memory[1].Heap / 1e6:F1} MB to {memory[^1].Heap / 1e6:F1} MB");
+        Assert.True(memory[^1].Heap < memory[1].Heap * 1.5 + 20e6, $"managed heap live at the last collection grew from {memory[1].Heap / 1e6:F1} MB to {memory[^1].Heap / 1e6:F1} MB");
         Assert.True(memory[^1].Rss < memory[1].Rss * 1.3 + 30e6, $"resident memory grew from {memory[1].Rss / 1e6:F1} MB to {memory[^1].Rss / 1e6:F1} MB");
         using var still = await client.CallAsync(HttpMethod.Get, Citizen, token, "ekyc");
         Assert.Equal(HttpStatusCode.OK, still.StatusCode);
@@ -138,7 +141,11 @@ public sealed partial class MalformedFloodTests(ITestOutputHelper output) : IAsy
     private static async Task<(double Heap, double Rss)> MemoryAsync(HttpClient admin)
     {
         var metrics = await admin.GetStringAsync("/metrics");
-        return (Metric(metrics, "dotnet_total_memory_bytes"), Metric(metrics, "process_working_set_bytes"));
+        // What the last collection left (every generation): the total with the garbage not yet collected would measure
+        // where the gateway was in its young generation's budget.
+        var live = Regex.Matches(metrics, "^system_runtime_dotnet_gc_last_collection_heap_size\\{[^}]*\\} ([0-9.e+]+)", RegexOptions.Multiline)
+            .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        return (live, Metric(metrics, "process_working_set_bytes"));
     }
 
     private static double Metric(string metrics, string name) =>

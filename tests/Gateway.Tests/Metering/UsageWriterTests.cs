@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Ndxp.Gateway.Metering;
+using Ndxp.Gateway.Tests.Infrastructure;
 
 namespace Ndxp.Gateway.Tests.Metering;
 
@@ -94,6 +95,21 @@ public sealed class UsageWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task The_periodic_flush_writes_from_a_thread_of_its_own_not_a_worker_of_the_calls()
+    {
+        var recorder = new UsageRecorder();
+        var writer = NewWriter(recorder);
+        await writer.StartAsync(CancellationToken.None);
+        RecordMany(recorder, 0, 3);
+
+        await Poll.UntilAsync(() => Task.FromResult(_store.Written.Count == 3), "the records flushed");
+        await writer.StopAsync(CancellationToken.None);
+
+        // A batch's inserts are synchronous: on the pool they would hold one of its few workers for milliseconds.
+        Assert.False(_store.FirstWriteOnPoolThread, "the periodic flush ran on a thread-pool worker");
+    }
+
+    [Fact]
     public async Task Stop_with_the_store_down_leaves_the_records_in_the_spool_for_the_next_start()
     {
         var recorder = new UsageRecorder();
@@ -165,10 +181,13 @@ public sealed class UsageWriterTests : IDisposable
 
         public List<string> Written { get; } = [];
 
+        public bool? FirstWriteOnPoolThread { get; private set; }
+
         public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
         public async Task<int> WriteAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
         {
+            FirstWriteOnPoolThread ??= Thread.CurrentThread.IsThreadPoolThread;
             if (!Available)
             {
                 throw new IOException("store unreachable");

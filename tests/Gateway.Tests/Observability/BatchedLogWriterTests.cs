@@ -65,6 +65,21 @@ public sealed class BatchedLogWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_console_is_written_from_a_thread_of_its_own_not_a_worker_of_the_calls()
+    {
+        using var console = new StuckStream();
+        using var writer = new BatchedLogWriter(new CompactJsonFormatter(), console, 10, TimeSpan.Zero, TimeProvider.System);
+        using var logger = new LoggerConfiguration().WriteTo.Sink(writer).CreateLogger();
+
+        logger.Information("first");
+        Assert.True(console.Entered.Wait(Poll.Deadline), "the writer never wrote the first event");
+
+        // A console nobody reads blocks its writer: on the pool that would be a worker taken from the calls.
+        Assert.False(console.EnteredOnPoolThread, "the console was written from a thread-pool worker");
+        console.Release();
+    }
+
+    [Fact]
     public async Task The_gateways_console_writer_is_bounded_by_its_setting_and_its_drops_are_exported()
     {
         var gateway = await _workspace.StartGatewayAsync($"--Observability:LogBufferSize={Buffer}");
@@ -91,6 +106,8 @@ public sealed class BatchedLogWriterTests : IAsyncLifetime
 
         public ManualResetEventSlim Entered { get; } = new();
 
+        public bool EnteredOnPoolThread { get; private set; }
+
         public int Lines => Volatile.Read(ref _lines);
 
         public int Writes => Volatile.Read(ref _writes);
@@ -111,6 +128,11 @@ public sealed class BatchedLogWriterTests : IAsyncLifetime
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
+            if (!Entered.IsSet)
+            {
+                EnteredOnPoolThread = Thread.CurrentThread.IsThreadPoolThread;
+            }
+
             Entered.Set();
             _released.Wait();
             Interlocked.Increment(ref _writes);
