@@ -4,12 +4,12 @@ namespace Ndxp.Gateway.Hosting;
 
 /// <summary>
 /// Runs a background loop (the console log writer, the metering flush) on a thread of its own instead of on the thread
-/// pool. Those loops do seconds' worth of synchronous
-/// work at once (SQLite inserts of a whole batch, buffered console writes); on the pool, with two cores and as many
-/// worker threads, each batch took a worker from the data calls for milliseconds and showed in their p99. Here every
-/// continuation of the loop's own awaits comes back to its thread, the kernel interleaves that thread with the calls'
-/// workers, and the thread ends with the loop. (Not at a lowered priority: on Linux the threads a thread creates inherit
-/// its nice value, and the thread pool may create a worker from whichever thread queues work.)
+/// pool. Each pass of those loops does a whole interval's work synchronously (a batch's SQLite inserts, buffered console
+/// writes, or a write to a console nobody reads); on the pool, with as many workers as cores, that pass took a worker
+/// from the data calls for milliseconds. Every continuation of the loop's own awaits comes back to its thread, the
+/// kernel interleaves that thread with the calls' workers, and the thread ends with the loop. (Not at a lowered
+/// priority: on Linux the threads a thread creates inherit its nice value, and the thread pool may create a worker from
+/// whichever thread queues work.)
 /// </summary>
 internal sealed class BackgroundThread : TaskScheduler
 {
