@@ -12,14 +12,13 @@ namespace Ndxp.Gateway.Observability;
 /// The console log writer. Each event is formatted where it is logged, into a UTF-8 line of its own size, so that the
 /// event and its properties die young instead of waiting in a queue long enough to be promoted by the garbage collector
 /// (a shared array pool does not fit here: thousands of lines wait at once, more than it keeps, so it would allocate a
-/// rounded-up array per line);
-/// the lines are queued (bounded by <see cref="ObservabilityOptions.LogBufferSize"/>) and one background loop, on a
-/// thread of its own (<see cref="BackgroundThread"/>), writes them in batches, one buffered write and flush per batch with a pause of
-/// <see cref="ObservabilityOptions.LogBatchInterval"/> between batches: a call never waits for the console, and a busy
-/// gateway pays one wake-up and a few system calls per batch instead of per line. When the queue is full, lines are
-/// dropped rather than slowing calls, and each drop is counted in <c>ndxp_gateway_log_events_dropped_total</c>.
-/// (Serilog.Sinks.Async writes and flushes line by line; Serilog's own batching drops a full queue's events without
-/// counting them.)
+/// rounded-up array per line). The lines are queued (bounded by <see cref="ObservabilityOptions.LogBufferSize"/>) and
+/// one loop on a thread of its own (<see cref="BackgroundThread"/>) writes them in batches, one buffered write and flush
+/// per batch with a pause of <see cref="ObservabilityOptions.LogBatchInterval"/> between batches: a call never waits
+/// for the console, and a busy gateway pays one wake-up and a few system calls per batch instead of per line. When the
+/// queue is full, lines are dropped rather than slowing calls, and each drop is counted in
+/// <c>ndxp_gateway_log_events_dropped_total</c>. (Serilog.Sinks.Async writes and flushes line by line; Serilog's own
+/// batching drops a full queue's events without counting them.)
 /// </summary>
 internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
 {
