@@ -9,16 +9,17 @@ using Serilog.Formatting.Compact;
 namespace Ndxp.Gateway.Benchmarks;
 
 /// <summary>
-/// The access log line of a call. <see cref="Write"/> is the request thread's part: the event built and passed through
-/// the gateway's Serilog pipeline (its level overrides and enrichers) into the <see cref="BatchedLogWriter"/> queue,
-/// here over <see cref="Stream.Null"/>. <see cref="Format"/> is the writer thread's part for one event: the JSON line
-/// the production formatter renders, into a reused writer.
+/// The access log line of a call, on the request thread. <see cref="WriteDirect"/> is the production default: the
+/// compact JSON line written straight into the <see cref="BatchedLogWriter"/> queue. <see cref="Write"/> is the way
+/// taken when sinks are configured: a Serilog event through the gateway's pipeline (its level overrides and
+/// enrichers), formatted where it is logged into the same queue. Both over <see cref="Stream.Null"/>.
+/// <see cref="Format"/> is the formatter's part of <see cref="Write"/> alone, into a reused writer.
 /// </summary>
 /// <remarks>
-/// The writer formats on its own thread while <see cref="Write"/> runs, and BenchmarkDotNet counts every thread's
-/// allocations, so whatever the writer allocates per line is in <see cref="Write"/>'s figure too. A benchmark queues
-/// events faster than one thread formats them: once the queue (the production 100,000) is full, events are dropped and
-/// counted, which costs the request thread about what queueing does; the count is printed at the end.
+/// The writer empties the queue on its own thread while a benchmark runs, and BenchmarkDotNet counts every thread's
+/// allocations. A benchmark queues lines faster than the writer takes them: once the queue (the production 100,000)
+/// is full, lines are dropped and counted, which costs the request thread about what queueing does; the count is
+/// printed at the end.
 /// </remarks>
 [MemoryDiagnoser]
 public class CallSummaryBenchmarks : IDisposable
@@ -26,6 +27,7 @@ public class CallSummaryBenchmarks : IDisposable
     private BatchedLogWriter _writer = null!;
     private Logger _logger = null!;
     private CallSummary _summary = null!;
+    private CallSummary _direct = null!;
     private GatewayCall _call = null!;
     private LogEvent _event = null!;
     private RenderedCompactJsonFormatter _formatter = null!;
@@ -39,6 +41,7 @@ public class CallSummaryBenchmarks : IDisposable
         _writer = new BatchedLogWriter(new RenderedCompactJsonFormatter(), Stream.Null, options.Value.LogBufferSize, options.Value.LogBatchInterval, TimeProvider.System);
         _logger = Pipeline().WriteTo.Sink(_writer).CreateLogger();
         _summary = new CallSummary(_logger, options, TimeProvider.System);
+        _direct = new CallSummary(_logger, options, TimeProvider.System, _writer);
         _call = DemoCall.Forwarded();
         _droppedBefore = GatewayMetrics.LogEventsDropped.Value;
 
@@ -46,7 +49,7 @@ public class CallSummaryBenchmarks : IDisposable
         var last = new LastEvent();
         using (var capturing = Pipeline().WriteTo.Sink(last).CreateLogger())
         {
-            new CallSummary(capturing, options, TimeProvider.System).Write(_call, DemoCall.Result);
+            new CallSummary(capturing, options, TimeProvider.System).Write(_call, DemoCall.Result, DemoCall.ConnectionId);
         }
 
         _event = last.Event ?? throw new InvalidOperationException("The call summary wrote no event.");
@@ -55,7 +58,10 @@ public class CallSummaryBenchmarks : IDisposable
     }
 
     [Benchmark]
-    public void Write() => _summary.Write(_call, DemoCall.Result);
+    public void Write() => _summary.Write(_call, DemoCall.Result, DemoCall.ConnectionId);
+
+    [Benchmark]
+    public void WriteDirect() => _direct.Write(_call, DemoCall.Result, DemoCall.ConnectionId);
 
     [Benchmark]
     public int Format()

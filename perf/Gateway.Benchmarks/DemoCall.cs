@@ -10,6 +10,7 @@ internal static class DemoCall
     public const int Status = StatusCodes.Status200OK;
     public const Outcome Answered = Outcome.Ok;
     public const string Method = "GET";
+    public const string ConnectionId = "0HNQK6H0SIOEG";
 
     /// <summary>How the call ended, as the data path settles it once for metering, metrics and the access log.</summary>
     public static readonly CallResult Result = new(Status, Answered, Method, TimeSpan.FromMilliseconds(2));

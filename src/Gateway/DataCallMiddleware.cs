@@ -80,7 +80,7 @@ internal sealed class DataCallMiddleware
             var result = CallResult.Of(context, call);
             await _metering.RecordAsync(context, call, bytes, result);
             _metrics?.Finished(call, result);
-            _summary.Write(call, result);
+            _summary.Write(call, result, context.Connection.Id);
         }
     }
 }

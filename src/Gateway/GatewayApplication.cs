@@ -151,7 +151,12 @@ public static class GatewayApplication
         services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, ProviderTlsHttpClientFactory>();
         services.AddSingleton<EscapedFailure>();
         services.AddSingleton<CallMetrics>();
-        services.AddSingleton<CallSummary>();
+        // The access log line goes straight into the console writer's queue when that writer is the sink and writes
+        // compact JSON; through Serilog otherwise (Observability/CallSummary).
+        var summaryToConsole = !builder.Environment.IsDevelopment() && !configuration.GetSection("Serilog:WriteTo").Exists();
+        services.AddSingleton(sp => new CallSummary(
+            sp.GetRequiredService<Serilog.ILogger>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ObservabilityOptions>>(), clock,
+            summaryToConsole ? sp.GetRequiredService<BatchedLogWriter>() : null));
         services.AddSingleton<CallerAuthentication>();
         services.AddSingleton<RequestLimits>();
         services.AddSingleton<AccessDecision>();

@@ -68,9 +68,13 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
             written += Encoding.UTF8.GetBytes(chunk.Span, line.AsSpan(written));
         }
 
+        Enqueue(line);
+    }
+
+    /// <summary>Queues a whole UTF-8 line, newline included, formatted by the caller (the access log's own line).</summary>
+    public void Enqueue(byte[] line) =>
         // False only once shut down: nowhere left to write it.
         _queue.Writer.TryWrite(line);
-    }
 
     private async Task WriteAsync()
     {
