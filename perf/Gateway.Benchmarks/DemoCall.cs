@@ -27,6 +27,7 @@ internal static class DemoCall
         ClientId = DemoRegistry.ClientId,
         Purpose = DemoRegistry.Purpose,
         TraceId = ActivityTraceId.CreateRandom(),
+        SpanId = ActivitySpanId.CreateRandom(),
         UpstreamLatency = TimeSpan.FromMilliseconds(1.7),
         RequestBytes = 0,
         ResponseBytes = 412,

@@ -21,6 +21,7 @@ namespace Ndxp.Gateway;
 public static class GatewayApplication
 {
     public const string DemoSwitch = "--demo";
+    private const string HostingLogCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
     // Human-readable lines for a developer's console; the facts of an event (the call summary's among them) are its properties.
     private const string DevelopmentOutputTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}";
@@ -96,7 +97,6 @@ public static class GatewayApplication
         });
 
         GatewayMetrics.ConfigureExport();
-        RequestActivities.Register();
         services.AddSingleton<MetricsScrape>();
         services.AddOpenEndpointLimits();
         // The console writer (when no sinks are configured): bounded, batched, off the request path (Observability/BatchedLogWriter).
@@ -110,7 +110,9 @@ public static class GatewayApplication
         {
             logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext().Enrich.With<PersonalDataRedactor>().Enrich.With<LogStringCap>();
             // Off, not merely quiet: a level above Fatal, Serilog's idiom for a source that must not log at all.
-            logger.MinimumLevel.Override(RequestActivities.HostingLogCategory, (Serilog.Events.LogEventLevel)(1 + (int)Serilog.Events.LogEventLevel.Fatal));
+            // ASP.NET Core's hosting logger ("request starting/finished", below the gateway's levels) also opens a log scope
+            // per request (request id, connection, path) that would be copied into every event of the call.
+            logger.MinimumLevel.Override(HostingLogCategory, (Serilog.Events.LogEventLevel)(1 + (int)Serilog.Events.LogEventLevel.Fatal));
             if (!configuration.GetSection("Serilog:WriteTo").Exists())
             {
                 // Sinks configured explicitly (a file, another formatter) replace the default console writer.
@@ -137,6 +139,7 @@ public static class GatewayApplication
             if (context.HttpContext.GetGatewayCall() is { } call)
             {
                 context.ProblemDetails.Extensions["transactionId"] = call.TransactionId;
+                context.ProblemDetails.Extensions["traceId"] = call.TraceParent();
             }
         });
         services.AddSingleton<MatcherPolicy, PlaneMatcherPolicy>();

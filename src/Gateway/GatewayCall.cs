@@ -32,8 +32,29 @@ public sealed class GatewayCall
 
     public string? Agency { get; set; }
 
-    /// <summary>The authenticated caller's trace, once continued; the request's own activity's otherwise.</summary>
-    public System.Diagnostics.ActivityTraceId? TraceId { get; set; }
+    /// <summary>
+    /// The call's W3C trace: the gateway's own, or an authenticated caller's once continued (Observability/CallerTrace).
+    /// Kept here rather than in an <see cref="System.Diagnostics.Activity"/>: setting <c>Activity.Current</c> changes
+    /// the execution context that every await of the call then carries (perf/README.md).
+    /// </summary>
+    public required System.Diagnostics.ActivityTraceId TraceId { get; set; }
+
+    /// <summary>The gateway's span of the call: the parent the provider is told about.</summary>
+    public required System.Diagnostics.ActivitySpanId SpanId { get; init; }
+
+    /// <summary>The trace's flags: none for the gateway's own trace, the caller's for a continued one.</summary>
+    public System.Diagnostics.ActivityTraceFlags TraceFlags { get; set; }
+
+    /// <summary>The call's <c>traceparent</c> (W3C Trace Context, version 00), as the provider and problem bodies get it.</summary>
+    public string TraceParent() => string.Create(55, this, static (chars, call) =>
+    {
+        "00-".CopyTo(chars);
+        call.TraceId.ToHexString().CopyTo(chars[3..]);
+        chars[35] = '-';
+        call.SpanId.ToHexString().CopyTo(chars[36..]);
+        chars[52] = '-';
+        (call.TraceFlags.HasFlag(System.Diagnostics.ActivityTraceFlags.Recorded) ? "01" : "00").CopyTo(chars[53..]);
+    });
 
     public string? ClientId { get; set; }
 

@@ -38,7 +38,7 @@ internal sealed class ServiceCallMiddleware
         // 1. Who calls: the bearer token's caller, from memory when the token authenticated before.
         var caller = await _authentication.AuthenticateAsync(context);
         // 2. An authenticated caller's trace is continued for the rest of the call.
-        using var trace = CallerTrace.Continue(context, call, caller.IsAuthenticated);
+        CallerTrace.Continue(context, call, caller.IsAuthenticated);
         // 3. What the request carries: header names, header and body sizes, no body where the method takes none.
         if (_requestLimits.Check(context) is { } tooMuch)
         {

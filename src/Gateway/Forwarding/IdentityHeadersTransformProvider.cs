@@ -22,7 +22,7 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
     // Headers a caller could use to tell a provider something the gateway did not verify: where the call came from,
     // which URL or method it "really" is (IIS and framework overrides), trace state and baggage (W3C and the older
     // Correlation-Context/Request-Id) that the gateway neither checked nor owns: the provider gets the gateway's own
-    // traceparent, which continues the caller's only for an authenticated caller (Observability/CallerTraceContext).
+    // traceparent, which continues the caller's only for an authenticated caller (Observability/CallerTrace).
     // YARP sets X-Forwarded-For/-Proto/-Prefix itself, replacing the caller's; X-Forwarded-Host is set below.
     // With the caller's credentials and the identity headers the gateway sets itself, they make one set, looked up
     // once per header the caller actually sent.
@@ -87,6 +87,7 @@ internal sealed class IdentityHeadersTransformProvider : ITransformProvider
         call.UpstreamStartTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         var headers = context.ProxyRequest.Headers;
         headers.TryAddWithoutValidation(Transaction.HeaderName, call.TransactionId);
+        headers.TryAddWithoutValidation(Observability.CallerTrace.TraceParentHeader, call.TraceParent());
         headers.TryAddWithoutValidation(AgencyHeader, call.Agency);
         headers.TryAddWithoutValidation(ClientHeader, call.ClientId);
         if (call.Purpose is { } purpose)

@@ -27,6 +27,8 @@ internal static class Transaction
             TransactionId = NewId(now),
             StartedAt = now,
             StartTimestamp = Stopwatch.GetTimestamp(),
+            TraceId = ActivityTraceId.CreateRandom(),
+            SpanId = ActivitySpanId.CreateRandom(),
         };
         context.Features.Set(call);
         context.Response.Headers[HeaderName] = call.TransactionId;

@@ -55,7 +55,7 @@ internal sealed partial class CallMetering(UsageRecorder recorder, Registry.Regi
             Purpose = call.Purpose,
             Aggregated = await IsBeyondRefusalBudgetAsync(call, client),
         };
-        MeteringMetrics.Count(record, snapshots.Current);
+        MeteringMetrics.Count(record, snapshots.Current, call.TraceId);
         if (!recorder.Record(record))
         {
             Log.RecordRefused(logger, call.TransactionId);

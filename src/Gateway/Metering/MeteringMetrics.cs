@@ -29,9 +29,14 @@ internal static class MeteringMetrics
     public static readonly Counter TornSpoolLines = Metrics.CreateCounter(
         "ndxp_gateway_metering_spool_torn_lines_total", "Unreadable spool lines skipped at replay (torn by a crash mid-append).");
 
-    public static void Count(UsageRecord record, Registry.RegistrySnapshot snapshot) =>
-        MeteredCalls.WithLabels(
-            Observability.GatewayMetrics.Agency(snapshot, record.Agency),
-            Observability.GatewayMetrics.Service(snapshot, record.Service),
-            record.Outcome.Name()).Inc();
+    public static void Count(UsageRecord record, Registry.RegistrySnapshot snapshot, System.Diagnostics.ActivityTraceId trace)
+    {
+        using (Observability.GatewayMetrics.Counting(trace))
+        {
+            MeteredCalls.WithLabels(
+                Observability.GatewayMetrics.Agency(snapshot, record.Agency),
+                Observability.GatewayMetrics.Service(snapshot, record.Service),
+                record.Outcome.Name()).Inc();
+        }
+    }
 }

@@ -17,11 +17,14 @@ internal sealed class CallMetrics(RegistrySnapshotProvider snapshots)
         var service = GatewayMetrics.Service(snapshot, call.ServiceId);
         var agency = GatewayMetrics.Agency(snapshot, call.Agency);
 
-        GatewayMetrics.Requests.WithLabels(service, agency, result.Method, GatewayMetrics.StatusClass(result.Status), result.Outcome.Name()).Inc();
-        GatewayMetrics.RequestDuration.WithLabels(service).Observe(result.Elapsed.TotalSeconds);
-        if (call.UpstreamLatency is { } upstream)
+        using (GatewayMetrics.Counting(call.TraceId))
         {
-            GatewayMetrics.UpstreamDuration.WithLabels(service).Observe(upstream.TotalSeconds);
+            GatewayMetrics.Requests.WithLabels(service, agency, result.Method, GatewayMetrics.StatusClass(result.Status), result.Outcome.Name()).Inc();
+            GatewayMetrics.RequestDuration.WithLabels(service).Observe(result.Elapsed.TotalSeconds);
+            if (call.UpstreamLatency is { } upstream)
+            {
+                GatewayMetrics.UpstreamDuration.WithLabels(service).Observe(upstream.TotalSeconds);
+            }
         }
 
         if (call.Problem is { } problem && ProblemCatalog.Describe(problem) is { Status: StatusCodes.Status401Unauthorized } refusal)

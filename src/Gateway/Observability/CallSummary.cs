@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -82,7 +81,7 @@ internal sealed class CallSummary
         where TFields : struct, IFields
     {
         fields.Text("TransactionId", call.TransactionId);
-        fields.Text("TraceId", (call.TraceId ?? Activity.Current?.TraceId)?.ToHexString());
+        fields.Text("TraceId", call.TraceId.ToHexString());
         fields.Text("Service", call.ServiceId);
         fields.Text("Agency", call.Agency);
         fields.Text("Client", call.ClientId);

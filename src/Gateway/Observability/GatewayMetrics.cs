@@ -17,13 +17,17 @@ internal static class GatewayMetrics
 
     /// <summary>
     /// For the series observed on every call: an exemplar (the trace id linking a sample to its trace) at most every
-    /// 10 s per series, which is more than a 15 s scrape can carry, instead of one read from the trace context per call.
+    /// 10 s per series, which is more than a 15 s scrape can carry, instead of one built per call. The trace is the call's
+    /// being counted on this thread (<see cref="CallMetrics"/> names it while it counts; calls have no Activity).
     /// </summary>
     internal static readonly ExemplarBehavior PerCallExemplars = new()
     {
-        DefaultExemplarProvider = (_, _) => Exemplar.FromTraceContext(),
+        DefaultExemplarProvider = (_, _) => CountedTrace is { } trace ? Exemplar.From(Exemplar.Pair("trace_id", trace.ToHexString())) : Exemplar.None,
         NewExemplarMinInterval = TimeSpan.FromSeconds(10),
     };
+
+    [ThreadStatic]
+    private static System.Diagnostics.ActivityTraceId? CountedTrace;
 
     public static readonly Counter Requests = Metrics.CreateCounter(
         "ndxp_gateway_requests_total", "Data-plane calls by service, consumer agency, method, status class and outcome.",
@@ -75,6 +79,13 @@ internal static class GatewayMetrics
         Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate = instrument =>
             !(instrument.Meter.Name == "System.Net.Http" && instrument.Name == "http.client.request.duration"));
 
+    /// <summary>Names a call's trace for the exemplars of the series this thread updates until the scope ends (synchronously).</summary>
+    public static CountingScope Counting(System.Diagnostics.ActivityTraceId trace)
+    {
+        CountedTrace = trace;
+        return default;
+    }
+
     /// <summary>The agency as a label value: registered codes only.</summary>
     public static string Agency(Registry.RegistrySnapshot snapshot, string? agency) =>
         agency is null ? NoAgency : snapshot.Agencies.ContainsKey(agency) ? agency : UnknownAgency;
@@ -91,4 +102,9 @@ internal static class GatewayMetrics
         < 500 => "4xx",
         _ => "5xx",
     };
+
+    public readonly struct CountingScope : IDisposable
+    {
+        public void Dispose() => CountedTrace = null;
+    }
 }

@@ -95,6 +95,7 @@ public sealed class CallSummaryLineTests
         ClientId = client,
         Problem = ProblemKind.PurposeRequired,
         TraceId = ActivityTraceId.CreateFromString("4bf92f3577b34da6a3ce929d0e0e4736"),
+        SpanId = ActivitySpanId.CreateFromString("00f067aa0ba902b7"),
         UpstreamLatency = null,
         RequestBytes = 0,
         ResponseBytes = 262,

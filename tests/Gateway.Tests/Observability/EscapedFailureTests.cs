@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging.Testing;
 using Ndxp.Gateway.Problems;
@@ -94,7 +95,7 @@ public sealed class EscapedFailureTests
         var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = services };
         context.Response.Body = new MemoryStream();
-        var call = new GatewayCall { TransactionId = "t1", StartedAt = DateTimeOffset.UnixEpoch, StartTimestamp = 0 };
+        var call = new GatewayCall { TransactionId = "t1", StartedAt = DateTimeOffset.UnixEpoch, StartTimestamp = 0, TraceId = ActivityTraceId.CreateRandom(), SpanId = ActivitySpanId.CreateRandom() };
         context.Features.Set(call);
         return (context, call);
     }

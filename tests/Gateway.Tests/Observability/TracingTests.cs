@@ -24,6 +24,40 @@ public sealed class TracingTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_call_without_a_traceparent_reaches_the_provider_in_the_gateways_own_trace_which_its_summary_and_problem_name()
+    {
+        var token = await gateway.TokenAsync("vcb-ekyc");
+        using var forwarded = await gateway.CallAsync(HttpMethod.Get, "/echo/x", token, "ekyc");
+        using var refused = await gateway.CallAsync(HttpMethod.Get, "/echo/x", token, purpose: null);
+
+        var traceParent = (await EchoedRequest.ReadAsync(forwarded)).Header("traceparent");
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-00$", traceParent);
+        var trace = traceParent!.Split('-')[1];
+        var transaction = forwarded.Headers.GetValues("X-Transaction-Id").Single();
+        var summary = await Poll.UntilAsync(
+            async () => (await gateway.ReadLogAsync()).Split('\n').FirstOrDefault(l => l.Contains(transaction, StringComparison.Ordinal) && l.Contains("\"Id\":5001", StringComparison.Ordinal)),
+            line => line is not null);
+        Assert.Contains($"\"TraceId\":\"{trace}\"", summary, StringComparison.Ordinal);
+        var problem = await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Forbidden, "purpose-required");
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-00$", problem.GetProperty("traceId").GetString());
+        Assert.DoesNotContain(trace, problem.GetProperty("traceId").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_per_call_series_carry_a_calls_trace_as_their_exemplar()
+    {
+        var token = await gateway.TokenAsync("vcb-ekyc");
+        using var forwarded = await gateway.CallAsync(HttpMethod.Get, "/echo/x", token, "ekyc");
+        Assert.Equal(HttpStatusCode.OK, forwarded.StatusCode);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.Accept.ParseAdd("application/openmetrics-text; version=1.0.0");
+        using var scrape = await gateway.Admin.SendAsync(request);
+        var text = await scrape.Content.ReadAsStringAsync();
+        Assert.Matches("ndxp_gateway_requests_total\\{[^}]*\\} [0-9.]+ # \\{trace_id=\"[0-9a-f]{32}\"\\}", text);
+    }
+
+    [Fact]
     public async Task An_unauthenticated_callers_traceparent_is_not_the_trace_of_its_problem_or_its_summary_line()
     {
         const string Chosen = "0af7651916cd43dd8448eb211c80319c";
