@@ -199,6 +199,9 @@ public static class GatewayApplication
         });
         // Set by UseAuthentication on the branch only: without it, WebApplication would add the middleware for every request.
         ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+        // No endpoint asks for ASP.NET Core authorization (YARP registers its services): WebApplication would otherwise put
+        // its middleware in front of every request, before routing, where it has no endpoint to authorize.
+        ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
 
         app.MapTokenEndpoint();
         app.MapDiscoveryEndpoints(identity.ResolveIssuer(host), host.TlsEnabled && host.AllowClientCertificates);

@@ -15,9 +15,11 @@ public sealed class PlaneMetadata
 
 /// <summary>
 /// Keeps the planes apart by the port the connection arrived on, not by the Host header (which the caller writes):
-/// an admin endpoint is invisible on the data port and a data endpoint on the admin port; both then get a 404.
+/// an admin endpoint is invisible on the data port and a data endpoint on the admin port; both then get a 404. A node
+/// policy: routing's matcher splits the endpoints by plane when it is built and picks the branch per request by port,
+/// where an endpoint selector policy would run an asynchronous pass over the candidates of every request.
 /// </summary>
-internal sealed class PlaneMatcherPolicy : MatcherPolicy, IEndpointSelectorPolicy
+internal sealed class PlaneMatcherPolicy : MatcherPolicy, INodeBuilderPolicy
 {
     private readonly int _adminPort;
 
@@ -31,21 +33,40 @@ internal sealed class PlaneMatcherPolicy : MatcherPolicy, IEndpointSelectorPolic
 
     public bool AppliesToEndpoints(IReadOnlyList<Endpoint> endpoints) => endpoints.Count > 0;
 
-    public Task ApplyAsync(HttpContext httpContext, CandidateSet candidates)
+    public IReadOnlyList<PolicyNodeEdge> GetEdges(IReadOnlyList<Endpoint> endpoints)
     {
-        ArgumentNullException.ThrowIfNull(httpContext);
-        ArgumentNullException.ThrowIfNull(candidates);
-        var onAdminPort = httpContext.Connection.LocalPort == _adminPort;
-        for (var i = 0; i < candidates.Count; i++)
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var admin = endpoints.Where(IsAdmin).ToList();
+        var data = endpoints.Where(e => !IsAdmin(e)).ToList();
+        // A plane without endpoints here has no edge: its requests take the matcher's exit (no match, 404).
+        return [.. new[] { new PolicyNodeEdge(true, admin), new PolicyNodeEdge(false, data) }.Where(edge => edge.Endpoints.Count > 0)];
+    }
+
+    public PolicyJumpTable BuildJumpTable(int exitDestination, IReadOnlyList<PolicyJumpTableEdge> edges)
+    {
+        ArgumentNullException.ThrowIfNull(edges);
+        var admin = exitDestination;
+        var data = exitDestination;
+        foreach (var edge in edges)
         {
-            var isAdminEndpoint = candidates[i].Endpoint.Metadata.GetMetadata<PlaneMetadata>()?.IsAdmin ?? false;
-            if (isAdminEndpoint != onAdminPort)
+            if ((bool)edge.State)
             {
-                candidates.SetValidity(i, false);
+                admin = edge.Destination;
+            }
+            else
+            {
+                data = edge.Destination;
             }
         }
 
-        return Task.CompletedTask;
+        return new PlaneJumpTable(_adminPort, admin, data);
+    }
+
+    private static bool IsAdmin(Endpoint endpoint) => endpoint.Metadata.GetMetadata<PlaneMetadata>()?.IsAdmin ?? false;
+
+    private sealed class PlaneJumpTable(int adminPort, int admin, int data) : PolicyJumpTable
+    {
+        public override int GetDestination(HttpContext httpContext) => httpContext.Connection.LocalPort == adminPort ? admin : data;
     }
 }
 
