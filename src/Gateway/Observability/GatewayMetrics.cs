@@ -13,6 +13,8 @@ internal static class GatewayMetrics
     public const string NoAgency = "none";
     public const string UnknownAgency = "unknown";
 
+    private static readonly Exemplar.LabelKey TraceIdKey = Exemplar.Key("trace_id");
+
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     /// <summary>
@@ -22,7 +24,8 @@ internal static class GatewayMetrics
     /// </summary>
     internal static readonly ExemplarBehavior PerCallExemplars = new()
     {
-        DefaultExemplarProvider = (_, _) => CountedTrace is { } trace ? Exemplar.From(Exemplar.Pair("trace_id", trace.ToHexString())) : Exemplar.None,
+        // prometheus-net asks on every observation and keeps one per interval: the label key is validated once, here.
+        DefaultExemplarProvider = (_, _) => CountedTrace is { } trace ? Exemplar.From(TraceIdKey.WithValue(trace.ToHexString())) : Exemplar.None,
         NewExemplarMinInterval = TimeSpan.FromSeconds(10),
     };
 
