@@ -33,10 +33,10 @@ internal static class MeteringMetrics
     {
         using (Observability.GatewayMetrics.Counting(trace))
         {
-            MeteredCalls.WithLabels(
+            MeteredCalls.WithLabels((ReadOnlySpan<string>)[
                 Observability.GatewayMetrics.Agency(snapshot, record.Agency),
                 Observability.GatewayMetrics.Service(snapshot, record.Service),
-                record.Outcome.Name()).Inc();
+                record.Outcome.Name()]).Inc();
         }
     }
 }

@@ -19,11 +19,12 @@ internal sealed class CallMetrics(RegistrySnapshotProvider snapshots)
 
         using (GatewayMetrics.Counting(call.TraceId))
         {
-            GatewayMetrics.Requests.WithLabels(service, agency, result.Method, GatewayMetrics.StatusClass(result.Status), result.Outcome.Name()).Inc();
-            GatewayMetrics.RequestDuration.WithLabels(service).Observe(result.Elapsed.TotalSeconds);
+            // Label values as spans: an existing series is found without an array per lookup.
+            GatewayMetrics.Requests.WithLabels((ReadOnlySpan<string>)[service, agency, result.Method, GatewayMetrics.StatusClass(result.Status), result.Outcome.Name()]).Inc();
+            GatewayMetrics.RequestDuration.WithLabels((ReadOnlySpan<string>)[service]).Observe(result.Elapsed.TotalSeconds);
             if (call.UpstreamLatency is { } upstream)
             {
-                GatewayMetrics.UpstreamDuration.WithLabels(service).Observe(upstream.TotalSeconds);
+                GatewayMetrics.UpstreamDuration.WithLabels((ReadOnlySpan<string>)[service]).Observe(upstream.TotalSeconds);
             }
         }
 
