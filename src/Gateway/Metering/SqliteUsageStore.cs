@@ -223,8 +223,18 @@ internal sealed class SqliteUsageStore : IUsageStore
         }
     }
 
-    private static void Text(sqlite3_stmt statement, int index, string? value) =>
-        _ = value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value);
+    // Encoded on the stack (SQLite copies a bound value): the string overload allocates a UTF-8 array per value.
+    private static void Text(sqlite3_stmt statement, int index, string? value)
+    {
+        if (value is null)
+        {
+            raw.sqlite3_bind_null(statement, index);
+            return;
+        }
+
+        var utf8 = value.Length <= 256 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(value.Length)] : new byte[Encoding.UTF8.GetMaxByteCount(value.Length)];
+        raw.sqlite3_bind_text(statement, index, utf8[..Encoding.UTF8.GetBytes(value, utf8)]);
+    }
 
     private static void Check(int result, sqlite3 db)
     {

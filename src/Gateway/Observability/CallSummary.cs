@@ -80,20 +80,20 @@ internal sealed class CallSummary
     private static void Facts<TFields>(ref TFields fields, GatewayCall call, CallResult result, string connectionId)
         where TFields : struct, IFields
     {
-        fields.Text("TransactionId", call.TransactionId);
-        fields.Text("TraceId", call.TraceId.ToHexString());
-        fields.Text("Service", call.ServiceId);
-        fields.Text("Agency", call.Agency);
-        fields.Text("Client", call.ClientId);
-        fields.Text("Method", result.Method);
-        fields.Number("Status", result.Status);
-        fields.Text("Outcome", result.Outcome.Name());
-        fields.Text("Problem", call.Problem is { } kind ? ProblemCatalog.Describe(kind).Slug : null);
-        fields.Number("ElapsedMs", Milliseconds(result.Elapsed));
-        fields.Number("UpstreamMs", Milliseconds(call.UpstreamLatency ?? TimeSpan.Zero));
-        fields.Number("RequestBytes", call.RequestBytes);
-        fields.Number("ResponseBytes", call.ResponseBytes);
-        fields.Text("ConnectionId", connectionId);
+        fields.Text(Name.TransactionId, call.TransactionId);
+        fields.Text(Name.TraceId, call.TraceId.ToHexString());
+        fields.Text(Name.Service, call.ServiceId);
+        fields.Text(Name.Agency, call.Agency);
+        fields.Text(Name.Client, call.ClientId);
+        fields.Text(Name.Method, result.Method);
+        fields.Number(Name.Status, result.Status);
+        fields.Text(Name.Outcome, result.Outcome.Name());
+        fields.Text(Name.Problem, call.Problem is { } kind ? ProblemCatalog.Describe(kind).Slug : null);
+        fields.Number(Name.ElapsedMs, Milliseconds(result.Elapsed));
+        fields.Number(Name.UpstreamMs, Milliseconds(call.UpstreamLatency ?? TimeSpan.Zero));
+        fields.Number(Name.RequestBytes, call.RequestBytes);
+        fields.Number(Name.ResponseBytes, call.ResponseBytes);
+        fields.Text(Name.ConnectionId, connectionId);
     }
 
     // To the microsecond: more digits are noise in a log line.
@@ -110,38 +110,67 @@ internal sealed class CallSummary
         _ => LogEventLevel.Fatal,
     };
 
+    /// <summary>A fact's property name, and the same encoded once for JSON.</summary>
+    private sealed class Name
+    {
+        public static readonly Name TransactionId = new("TransactionId");
+        public static readonly Name TraceId = new("TraceId");
+        public static readonly Name Service = new("Service");
+        public static readonly Name Agency = new("Agency");
+        public static readonly Name Client = new("Client");
+        public static readonly Name Method = new("Method");
+        public static readonly Name Status = new("Status");
+        public static readonly Name Outcome = new("Outcome");
+        public static readonly Name Problem = new("Problem");
+        public static readonly Name ElapsedMs = new("ElapsedMs");
+        public static readonly Name UpstreamMs = new("UpstreamMs");
+        public static readonly Name RequestBytes = new("RequestBytes");
+        public static readonly Name ResponseBytes = new("ResponseBytes");
+        public static readonly Name ConnectionId = new("ConnectionId");
+
+        private Name(string text)
+        {
+            Text = text;
+            Json = JsonEncodedText.Encode(text);
+        }
+
+        public string Text { get; }
+
+        public JsonEncodedText Json { get; }
+    }
+
     private interface IFields
     {
         /// <summary>A string fact; "-" when absent, capped like every logged string (<see cref="LogStringCap"/>).</summary>
-        void Text(string name, string? value);
+        void Text(Name name, string? value);
 
-        void Number(string name, long value);
+        void Number(Name name, long value);
 
-        void Number(string name, double value);
+        void Number(Name name, double value);
     }
 
     private struct SerilogFields(List<LogEventProperty> properties) : IFields
     {
         public readonly List<LogEventProperty> Properties => properties;
 
-        public readonly void Text(string name, string? value) => properties.Add(new(name, new ScalarValue(value ?? "-")));
+        public readonly void Text(Name name, string? value) => properties.Add(new(name.Text, new ScalarValue(value ?? "-")));
 
-        public readonly void Number(string name, long value) => properties.Add(new(name, new ScalarValue(value)));
+        public readonly void Number(Name name, long value) => properties.Add(new(name.Text, new ScalarValue(value)));
 
-        public readonly void Number(string name, double value) => properties.Add(new(name, new ScalarValue(value)));
+        public readonly void Number(Name name, double value) => properties.Add(new(name.Text, new ScalarValue(value)));
     }
 
     private struct JsonFields(Utf8JsonWriter json) : IFields
     {
-        public readonly void Text(string name, string? value)
+        public readonly void Text(Name name, string? value)
         {
             var text = value ?? "-";
-            json.WriteString(name, text.Length <= ObservabilityOptions.LogStringMaxLength ? text : string.Concat(text.AsSpan(0, ObservabilityOptions.LogStringMaxLength - 1), "…"));
+            json.WriteString(name.Json, text.Length <= ObservabilityOptions.LogStringMaxLength ? text : string.Concat(text.AsSpan(0, ObservabilityOptions.LogStringMaxLength - 1), "…"));
         }
 
-        public readonly void Number(string name, long value) => json.WriteNumber(name, value);
+        public readonly void Number(Name name, long value) => json.WriteNumber(name.Json, value);
 
-        public readonly void Number(string name, double value) => json.WriteNumber(name, value);
+        public readonly void Number(Name name, double value) => json.WriteNumber(name.Json, value);
     }
 
     /// <summary>One thread's reused buffer and JSON writer; each line leaves it as an array of its own size.</summary>

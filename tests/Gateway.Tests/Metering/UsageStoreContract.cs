@@ -43,6 +43,21 @@ public abstract class UsageStoreContract
     }
 
     [Fact]
+    public async Task Text_beyond_ASCII_and_of_any_length_is_read_back_as_written()
+    {
+        var store = await NewStoreAsync();
+        var records = new[]
+        {
+            Record("t1", Hour.AddMinutes(1)) with { ServiceVersion = "v1-thử-nghiệm", Purpose = "kiểm-tra" },
+            Record("t2", Hour.AddMinutes(2)) with { ServiceVersion = new string('ệ', 600), Purpose = null },
+        };
+
+        Assert.Equal(2, await store.WriteAsync(records, CancellationToken.None));
+
+        Assert.Equal(records, await store.ReadRecordsAsync("VCB", Hour, Hour.AddHours(1), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task An_aggregated_refusal_is_counted_in_the_hourly_totals_and_not_stored_as_a_record()
     {
         var store = await NewStoreAsync();
