@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Text;
-using System.Threading.Channels;
 using Ndxp.Gateway.Hosting;
 using Serilog.Core;
 using Serilog.Debugging;
@@ -9,30 +9,44 @@ using Serilog.Formatting;
 namespace Ndxp.Gateway.Observability;
 
 /// <summary>
-/// The console log writer. Each event is formatted where it is logged, into a UTF-8 line of its own size, so that the
-/// event and its properties die young instead of waiting in a queue long enough to be promoted by the garbage collector
-/// (a shared array pool does not fit here: thousands of lines wait at once, more than it keeps, so it would allocate a
-/// rounded-up array per line). The lines are queued (bounded by <see cref="ObservabilityOptions.LogBufferSize"/>) and
-/// one loop on a thread of its own (<see cref="BackgroundThread"/>) writes them in batches, one buffered write and flush
-/// per batch with a pause of <see cref="ObservabilityOptions.LogBatchInterval"/> between batches: a call never waits
-/// for the console, and a busy gateway pays one wake-up and a few system calls per batch instead of per line. When the
-/// queue is full, lines are dropped rather than slowing calls, and each drop is counted in
-/// <c>ndxp_gateway_log_events_dropped_total</c>. (Serilog.Sinks.Async writes and flushes line by line; Serilog's own
-/// batching drops a full queue's events without counting them.)
+/// The console log writer. Each line is formatted where it is logged and copied, as UTF-8, into the end of a 64 KiB
+/// chunk that the writer reuses: a line allocates nothing that has to wait. (A line per array waited up to a batch
+/// interval for the writer; under the GC's adaptation to the application's size, DATAS, the thousands waiting at each
+/// collection were promoted and died old, which cost the gateway more CPU than writing them: perf/README.md.) One loop
+/// on a thread of its own (<see cref="BackgroundThread"/>) writes the filled chunks in batches, one write per chunk and
+/// one flush per batch with a pause of <see cref="ObservabilityOptions.LogBatchInterval"/> between batches: a call
+/// never waits for the console, and a busy gateway pays one wake-up and a few system calls per batch instead of per
+/// line. At most <see cref="Capacity"/> lines wait; beyond that lines are dropped rather than slowing calls, and each
+/// drop is counted in <c>ndxp_gateway_log_events_dropped_total</c>. (Serilog.Sinks.Async writes and flushes line by
+/// line; Serilog's own batching drops a full queue's events without counting them.)
 /// </summary>
 internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
 {
-    private const int OutputBufferBytes = 64 * 1024;
+    private const int ChunkBytes = 64 * 1024;
+
+    // Chunks kept for reuse once written: enough for a busy interval, not the memory of a burst held for ever.
+    private const int SpareChunks = 16;
 
     [ThreadStatic]
-    private static StringWriter? t_line;
+    private static StringWriter? t_text;
 
-    private readonly Channel<byte[]> _queue;
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_bytes;
+
+    private readonly Lock _sync = new();
+    private readonly Queue<Chunk> _filled = new();
+    private readonly Stack<byte[]> _spare = new();
+    private readonly SemaphoreSlim _linesWaiting = new(0);
     private readonly ITextFormatter _formatter;
     private readonly Stream _output;
     private readonly TimeSpan _interval;
     private readonly TimeProvider _clock;
+    private readonly CancellationTokenSource _stopping = new();
     private readonly Task _writing;
+    private byte[] _current = new byte[ChunkBytes];
+    private int _used;
+    private int _lines;
+    private bool _stopped;
 
     public BatchedLogWriter(ITextFormatter formatter, Stream output, int capacity, TimeSpan interval, TimeProvider clock)
     {
@@ -41,9 +55,6 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
         _interval = interval;
         _clock = clock;
         Capacity = capacity;
-        _queue = Channel.CreateBounded<byte[]>(
-            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
-            _ => GatewayMetrics.LogEventsDropped.Inc());
         _writing = BackgroundThread.Run("ndxp log writer", WriteAsync);
     }
 
@@ -52,72 +63,156 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
 
     public void Emit(LogEvent logEvent)
     {
-        var text = t_line ??= new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var text = t_text ??= new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
         var chars = text.GetStringBuilder().Clear();
         _formatter.Format(logEvent, text);
-        var length = 0;
+        var bytes = t_bytes ??= new ArrayBufferWriter<byte>(1024);
+        bytes.ResetWrittenCount();
         foreach (var chunk in chars.GetChunks())
         {
-            length += Encoding.UTF8.GetByteCount(chunk.Span);
+            bytes.Advance(Encoding.UTF8.GetBytes(chunk.Span, bytes.GetSpan(Encoding.UTF8.GetMaxByteCount(chunk.Length))));
         }
 
-        var line = new byte[length];
-        var written = 0;
-        foreach (var chunk in chars.GetChunks())
-        {
-            written += Encoding.UTF8.GetBytes(chunk.Span, line.AsSpan(written));
-        }
-
-        Enqueue(line);
+        Append(bytes.WrittenSpan);
     }
 
     /// <summary>Queues a whole UTF-8 line, newline included, formatted by the caller (the access log's own line).</summary>
-    public void Enqueue(byte[] line) =>
-        // False only once shut down: nowhere left to write it.
-        _queue.Writer.TryWrite(line);
+    public void Append(ReadOnlySpan<byte> line)
+    {
+        bool first;
+        lock (_sync)
+        {
+            if (_stopped)
+            {
+                // Shut down: nowhere left to write it.
+                return;
+            }
+
+            if (_lines >= Capacity)
+            {
+                first = false;
+                line = default;
+            }
+            else
+            {
+                if (line.Length > _current.Length - _used)
+                {
+                    Seal();
+                }
+
+                if (line.Length > _current.Length)
+                {
+                    // Longer than a chunk (an exception's stack trace, say): a chunk of its own.
+                    _filled.Enqueue(new Chunk(line.ToArray(), line.Length, Reusable: false));
+                }
+                else
+                {
+                    line.CopyTo(_current.AsSpan(_used));
+                    _used += line.Length;
+                }
+
+                first = _lines++ == 0;
+            }
+        }
+
+        if (line.IsEmpty)
+        {
+            GatewayMetrics.LogEventsDropped.Inc();
+        }
+        else if (first)
+        {
+            _linesWaiting.Release();
+        }
+    }
+
+    // Under the lock: the current chunk joins the filled ones and a spare (or new) one takes its place.
+    private void Seal()
+    {
+        if (_used > 0)
+        {
+            _filled.Enqueue(new Chunk(_current, _used, Reusable: true));
+            _current = _spare.TryPop(out var spare) ? spare : new byte[ChunkBytes];
+            _used = 0;
+        }
+    }
 
     private async Task WriteAsync()
     {
-        var reader = _queue.Reader;
-        var buffer = new byte[OutputBufferBytes];
-        while (await reader.WaitToReadAsync())
+        var batch = new List<Chunk>();
+        while (true)
         {
-            var used = 0;
             try
             {
-                while (reader.TryRead(out var line))
-                {
-                    if (used + line.Length > buffer.Length)
-                    {
-                        _output.Write(buffer, 0, used);
-                        used = 0;
-                    }
+                await _linesWaiting.WaitAsync(_stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: what is left is written below, then the loop ends.
+            }
 
-                    if (line.Length > buffer.Length)
+            lock (_sync)
+            {
+                Seal();
+                batch.AddRange(_filled);
+                _filled.Clear();
+                _lines = 0;
+            }
+
+            Write(batch);
+            lock (_sync)
+            {
+                foreach (var chunk in batch)
+                {
+                    if (chunk.Reusable && _spare.Count < SpareChunks)
                     {
-                        _output.Write(line);
-                    }
-                    else
-                    {
-                        line.CopyTo(buffer.AsSpan(used));
-                        used += line.Length;
+                        _spare.Push(chunk.Bytes);
                     }
                 }
-
-                _output.Write(buffer, 0, used);
-                _output.Flush();
-            }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException)
-            {
-                // Nowhere left to log it but Serilog's own diagnostics; the next batch tries again.
-                SelfLog.WriteLine("The console log writer failed: {0}", ex);
             }
 
-            if (!reader.Completion.IsCompleted)
+            batch.Clear();
+            if (_stopping.IsCancellationRequested)
             {
-                // Let the next batch gather; shutdown does not wait for the pause.
-                await Task.WhenAny(Task.Delay(_interval, _clock), reader.Completion);
+                return;
             }
+
+            // Let the next batch gather; shutdown does not wait for the pause.
+            await PauseAsync();
+        }
+    }
+
+    private async Task PauseAsync()
+    {
+        try
+        {
+            await Task.Delay(_interval, _clock, _stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the next pass writes what is left.
+        }
+    }
+
+    private void Write(List<Chunk> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var chunk in batch)
+            {
+                _output.Write(chunk.Bytes, 0, chunk.Length);
+            }
+
+            _output.Flush();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException)
+        {
+            // Nowhere left to log it but Serilog's own diagnostics; the next batch tries again.
+            SelfLog.WriteLine("The console log writer failed: {0}", ex);
         }
     }
 
@@ -125,10 +220,22 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
     public void Dispose()
     {
         // Both the logger and the service container dispose it: the second time there is nothing left to do.
-        if (_queue.Writer.TryComplete())
+        lock (_sync)
         {
-            _writing.Wait(TimeSpan.FromSeconds(5));
-            _output.Dispose();
+            if (_stopped)
+            {
+                return;
+            }
+
+            _stopped = true;
         }
+
+        _stopping.Cancel();
+        _writing.Wait(TimeSpan.FromSeconds(5));
+        _output.Dispose();
+        _stopping.Dispose();
+        _linesWaiting.Dispose();
     }
+
+    private readonly record struct Chunk(byte[] Bytes, int Length, bool Reusable);
 }

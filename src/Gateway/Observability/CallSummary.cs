@@ -67,7 +67,7 @@ internal sealed class CallSummary
             var line = t_line ??= new JsonLine();
             line.Begin(_clock.GetUtcNow(), level);
             Facts(ref line.Fields, call, result, connectionId);
-            _console.Enqueue(line.End());
+            _console.Append(line.End());
             return;
         }
 
@@ -173,7 +173,7 @@ internal sealed class CallSummary
         public readonly void Number(Name name, double value) => json.WriteNumber(name.Json, value);
     }
 
-    /// <summary>One thread's reused buffer and JSON writer; each line leaves it as an array of its own size.</summary>
+    /// <summary>One thread's reused buffer and JSON writer; the console writer copies each line out of it.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Kept for the thread's life; the writer holds only the managed buffer beside it.")]
     private sealed class JsonLine
     {
@@ -211,15 +211,15 @@ internal sealed class CallSummary
             _json.WriteEndObject();
         }
 
-        public byte[] End()
+        /// <summary>The whole line, newline included; valid until this thread's next line.</summary>
+        public ReadOnlySpan<byte> End()
         {
             _json.WriteString("SourceContext"u8, SourceContext);
             _json.WriteEndObject();
             _json.Flush();
-            var line = new byte[_buffer.WrittenCount + 1];
-            _buffer.WrittenSpan.CopyTo(line);
-            line[^1] = (byte)'\n';
-            return line;
+            _buffer.GetSpan(1)[0] = (byte)'\n';
+            _buffer.Advance(1);
+            return _buffer.WrittenSpan;
         }
     }
 }

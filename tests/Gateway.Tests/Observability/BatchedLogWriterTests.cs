@@ -65,6 +65,23 @@ public sealed class BatchedLogWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Lines_longer_than_a_chunk_and_the_lines_around_them_are_written_whole_and_in_order()
+    {
+        using var output = new MemoryStream();
+        using (var writer = new BatchedLogWriter(new CompactJsonFormatter(), output, 10_000, TimeSpan.Zero, TimeProvider.System))
+        using (var logger = new LoggerConfiguration().WriteTo.Sink(writer).CreateLogger())
+        {
+            logger.Information("before {Text}", new string('b', 40_000));
+            logger.Information("long {Text}", new string('l', 200_000));
+            logger.Information("after {Number}", 1);
+        }
+
+        var lines = System.Text.Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["before", "long", "after"], lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("@mt").GetString()!.Split(' ')[0]));
+        Assert.Contains(new string('l', 200_000), lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_console_is_written_from_a_thread_of_its_own_not_a_worker_of_the_calls()
     {
         using var console = new StuckStream();
