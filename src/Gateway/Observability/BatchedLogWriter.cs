@@ -24,8 +24,8 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
 {
     private const int ChunkBytes = 64 * 1024;
 
-    // Chunks kept for reuse once written: enough for a busy interval, not the memory of a burst held for ever.
-    private const int SpareChunks = 16;
+    // Chunks kept for reuse once written: a 100 ms batch at 40,000 lines/s (4 MiB), not a burst's memory held for ever.
+    private const int SpareChunks = 64;
 
     [ThreadStatic]
     private static StringWriter? t_text;
