@@ -172,10 +172,9 @@ internal sealed class SqliteUsageStore : IUsageStore
     // key; only the records actually inserted are returned, so that they are aggregated once.
     private static List<UsageRecord> InsertRecords(SqliteConnection connection, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
     {
-        const string Insert = """
-            INSERT OR IGNORE INTO usage_record
-                (transaction_id, ts, agency, client, service, service_version, grant_id, method, status, outcome,
-                 latency_ms, upstream_latency_ms, request_bytes, response_bytes, purpose)
+        // Bound below in the order of UsageRecordColumns.Select, which both stores read back by.
+        const string Insert = $"""
+            INSERT OR IGNORE INTO usage_record ({UsageRecordColumns.Select})
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
             """;
         var db = connection.Handle!;

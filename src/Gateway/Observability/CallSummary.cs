@@ -162,11 +162,7 @@ internal sealed class CallSummary
 
     private struct JsonFields(Utf8JsonWriter json) : IFields
     {
-        public readonly void Text(Name name, string? value)
-        {
-            var text = value ?? "-";
-            json.WriteString(name.Json, text.Length <= ObservabilityOptions.LogStringMaxLength ? text : string.Concat(text.AsSpan(0, ObservabilityOptions.LogStringMaxLength - 1), "…"));
-        }
+        public readonly void Text(Name name, string? value) => json.WriteString(name.Json, LogStringCap.Cut(value ?? "-"));
 
         public readonly void Number(Name name, long value) => json.WriteNumber(name.Json, value);
 

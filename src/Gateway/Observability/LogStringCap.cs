@@ -32,10 +32,14 @@ internal sealed class LogStringCap : ILogEventEnricher
         }
     }
 
+    /// <summary>The text as a log may hold it: whole up to the limit, else cut with an ellipsis (no copy when short).</summary>
+    public static string Cut(string text) =>
+        text.Length > Max ? string.Concat(text.AsSpan(0, Max - 1), "…") : text;
+
     // The value with every string in it cut, or null when none is too long (the common case allocates nothing).
     private static LogEventPropertyValue? Cut(LogEventPropertyValue value) => value switch
     {
-        ScalarValue { Value: string text } when text.Length > Max => new ScalarValue(string.Concat(text.AsSpan(0, Max - 1), "…")),
+        ScalarValue { Value: string text } when text.Length > Max => new ScalarValue(Cut(text)),
         SequenceValue sequence when sequence.Elements.Any(e => Cut(e) is not null) => new SequenceValue(sequence.Elements.Select(e => Cut(e) ?? e)),
         StructureValue structure when structure.Properties.Any(p => Cut(p.Value) is not null) =>
             new StructureValue(structure.Properties.Select(p => Cut(p.Value) is { } shorter ? new LogEventProperty(p.Name, shorter) : p), structure.TypeTag),
