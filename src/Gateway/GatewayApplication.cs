@@ -99,9 +99,12 @@ public static class GatewayApplication
         GatewayMetrics.ConfigureExport();
         services.AddSingleton<MetricsScrape>();
         services.AddOpenEndpointLimits();
-        // The console writer (when no sinks are configured): bounded, batched, off the request path (Observability/BatchedLogWriter).
+        // The console writer, unless sinks are configured explicitly (a file, another formatter): bounded, batched, off the
+        // request path (Observability/BatchedLogWriter). Compact JSON but in development.
+        var consoleIsTheSink = !configuration.GetSection("Serilog:WriteTo").Exists();
+        var consoleWritesJson = !builder.Environment.IsDevelopment();
         services.AddSingleton(_ => new BatchedLogWriter(
-            builder.Environment.IsDevelopment() ? new MessageTemplateTextFormatter(DevelopmentOutputTemplate, System.Globalization.CultureInfo.InvariantCulture) : new RenderedCompactJsonFormatter(),
+            consoleWritesJson ? new RenderedCompactJsonFormatter() : new MessageTemplateTextFormatter(DevelopmentOutputTemplate, System.Globalization.CultureInfo.InvariantCulture),
             observability.LogToStandardError ? Console.OpenStandardError() : Console.OpenStandardOutput(),
             observability.LogBufferSize,
             observability.LogBatchInterval,
@@ -113,9 +116,8 @@ public static class GatewayApplication
             // ASP.NET Core's hosting logger ("request starting/finished", below the gateway's levels) also opens a log scope
             // per request (request id, connection, path) that would be copied into every event of the call.
             logger.MinimumLevel.Override(HostingLogCategory, (Serilog.Events.LogEventLevel)(1 + (int)Serilog.Events.LogEventLevel.Fatal));
-            if (!configuration.GetSection("Serilog:WriteTo").Exists())
+            if (consoleIsTheSink)
             {
-                // Sinks configured explicitly (a file, another formatter) replace the default console writer.
                 logger.WriteTo.Sink(sp.GetRequiredService<BatchedLogWriter>());
             }
         },
@@ -156,10 +158,9 @@ public static class GatewayApplication
         services.AddSingleton<CallMetrics>();
         // The access log line goes straight into the console writer's queue when that writer is the sink and writes
         // compact JSON; through Serilog otherwise (Observability/CallSummary).
-        var summaryToConsole = !builder.Environment.IsDevelopment() && !configuration.GetSection("Serilog:WriteTo").Exists();
         services.AddSingleton(sp => new CallSummary(
             sp.GetRequiredService<Serilog.ILogger>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ObservabilityOptions>>(), clock,
-            summaryToConsole ? sp.GetRequiredService<BatchedLogWriter>() : null));
+            consoleIsTheSink && consoleWritesJson ? sp.GetRequiredService<BatchedLogWriter>() : null));
         services.AddSingleton<CallerAuthentication>();
         services.AddSingleton<RequestLimits>();
         services.AddSingleton<AccessDecision>();

@@ -36,10 +36,8 @@ internal sealed class PlaneMatcherPolicy : MatcherPolicy, INodeBuilderPolicy
     public IReadOnlyList<PolicyNodeEdge> GetEdges(IReadOnlyList<Endpoint> endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var admin = endpoints.Where(IsAdmin).ToList();
-        var data = endpoints.Where(e => !IsAdmin(e)).ToList();
-        // A plane without endpoints here has no edge: its requests take the matcher's exit (no match, 404).
-        return [.. new[] { new PolicyNodeEdge(true, admin), new PolicyNodeEdge(false, data) }.Where(edge => edge.Endpoints.Count > 0)];
+        // One edge per plane that has endpoints here; a plane without any takes the matcher's exit (no match, 404).
+        return [.. endpoints.GroupBy(IsAdmin).Select(plane => new PolicyNodeEdge(plane.Key, plane.ToList()))];
     }
 
     public PolicyJumpTable BuildJumpTable(int exitDestination, IReadOnlyList<PolicyJumpTableEdge> edges)
