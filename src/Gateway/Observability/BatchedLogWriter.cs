@@ -79,7 +79,6 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
     /// <summary>Queues a whole UTF-8 line, newline included, formatted by the caller (the access log's own line).</summary>
     public void Append(ReadOnlySpan<byte> line)
     {
-        bool first;
         lock (_sync)
         {
             if (_stopped)
@@ -88,12 +87,7 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
                 return;
             }
 
-            if (_lines >= Capacity)
-            {
-                first = false;
-                line = default;
-            }
-            else
+            if (_lines < Capacity)
             {
                 if (line.Length > _current.Length - _used)
                 {
@@ -111,18 +105,18 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
                     _used += line.Length;
                 }
 
-                first = _lines++ == 0;
+                // The first line since the writer last took them wakes it. Under the lock, so that no wake-up can
+                // follow Dispose, which stops appending under it before it lets the writer go.
+                if (_lines++ == 0)
+                {
+                    _linesWaiting.Release();
+                }
+
+                return;
             }
         }
 
-        if (line.IsEmpty)
-        {
-            GatewayMetrics.LogEventsDropped.Inc();
-        }
-        else if (first)
-        {
-            _linesWaiting.Release();
-        }
+        GatewayMetrics.LogEventsDropped.Inc();
     }
 
     // Under the lock: the current chunk joins the filled ones and a spare (or new) one takes its place.

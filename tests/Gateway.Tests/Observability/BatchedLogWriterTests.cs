@@ -82,6 +82,21 @@ public sealed class BatchedLogWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_line_after_shutdown_is_neither_written_nor_counted_as_dropped_nor_an_error()
+    {
+        using var output = new MemoryStream();
+        var writer = new BatchedLogWriter(new CompactJsonFormatter(), output, 10, TimeSpan.Zero, TimeProvider.System);
+        writer.Append("{\"before\":1}\n"u8);
+        writer.Dispose();
+        var dropped = GatewayMetrics.LogEventsDropped.Value;
+
+        writer.Append("{\"after\":1}\n"u8);
+
+        Assert.Equal("{\"before\":1}\n", System.Text.Encoding.UTF8.GetString(output.ToArray()));
+        Assert.Equal(dropped, GatewayMetrics.LogEventsDropped.Value);
+    }
+
+    [Fact]
     public void The_console_is_written_from_a_thread_of_its_own_not_a_worker_of_the_calls()
     {
         using var console = new StuckStream();
