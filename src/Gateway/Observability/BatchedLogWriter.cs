@@ -144,12 +144,17 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
                 // Stopping: what is left is written below, then the loop ends.
             }
 
+            bool last;
             lock (_sync)
             {
                 Seal();
                 batch.AddRange(_filled);
                 _filled.Clear();
                 _lines = 0;
+
+                // Once stopped nothing more is appended, so a batch taken after that is the last. Decided here, not
+                // after the write: a line appended while this batch is written must still get a pass of its own.
+                last = _stopped;
             }
 
             Write(batch);
@@ -165,7 +170,7 @@ internal sealed class BatchedLogWriter : ILogEventSink, IDisposable
             }
 
             batch.Clear();
-            if (_stopping.IsCancellationRequested)
+            if (last)
             {
                 return;
             }

@@ -82,6 +82,27 @@ public sealed class BatchedLogWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_line_queued_while_a_batch_is_written_is_still_written_when_the_writer_stops()
+    {
+        var console = new StuckStream();
+        var writer = new BatchedLogWriter(new CompactJsonFormatter(), console, 10, TimeSpan.Zero, TimeProvider.System);
+        writer.Append("{\"first\":1}\n"u8);
+        Assert.True(console.Entered.Wait(Poll.Deadline), "the writer never wrote the first line");
+
+        // The writer is in the middle of the first batch when the second line comes and shutdown begins.
+        writer.Append("{\"second\":1}\n"u8);
+        var stopping = new Thread(writer.Dispose) { IsBackground = true };
+        stopping.Start();
+        Assert.True(
+            SpinWait.SpinUntil(() => (stopping.ThreadState & ThreadState.WaitSleepJoin) != 0, Poll.Deadline),
+            "Dispose never began waiting for the writer");
+        console.Release();
+
+        Assert.True(stopping.Join(Poll.Deadline), "Dispose never returned");
+        Assert.Equal(2, console.Lines);
+    }
+
+    [Fact]
     public void A_line_after_shutdown_is_neither_written_nor_counted_as_dropped_nor_an_error()
     {
         using var output = new MemoryStream();
