@@ -164,6 +164,7 @@ public static class GatewayApplication
         services.AddSingleton<CallerAuthentication>();
         services.AddSingleton<RequestLimits>();
         services.AddSingleton<AccessDecision>();
+        services.AddSingleton<ProviderForwarder>();
         services.AddSingleton<AdminCommit>();
         services.AddOpenApi(AdminDocs.DocumentName, options => AdminDocs.Configure(options, host.AdminPublicUrl));
         services.AddSingleton<AdminDocument>();
@@ -187,35 +188,22 @@ public static class GatewayApplication
             app.UseMiddleware<StrictTransportSecurityMiddleware>();
         }
 
-        // A data call's path: DataCallMiddleware, routing, then for a service's route ServiceCallMiddleware and YARP.
+        // A call to a service is handled whole by DataCallMiddleware, which authenticates it with its own step
+        // (Access/CallerAuthentication); only the gateway's own endpoints, on either plane, go on to routing.
         app.UseMiddleware<DataCallMiddleware>();
         app.UseRouting();
-        // A data call to a service's route is authenticated by its own step (Access/CallerAuthentication), which runs
-        // the same handlers only for a token it has not seen; every other endpoint, on either plane, by the middleware.
-        app.UseWhen(context => context.GetEndpoint()?.Metadata.GetMetadata<Yarp.ReverseProxy.Model.RouteModel>() is null, other =>
-        {
-            // Only the admin plane's open endpoints name a rate-limit policy.
-            other.UseRateLimiter();
-            other.UseAuthentication();
-        });
-        // Set by UseAuthentication on the branch only: without it, WebApplication would add the middleware for every request.
-        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+        // Only the admin plane's open endpoints name a rate-limit policy.
+        app.UseRateLimiter();
+        app.UseAuthentication();
         // No endpoint asks for ASP.NET Core authorization (YARP registers its services): WebApplication would otherwise put
         // its middleware in front of every request, before routing, where it has no endpoint to authorize.
         ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
 
         app.MapTokenEndpoint();
         app.MapDiscoveryEndpoints(identity.ResolveIssuer(host), host.TlsEnabled && host.AllowClientCertificates);
-        app.MapReverseProxy(proxy =>
-        {
-            proxy.UseMiddleware<ServiceCallMiddleware>();
-            proxy.UseSessionAffinity();
-            proxy.UseLoadBalancing();
-            proxy.UsePassiveHealthChecks();
-        })
-        // Counted by the gateway's own series, with bounded labels; ASP.NET Core's histogram would count each call again
-        // by route, method, the provider's raw status code and protocol version, 28 lines per combination.
-        .DisableHttpMetrics();
+        // No routes, only YARP's clusters (one per service, with their clients and health checks): mapping it is what
+        // loads them. The data path forwards to them itself (Forwarding/ProviderForwarder).
+        app.MapReverseProxy();
         app.MapFallback(context => context.WriteProblemAsync(ProblemKind.RouteNotFound));
 
         app.MapUsageApi();

@@ -7,7 +7,7 @@ using Ndxp.Gateway.Registry;
 namespace Ndxp.Gateway.Access;
 
 /// <summary>
-/// The access step of a data call, after YARP matched the route and the caller was authenticated: the service must be up, accept the protocol upgrade
+/// The access step of a data call, once the path named a service (in the snapshot it was found in) and the caller was authenticated: the service must be up, accept the protocol upgrade
 /// if one is asked for, and offer the method; the caller must hold a valid token, and the live snapshot must show an
 /// active grant for its agency or client, the method and the declared purpose. Status and grants are read on every
 /// call, so a suspension bites at once. A client whose <see cref="RefusalBudget"/> is spent is refused before any of
@@ -17,36 +17,23 @@ internal sealed class AccessDecision
 {
     public const string PurposeHeader = "X-Purpose";
 
-    private readonly RegistrySnapshotProvider _snapshots;
     private readonly TimeProvider _timeProvider;
     private readonly RefusalBudget _refusals;
 
-    public AccessDecision(RegistrySnapshotProvider snapshots, TimeProvider timeProvider, RefusalBudget refusals)
+    public AccessDecision(TimeProvider timeProvider, RefusalBudget refusals)
     {
-        _snapshots = snapshots;
         _timeProvider = timeProvider;
         _refusals = refusals;
     }
 
     /// <summary>Null when the call may go on; else why it is refused (the response headers a refusal needs are set).</summary>
-    public ProblemKind? Decide(HttpContext context, GatewayCall call, AuthenticatedCaller authenticated)
+    public ProblemKind? Decide(HttpContext context, GatewayCall call, AuthenticatedCaller authenticated, RegistrySnapshot snapshot, ServiceEntry service)
     {
-        var route = context.GetReverseProxyFeature().Route.Config;
-        var snapshot = _snapshots.Current;
-
         // Who is calling is recorded first, so that metering attributes every refusal to an identifiable caller.
         var caller = authenticated.Caller;
         call.Agency = caller?.Agency;
         call.ClientId = caller?.ClientId;
-
-        if (route.Metadata is null
-            || !route.Metadata.TryGetValue(RegistryProxyConfigProvider.ServiceIdMetadataKey, out var serviceId)
-            || !snapshot.Services.TryGetValue(serviceId, out var service))
-        {
-            return ProblemKind.RouteNotFound;
-        }
-
-        call.ServiceId = serviceId;
+        call.ServiceId = service.Definition.Id;
         call.ServiceVersion = service.Definition.Version;
         if (caller is { } identified && _refusals.IsSpent(identified.ClientId, out var retryAfter))
         {

@@ -5,9 +5,9 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Ndxp.Gateway.Forwarding;
 
 /// <summary>
-/// Turns YARP's bare 502/503/504 into problem+json when a provider is down, has no healthy instance, is too slow or
-/// switches protocols unasked. Runs after YARP forwarded (or failed to) and writes only if the provider's answer has
-/// not started. A caller that went away meanwhile is marked aborted on the call instead.
+/// Turns YARP's bare 502/504 into problem+json when a provider is down, is too slow or switches protocols unasked.
+/// Runs after YARP forwarded (or failed to) and writes only if the provider's answer has not started. A caller that
+/// went away meanwhile is marked aborted on the call instead.
 /// </summary>
 internal static class ForwardingProblems
 {
@@ -55,7 +55,6 @@ internal static class ForwardingProblems
         ProblemKind? kind = error switch
         {
             ForwarderError.RequestTimedOut => ProblemKind.ProviderTimeout,
-            ForwarderError.NoAvailableDestinations => ProblemKind.ProviderUnavailable,
             // The caller broke its side of the exchange (a caller that left is handled above): YARP already chose 400.
             ForwarderError.RequestCanceled or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient
                 or ForwarderError.UpgradeRequestClient => null,

@@ -17,22 +17,15 @@ namespace Ndxp.Gateway.Hardening;
 /// takes none (GET, HEAD, DELETE, OPTIONS, TRACE: RFC 9110 gives it no meaning there) is 400: a provider behind a
 /// GET-only service never reads one, and a body it ignores is how requests are smuggled past a proxy.
 /// </summary>
-internal sealed class RequestLimits(RegistrySnapshotProvider snapshots, IOptions<GatewayHostOptions> options)
+internal sealed class RequestLimits(IOptions<GatewayHostOptions> options)
 {
     public const int DefaultMaxRequestHeaderBytes = 16 * 1024;
 
     private readonly bool _refuseUnderscores = options.Value.UnderscoreHeaders == UnderscoreHeaders.Refuse;
 
     /// <summary>Null when the request is within its service's limits; else why it is refused.</summary>
-    public Refusal? Check(HttpContext context)
+    public Refusal? Check(HttpContext context, Service service)
     {
-        var routeId = context.GetReverseProxyFeature().Route.Config.RouteId;
-        if (!snapshots.Current.Services.TryGetValue(routeId, out var entry))
-        {
-            return null;
-        }
-
-        var service = entry.Definition;
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true && TakesNoBody(context.Request.Method))
         {
             return new Refusal(ProblemKind.BodyNotAllowed);

@@ -7,14 +7,13 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Ndxp.Gateway.Registry;
 
 /// <summary>
-/// Feeds YARP with one route and one cluster per registered service, rebuilt from each new snapshot; YARP swaps its
-/// route table when the snapshot's change token fires, without a restart and without dropping calls in flight.
+/// Feeds YARP with one cluster per registered service (its instances, HTTP client, mutual TLS, timeout and health
+/// checks), rebuilt from each new snapshot; YARP applies the change when the snapshot's change token fires, without a
+/// restart and without dropping calls in flight. No routes: the data path finds the service itself and forwards with
+/// <see cref="Forwarding.ProviderForwarder"/>.
 /// </summary>
 internal sealed class RegistryProxyConfigProvider : IProxyConfigProvider
 {
-    /// <summary>Route metadata key carrying the id of the service a route belongs to.</summary>
-    public const string ServiceIdMetadataKey = "ndxp.service";
-
     private readonly RegistrySnapshotProvider _snapshots;
     private readonly ForwardingOptions _forwarding;
 
@@ -34,21 +33,8 @@ internal sealed class RegistryProxyConfigProvider : IProxyConfigProvider
 
     internal static IProxyConfig Build(RegistrySnapshot snapshot, ForwardingOptions forwarding, IChangeToken changeToken)
     {
-        var routes = new List<RouteConfig>(snapshot.Services.Count);
-        var clusters = new List<ClusterConfig>(snapshot.Services.Count);
-        foreach (var service in snapshot.Document.Services)
-        {
-            routes.Add(new RouteConfig
-            {
-                RouteId = service.Id,
-                ClusterId = service.Id,
-                Match = new RouteMatch { Path = service.PathPrefix + "/{**remainder}" },
-                Metadata = new Dictionary<string, string> { [ServiceIdMetadataKey] = service.Id },
-            });
-            clusters.Add(BuildCluster(service, forwarding));
-        }
-
-        return new RegistryProxyConfig(routes, clusters, changeToken);
+        var clusters = snapshot.Document.Services.Select(service => BuildCluster(service, forwarding)).ToList();
+        return new RegistryProxyConfig([], clusters, changeToken);
     }
 
     private static ClusterConfig BuildCluster(Service service, ForwardingOptions forwarding)

@@ -8,6 +8,9 @@ namespace Ndxp.Gateway.Registry;
 /// </summary>
 public sealed class RegistrySnapshot
 {
+    private readonly FrozenDictionary<string, ServiceEntry>.AlternateLookup<ReadOnlySpan<char>> _servicesByPrefix;
+    private readonly int _prefixSegments;
+
     private RegistrySnapshot(RegistryDocument document, long revision)
     {
         Document = document;
@@ -21,6 +24,11 @@ public sealed class RegistrySnapshot
             s => s.Id,
             s => new ServiceEntry(s, Agencies[s.Provider], grantsByService[s.Id]),
             StringComparer.Ordinal);
+
+        // Case-insensitive, as ASP.NET Core's routing matches paths.
+        _servicesByPrefix = Services.Values.ToFrozenDictionary(s => s.Definition.PathPrefix, StringComparer.OrdinalIgnoreCase)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
+        _prefixSegments = Services.Values.Select(s => s.Definition.PathPrefix.Count('/')).DefaultIfEmpty(0).Max();
     }
 
     /// <summary>The snapshot before the registry was loaded: no services, so every call is refused.</summary>
@@ -41,6 +49,30 @@ public sealed class RegistrySnapshot
 
     /// <summary>The <c>jti</c> of every revoked token.</summary>
     public FrozenSet<string> RevokedTokenIds { get; }
+
+    /// <summary>
+    /// The service a data call's path names: the one whose path prefix is the path or its leading segments
+    /// (<c>/population/v1</c> names <c>/population/v1/citizens/1</c>, not <c>/population/v10</c>). The validator keeps
+    /// prefixes from nesting, so at most one matches; a lookup per leading segment, as deep as the deepest prefix.
+    /// </summary>
+    public ServiceEntry? FindService(ReadOnlySpan<char> path)
+    {
+        var segments = 0;
+        for (var end = 1; end <= path.Length && segments < _prefixSegments; end++)
+        {
+            if (end == path.Length || path[end] == '/')
+            {
+                if (_servicesByPrefix.TryGetValue(path[..end], out var service))
+                {
+                    return service;
+                }
+
+                segments++;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Validates and compiles; throws <see cref="RegistryValidationException"/> naming every bad entry.</summary>
     public static RegistrySnapshot Compile(RegistryDocument document, long revision)

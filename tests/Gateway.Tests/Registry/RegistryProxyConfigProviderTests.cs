@@ -10,20 +10,19 @@ public sealed class RegistryProxyConfigProviderTests
     private static readonly RegistryDocument Document = TestRegistry.Build("http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3");
 
     [Fact]
-    public void Each_service_becomes_a_route_and_a_cluster_carrying_its_id_and_timeout()
+    public void Each_service_becomes_a_cluster_carrying_its_id_and_timeout_and_no_route_is_left_to_match()
     {
         var snapshots = new RegistrySnapshotProvider();
         snapshots.Publish(RegistrySnapshot.Compile(Document, 1));
 
         var config = new RegistryProxyConfigProvider(snapshots, Options.Create(new ForwardingOptions())).GetConfig();
 
-        var route = Assert.Single(config.Routes, r => r.RouteId == "population");
-        Assert.Equal("/population/v1/{**remainder}", route.Match.Path);
-        Assert.Equal("population", route.Metadata![RegistryProxyConfigProvider.ServiceIdMetadataKey]);
+        // The data path finds the service itself (RegistrySnapshot.FindService): a route would be matched by nobody.
+        Assert.Empty(config.Routes);
         var slow = Assert.Single(config.Clusters, c => c.ClusterId == "slow");
         Assert.Equal(TimeSpan.FromMilliseconds(500), slow.HttpRequest!.ActivityTimeout);
         Assert.Equal("http://127.0.0.1:2", Assert.Single(slow.Destinations!).Value.Address);
-        Assert.Equal(Document.Services.Count, config.Routes.Count);
+        Assert.Equal(Document.Services.Select(s => s.Id).Order(), config.Clusters.Select(c => c.ClusterId).Order());
     }
 
     [Fact]
@@ -44,6 +43,6 @@ public sealed class RegistryProxyConfigProviderTests
         Assert.True(before.ChangeToken.HasChanged);
         var after = provider.GetConfig();
         Assert.False(after.ChangeToken.HasChanged);
-        Assert.DoesNotContain(after.Routes, r => r.RouteId == "dead");
+        Assert.DoesNotContain(after.Clusters, c => c.ClusterId == "dead");
     }
 }
