@@ -129,6 +129,7 @@ public static class GatewayApplication
         services.AddSingleton<System.Diagnostics.DistributedContextPropagator, CallerTraceContext>();
         services.AddOptions<ObservabilityOptions>().Bind(configuration.GetSection(ObservabilityOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GatewayHostOptions>().Bind(configuration.GetSection(GatewayHostOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        Draining.ConfigureShutdownTimeout(services);
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName));
         if (demo.Enabled)
         {
@@ -178,6 +179,7 @@ public static class GatewayApplication
         var host = app.Configuration.GetSection(GatewayHostOptions.SectionName).Get<GatewayHostOptions>() ?? new GatewayHostOptions();
         var identity = app.Configuration.GetSection(IdentityOptions.SectionName).Get<IdentityOptions>() ?? new IdentityOptions();
 
+        app.Use(app.Services.GetRequiredService<Draining>().CloseConnectionsWhileDraining);
         if (host.TrustedProxies.Count > 0)
         {
             app.UseWhen(context => context.Connection.LocalPort == host.DataPort, data => data.UseTrustedProxies(host));

@@ -27,6 +27,14 @@ public sealed class GatewayHostOptions : IValidatableObject
     public TimeSpan ShutdownDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>
+    /// After <see cref="ShutdownDelay"/>, how long calls in flight may take to finish before their connections are cut
+    /// and the process exits. Kubernetes' <c>terminationGracePeriodSeconds</c> must cover the <c>preStop</c> pause, the
+    /// delay and this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// The admin plane's address as operators reach it (say <c>https://gateway-admin.internal</c>), published as the
     /// server of the admin API's OpenAPI document. None by default: the document then names no server, and tools use
     /// the address they fetched it from. Never taken from a request, whose Host header the caller writes.
