@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. The tests start their own throwaway PostgreSQL (initdb + pg_ctl in a temporary
-# folder), Redis (redis-server) and Prometheus on free loopback ports, and check the alert rules with promtool;
-# this script only makes sure those binaries are installed.
+# folder), Redis (redis-server), Prometheus and a Docker engine on free loopback ports and temporary folders, and check
+# the alert rules with promtool; this script only makes sure those binaries are installed.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -9,6 +9,12 @@ missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+# The deployment tests: a Docker engine of their own (images built from debootstrap-made bases), HAProxy in front of
+# three replicas, yamllint for k8s/ (kubectl and Node.js's npm come with the machine).
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+command -v yamllint >/dev/null 2>&1 || missing+=(yamllint)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} (Debian packages)..." >&2
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
