@@ -6,19 +6,27 @@ namespace Ndxp.Gateway.Tests.Infrastructure;
 /// A throwaway Docker engine (Debian's <c>docker.io</c>) for the test run: its own socket, data and state folders in a
 /// temporary folder, no bridge network and no iptables rules (containers use the host's network and loopback ports, the
 /// only network this machine allows), stopped and deleted afterwards. It needs root, as every Docker engine does.
+/// With <c>NDXP_TEST_DOCKER_HOST</c> set (say <c>unix:///run/docker.sock</c>), that running engine is used instead and
+/// left running, so that its image layers and build cache survive between runs (perf/cluster.sh, a developer's loop).
 /// </summary>
 public sealed class DockerEngine : IAsyncLifetime
 {
+    private static readonly string? RunningEngine = System.Environment.GetEnvironmentVariable("NDXP_TEST_DOCKER_HOST");
     private readonly string _directory = Directory.CreateTempSubdirectory("ndxp-docker-").FullName;
     private Process? _daemon;
 
     /// <summary>What <c>docker</c> and <c>k8s/build-image.sh</c> need to talk to this engine.</summary>
     public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string> { ["DOCKER_HOST"] = Host };
 
-    private string Host => $"unix://{_directory}/docker.sock";
+    private string Host => RunningEngine ?? $"unix://{_directory}/docker.sock";
 
     public async Task InitializeAsync()
     {
+        if (RunningEngine is not null)
+        {
+            return;
+        }
+
         if (System.Environment.UserName != "root")
         {
             throw new InvalidOperationException("the container tests start a Docker engine of their own, which needs root (CI runs as root).");

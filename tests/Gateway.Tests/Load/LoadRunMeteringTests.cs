@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Ndxp.Gateway.Load;
 using Ndxp.Gateway.Tests.Infrastructure;
@@ -50,8 +49,7 @@ public sealed class LoadRunMeteringTests(DemoGatewayFixture fixture) : IClassFix
             Assert.True(scenario.GetProperty("latencyMs").GetProperty("p99").GetDouble() > 0, name);
         }
 
-        var usage = root.GetProperty("usage").EnumerateArray()
-            .ToDictionary(u => (u.GetProperty("agency").GetString()!, u.GetProperty("service").GetString()!), u => u.GetProperty("answered").GetInt64());
+        var usage = MeteredUsage.FromLoadReport(root);
         Assert.Equal(answered, usage.Values.Sum());
         foreach (var row in root.GetProperty("usage").EnumerateArray())
         {
@@ -61,24 +59,13 @@ public sealed class LoadRunMeteringTests(DemoGatewayFixture fixture) : IClassFix
         Assert.All(root.GetProperty("tokens").EnumerateArray(), t => Assert.Equal(1, t.GetProperty("fetches").GetInt32()));
 
         // What the gateway metered during the run, per agency and service, is what the tool saw answered (as soak.sh compares).
-        async Task<Dictionary<(string, string), long>> MeteredDuringRunAsync() =>
-            (await MeteredAsync(from)).Select(kv => (kv.Key, Count: kv.Value - before.GetValueOrDefault(kv.Key))).Where(m => m.Count != 0).ToDictionary(m => m.Key, m => m.Count);
+        async Task<Dictionary<(string, string), long>> MeteredDuringRunAsync() => MeteredUsage.Since(await MeteredAsync(from), before);
         var metered = await Poll.UntilAsync(MeteredDuringRunAsync, m => m.Count == usage.Count && m.All(kv => usage.GetValueOrDefault(kv.Key) == kv.Value));
         Assert.Equal(usage.OrderBy(kv => kv.Key), metered.OrderBy(kv => kv.Key));
     }
 
     public void Dispose() => Directory.Delete(_reports, recursive: true);
 
-    private async Task<Dictionary<(string, string), long>> MeteredAsync(DateTimeOffset from)
-    {
-        var token = await fixture.Gateway.Data.TokenAsync("ops-console", DemoGatewayFixture.OperatorSecret);
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/admin/v1/usage?from={from:yyyy-MM-ddTHH:00:00Z}&groupBy=month");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await fixture.Gateway.Admin.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return json.RootElement.GetProperty("rows").EnumerateArray()
-            .GroupBy(r => (r.GetProperty("agency").GetString()!, r.GetProperty("service").GetString()!))
-            .ToDictionary(g => g.Key, g => g.Sum(r => r.GetProperty("count").GetInt64()));
-    }
+    private async Task<Dictionary<(string Agency, string Service), long>> MeteredAsync(DateTimeOffset from) =>
+        await MeteredUsage.FromGatewayAsync(fixture.Gateway.Admin, await fixture.Gateway.Data.TokenAsync("ops-console", DemoGatewayFixture.OperatorSecret), from);
 }
