@@ -10,11 +10,14 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 # The deployment tests: a Docker engine of their own (images built from debootstrap-made bases), HAProxy in front of
-# three replicas, yamllint for k8s/ (kubectl and Node.js's npm come with the machine).
+# three replicas; kubectl, yamllint and npm (the Kubernetes schemas) for k8s/.
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v yamllint >/dev/null 2>&1 || missing+=(yamllint)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+# kubectl is not a Debian package: it comes from the Kubernetes (or Google Cloud) apt repository where one is set up.
+command -v kubectl >/dev/null 2>&1 || missing+=(kubectl)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} (Debian packages)..." >&2
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"

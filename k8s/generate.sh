@@ -13,6 +13,9 @@ target=k8s/components/monitoring/prometheusrule.yaml
   echo "kind: PrometheusRule"
   echo "metadata:"
   echo "  name: ndxp-gateway"
+  echo "  labels:"
+  echo "    # kube-prometheus-stack picks up monitors and rules labelled with its Helm release: set yours."
+  echo "    release: kube-prometheus-stack"
   echo "spec:"
   # The rules file's own lines, comments dropped, indented under spec (blank lines stay empty for yamllint).
   grep -v '^#' "$source" | sed -e 's/^\(.\)/  \1/'
