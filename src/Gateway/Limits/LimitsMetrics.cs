@@ -13,6 +13,9 @@ internal static class LimitsMetrics
         "ndxp_gateway_redis_round_trip_seconds", "Round trip of the shared-limit script to Redis.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0001, 2, 14) });
 
+    public static readonly Gauge Replicas = Metrics.CreateGauge(
+        "ndxp_gateway_limits_replicas", "Replicas this one counts as sharing the limits (Redis heartbeats; Limits:ReplicaCount without Redis): its share of a concurrency cap, and of every limit while Redis is down, is 1 of them.");
+
     public static readonly Gauge RedisFallback = Metrics.CreateGauge(
         "ndxp_gateway_limits_fallback", "1 while Redis is unreachable and this replica enforces its local share of the limits.");
 

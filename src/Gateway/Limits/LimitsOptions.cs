@@ -11,11 +11,16 @@ public sealed class LimitsOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>
-    /// How many replicas share the limits. Without Redis, or while Redis is unreachable, each replica enforces the
-    /// shared limits divided by this number, so that together they stay near the configured totals.
+    /// The fewest replicas that share the limits (an autoscaler's minimum); with Redis, more are counted there as they
+    /// start. Each replica enforces a service's concurrency cap, and every limit while Redis is unreachable, divided by
+    /// the number of replicas, so that together they stay near the configured totals.
     /// </summary>
     [Range(1, 1000)]
     public int ReplicaCount { get; set; } = 1;
+
+    /// <summary>With Redis, how often each replica says it is alive; a replica silent for three intervals is not counted.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan ReplicaHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Redis (StackExchange.Redis configuration string) holding the limits shared by all replicas; none: local limits.</summary>
     public string? Redis { get; set; }

@@ -7,6 +7,7 @@ public static class LimitsServiceCollectionExtensions
     {
         services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<QuotaCounters>();
+        services.AddSingleton<LiveReplicas>();
         services.AddSingleton<ServiceConcurrency>();
         services.AddSingleton<CallLimits>();
         services.AddSingleton<LocalCallLimiter>();
@@ -15,6 +16,7 @@ public static class LimitsServiceCollectionExtensions
         if (configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>()?.Redis is not null)
         {
             services.AddSingleton<SharedRedis>();
+            services.AddHostedService<ReplicaHeartbeat>();
             services.AddSingleton<RedisCallLimiter>();
             services.AddSingleton<ICallLimiter>(sp => sp.GetRequiredService<RedisCallLimiter>());
         }

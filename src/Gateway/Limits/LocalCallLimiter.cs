@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using Microsoft.Extensions.Options;
 
 namespace Ndxp.Gateway.Limits;
 
@@ -7,20 +6,20 @@ namespace Ndxp.Gateway.Limits;
 /// Limits on one node with System.Threading.RateLimiting: a token bucket per grant and per service, partitioned by
 /// id and limit values (so a changed limit in a new registry snapshot starts a new bucket at once, and idle buckets
 /// are dropped), and the in-process quota counters. With several replicas and no Redis, or while Redis is down,
-/// each replica takes its share: the limits divided by <see cref="LimitsOptions.ReplicaCount"/>.
+/// each replica takes its share: the limits divided by the replicas counted (<see cref="LiveReplicas"/>); a changed
+/// count starts new buckets, as a changed limit does.
 /// </summary>
 internal sealed class LocalCallLimiter : ICallLimiter, IDisposable
 {
     private readonly PartitionedRateLimiter<BucketKey> _grantBuckets;
     private readonly PartitionedRateLimiter<BucketKey> _serviceBuckets;
     private readonly QuotaCounters _quotas;
-    private readonly int _share;
+    private readonly LiveReplicas _replicas;
 
-    public LocalCallLimiter(QuotaCounters quotas, IOptions<LimitsOptions> options)
+    public LocalCallLimiter(QuotaCounters quotas, LiveReplicas replicas)
     {
-        ArgumentNullException.ThrowIfNull(options);
         _quotas = quotas;
-        _share = options.Value.ReplicaCount;
+        _replicas = replicas;
         _grantBuckets = PartitionedRateLimiter.Create<BucketKey, BucketKey>(key => RateLimitPartition.GetTokenBucketLimiter(key, Bucket));
         _serviceBuckets = PartitionedRateLimiter.Create<BucketKey, BucketKey>(key => RateLimitPartition.GetTokenBucketLimiter(key, Bucket));
     }
@@ -29,9 +28,10 @@ internal sealed class LocalCallLimiter : ICallLimiter, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         long? grantTokensLeft = null;
+        var share = _replicas.Count;
         if (request.GrantRate is { } grantRate)
         {
-            var key = new BucketKey(request.Grant.Id, grantRate.PerSecond, grantRate.Burst, _share);
+            var key = new BucketKey(request.Grant.Id, grantRate.PerSecond, grantRate.Burst, share);
             using var lease = _grantBuckets.AttemptAcquire(key);
             if (!lease.IsAcquired)
             {
@@ -43,7 +43,7 @@ internal sealed class LocalCallLimiter : ICallLimiter, IDisposable
 
         if (request.Service.Capacity?.Rate is { } serviceRate)
         {
-            var key = new BucketKey(request.Service.Id, serviceRate.PerSecond, serviceRate.Burst, _share);
+            var key = new BucketKey(request.Service.Id, serviceRate.PerSecond, serviceRate.Burst, share);
             using var lease = _serviceBuckets.AttemptAcquire(key);
             if (!lease.IsAcquired)
             {

@@ -27,6 +27,7 @@ internal sealed class RefusalBudget : IDisposable
         """;
 
     private readonly LimitsOptions _options;
+    private readonly LiveReplicas _replicas;
     private readonly TimeProvider _clock;
     private readonly SharedRedis? _redis;
     private readonly PartitionedRateLimiter<LocalCallLimiter.BucketKey> _local =
@@ -37,11 +38,12 @@ internal sealed class RefusalBudget : IDisposable
     // call (TryGetValue; IsEmpty would take every lock of the table when it is empty, which is nearly always).
     private readonly ConcurrentDictionary<string, long> _spentUntil = new(StringComparer.Ordinal);
 
-    public RefusalBudget(IOptions<LimitsOptions> options, TimeProvider clock, SharedRedis? redis = null)
+    public RefusalBudget(IOptions<LimitsOptions> options, TimeProvider clock, LiveReplicas replicas, SharedRedis? redis = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _clock = clock;
+        _replicas = replicas;
         _redis = redis;
     }
 
@@ -107,7 +109,7 @@ internal sealed class RefusalBudget : IDisposable
 
     private TimeSpan Local(string client)
     {
-        var key = new LocalCallLimiter.BucketKey(client, _options.RefusalsPerSecond, _options.RefusalBurst, _options.ReplicaCount);
+        var key = new LocalCallLimiter.BucketKey(client, _options.RefusalsPerSecond, _options.RefusalBurst, _replicas.Count);
         using var lease = _local.AttemptAcquire(key);
         return lease.IsAcquired ? TimeSpan.Zero : LocalCallLimiter.RetryAfter(lease, key);
     }

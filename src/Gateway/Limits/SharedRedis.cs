@@ -79,7 +79,7 @@ internal sealed partial class SharedRedis : IAsyncDisposable
 
         LimitsMetrics.RedisFallback.Set(1);
         LimitsMetrics.RedisFallbacks.Inc();
-        Log.FellBack(_logger, _options.ReplicaCount, cause);
+        Log.FellBack(_logger, cause);
         // The probe outlives the call that failed: it must not carry that call's trace and log scope along.
         using (ExecutionContext.SuppressFlow())
         {
@@ -117,8 +117,8 @@ internal sealed partial class SharedRedis : IAsyncDisposable
     private static partial class Log
     {
         [LoggerMessage(EventId = 4001, Level = LogLevel.Error,
-            Message = "Redis failed: limiting calls locally, each replica enforcing 1/{ReplicaCount} of the shared limits, and counting failed client authentications locally, until it is back")]
-        public static partial void FellBack(ILogger logger, int replicaCount, Exception exception);
+            Message = "Redis failed: limiting calls locally, each replica enforcing its share of the shared limits (ndxp_gateway_limits_replicas), and counting failed client authentications locally, until it is back")]
+        public static partial void FellBack(ILogger logger, Exception exception);
 
         [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Redis is back: limits and client authentication failures are shared by all replicas again")]
         public static partial void Recovered(ILogger logger);

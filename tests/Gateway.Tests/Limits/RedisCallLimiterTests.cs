@@ -26,7 +26,7 @@ public sealed class RedisCallLimiterTests(RedisServer redis) : IAsyncLifetime
         var options = Options.Create(new LimitsOptions { Redis = redis.Configuration, RedisTimeout = TimeSpan.FromSeconds(5) });
         var quotas = new QuotaCounters();
         _redis = new SharedRedis(options, NullLogger<SharedRedis>.Instance);
-        _limiter = new RedisCallLimiter(_redis, new LocalCallLimiter(quotas, options), quotas);
+        _limiter = new RedisCallLimiter(_redis, new LocalCallLimiter(quotas, new LiveReplicas(options)), quotas);
     }
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
