@@ -5,9 +5,11 @@ namespace Ndxp.Gateway.Limits;
 /// <summary>
 /// Each replica's heartbeat in Redis, and the count of replicas whose heartbeat is recent: a sorted set of replica ids
 /// scored by Redis's own clock (replicas' clocks may differ), entries older than three intervals dropped. A replica
-/// that stops takes its entry out, so the others count it gone at their next beat rather than after the expiry.
+/// takes its entry out as soon as it starts shutting down, when it stops getting new calls (not ready, draining), so
+/// the others take its share at their next beat rather than after the drain and the expiry.
 /// </summary>
-internal sealed class ReplicaHeartbeat(SharedRedis redis, LiveReplicas replicas, IOptions<LimitsOptions> options, TimeProvider clock) : BackgroundService
+internal sealed class ReplicaHeartbeat(
+    SharedRedis redis, LiveReplicas replicas, IOptions<LimitsOptions> options, TimeProvider clock, IHostApplicationLifetime lifetime) : BackgroundService
 {
     internal const string Key = "ndxp:replicas";
 
@@ -29,20 +31,24 @@ internal sealed class ReplicaHeartbeat(SharedRedis redis, LiveReplicas replicas,
     {
         var interval = options.Value.ReplicaHeartbeatInterval;
         var expiry = (long)(interval.TotalMilliseconds * 3);
+        using var beating = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
         using var timer = new PeriodicTimer(interval, clock);
-        do
+        try
         {
-            if (await redis.EvaluateAsync(Beat, [Key], [_id, expiry]) is { } count)
+            do
             {
-                replicas.Counted((int)count);
+                if (await redis.EvaluateAsync(Beat, [Key], [_id, expiry]) is { } count)
+                {
+                    replicas.Counted((int)count);
+                }
             }
+            while (await timer.WaitForNextTickAsync(beating.Token));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
         await redis.EvaluateAsync(Leave, [Key], [_id]);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Ndxp.Gateway.Limits;
@@ -16,7 +17,7 @@ namespace Ndxp.Gateway.Tests.Cluster;
 public sealed class ReplicaHeartbeatTests(RedisServer redis) : IAsyncLifetime
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
-    private readonly List<(SharedRedis Redis, ReplicaHeartbeat Heartbeat, LiveReplicas Replicas)> _replicas = [];
+    private readonly List<(SharedRedis Redis, ReplicaHeartbeat Heartbeat, LiveReplicas Replicas, ApplicationLifetime Lifetime)> _replicas = [];
 
     public async Task InitializeAsync() => await redis.FlushAsync();
 
@@ -50,20 +51,18 @@ public sealed class ReplicaHeartbeatTests(RedisServer redis) : IAsyncLifetime
             await redis.StartAsync();
         }
 
-        // A stopped replica takes itself out at once; the count never goes below Limits:ReplicaCount (2).
+        // A replica shutting down takes itself out at once; the count never goes below Limits:ReplicaCount (2).
         await Poll.UntilAsync(async () => await database.SortedSetLengthAsync(ReplicaHeartbeat.Key) == 3, "every replica beats again");
-        await StopReplicaAsync();
-        Assert.Equal(2, await database.SortedSetLengthAsync(ReplicaHeartbeat.Key));
+        await StopReplicaAsync(database);
         await CountedByAllAsync(2);
-        await StopReplicaAsync();
-        Assert.Equal(1, await database.SortedSetLengthAsync(ReplicaHeartbeat.Key));
+        await StopReplicaAsync(database);
         await Poll.UntilAsync(async () => await database.SortedSetLengthAsync(ReplicaHeartbeat.Key) == 1 && _replicas[0].Redis.InFallback == false, "the last replica beats");
         Assert.Equal(2, _replicas[0].Replicas.Count);
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var (shared, heartbeat, _) in _replicas)
+        foreach (var (shared, heartbeat, _, _) in _replicas)
         {
             await heartbeat.StopAsync(CancellationToken.None);
             heartbeat.Dispose();
@@ -80,15 +79,19 @@ public sealed class ReplicaHeartbeatTests(RedisServer redis) : IAsyncLifetime
         });
         var shared = new SharedRedis(options, NullLogger<SharedRedis>.Instance);
         var replicas = new LiveReplicas(options);
-        var heartbeat = new ReplicaHeartbeat(shared, replicas, options, TimeProvider.System);
-        _replicas.Add((shared, heartbeat, replicas));
+        var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
+        var heartbeat = new ReplicaHeartbeat(shared, replicas, options, TimeProvider.System, lifetime);
+        _replicas.Add((shared, heartbeat, replicas, lifetime));
         await heartbeat.StartAsync(CancellationToken.None);
     }
 
-    private async Task StopReplicaAsync()
+    /// <summary>Shutdown begins (not ready, draining): the replica leaves the count then, before its hosted services stop.</summary>
+    private async Task StopReplicaAsync(IDatabase database)
     {
-        var (shared, heartbeat, _) = _replicas[^1];
+        var (shared, heartbeat, _, lifetime) = _replicas[^1];
         _replicas.RemoveAt(_replicas.Count - 1);
+        lifetime.StopApplication();
+        await Poll.UntilAsync(async () => await database.SortedSetLengthAsync(ReplicaHeartbeat.Key) == _replicas.Count, "the stopping replica left the count");
         await heartbeat.StopAsync(CancellationToken.None);
         heartbeat.Dispose();
         await shared.DisposeAsync();

@@ -112,6 +112,12 @@ public sealed class ThreeReplicasUnderLoadTests(ContainerImages images, RedisSer
             output.WriteLine($"{scenario.GetProperty("name")}: {scenario.GetProperty("statuses")} unexpected {scenario.GetProperty("unexpectedKinds")}");
         }
 
+        output.WriteLine($"HAProxy logged {_service.AbnormalCalls.Count} abnormal calls; the first 20:");
+        foreach (var line in _service.AbnormalCalls.Take(20))
+        {
+            output.WriteLine(line);
+        }
+
         Assert.True(exit == LoadCommand.Passed, error);
         Assert.Equal(0, totals.GetProperty("errors").GetInt64());
         Assert.Equal(totals.GetProperty("scheduled").GetInt64(), totals.GetProperty("answered").GetInt64());
@@ -173,7 +179,7 @@ public sealed class ThreeReplicasUnderLoadTests(ContainerImages images, RedisSer
         string[] settings =
         [
             "--Identity:Issuer=https://gateway.test", "--Identity:SigningKeysDirectory=/var/run/ndxp/signing-keys", "--Identity:GenerateSigningKeyIfMissing=false",
-            "--Limits:ReplicaCount=1", "--Gateway:ShutdownDelay=00:00:02", "--Gateway:DrainTimeout=00:00:10", "--Metering:FlushInterval=00:00:00.500",
+            "--Limits:ReplicaCount=1", "--Gateway:ShutdownDelay=00:00:03", "--Gateway:DrainTimeout=00:00:10", "--Metering:FlushInterval=00:00:00.500",
         ];
         var secrets = new Dictionary<string, string> { ["Storage__PostgresConnectionString"] = database, ["Limits__Redis"] = redis.Configuration };
         for (var i = 1; i <= 3; i++)

@@ -6,15 +6,17 @@ namespace Ndxp.Gateway.Tests.Infrastructure;
 
 /// <summary>
 /// Debian's HAProxy playing a Kubernetes Service in front of gateway replicas on loopback: round robin over the
-/// replicas it finds ready (<c>GET /readyz</c> on their admin port every 500 ms; one failure takes a replica out, two
+/// replicas it finds ready (<c>GET /readyz</c> on their admin port every 500 ms; two failures take a replica out, two
 /// successes put it back), and, as ingress-nginx does by default, a call whose connection failed (or was closed
-/// unanswered) is tried again on another replica. Its statistics page says which replicas it sees up.
+/// unanswered) is tried again on another replica. Its statistics page says which replicas it sees up; its log holds
+/// the calls that ended abnormally (<see cref="AbnormalCalls"/>).
 /// </summary>
 internal sealed class HaproxyServer : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly Process _process;
     private readonly HttpClient _stats;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
 
     private HaproxyServer(string directory, Process process, int port, int statsPort)
     {
@@ -26,6 +28,9 @@ internal sealed class HaproxyServer : IAsyncDisposable
 
     public string Url { get; }
 
+    /// <summary>HAProxy's log lines of calls that ended abnormally (an error status, a retry, a server that failed).</summary>
+    public IReadOnlyCollection<string> AbnormalCalls => _log;
+
     /// <summary>Starts HAProxy in front of these replicas (name, data port, admin port).</summary>
     public static HaproxyServer Start(IEnumerable<(string Name, int DataPort, int AdminPort)> replicas)
     {
@@ -34,8 +39,12 @@ internal sealed class HaproxyServer : IAsyncDisposable
         var config = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"""
             global
               maxconn 4096
+              log stdout format raw local0
             defaults
               mode http
+              log global
+              option httplog
+              option dontlog-normal
               timeout connect 2s
               timeout client 30s
               timeout server 30s
@@ -49,7 +58,8 @@ internal sealed class HaproxyServer : IAsyncDisposable
               balance roundrobin
               option httpchk GET /readyz
               http-check expect status 200
-              default-server inter 500ms fall 1 rise 2
+              timeout check 2s
+              default-server inter 500ms fall 2 rise 2
 
             """));
         foreach (var (name, dataPort, adminPort) in replicas)
@@ -68,9 +78,12 @@ internal sealed class HaproxyServer : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
+        var server = new HaproxyServer(directory, process, port, statsPort);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new HaproxyServer(directory, process, port, statsPort);
+        return server;
     }
 
     /// <summary>Each replica's state as HAProxy sees it: <c>UP</c>, <c>DOWN</c>, <c>UP 1/2</c> (coming back)...</summary>
@@ -111,6 +124,14 @@ internal sealed class HaproxyServer : IAsyncDisposable
 
         _process.Dispose();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            _log.Enqueue(line);
+        }
     }
 
     private static string Find() =>
