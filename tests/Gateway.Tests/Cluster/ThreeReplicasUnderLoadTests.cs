@@ -26,7 +26,7 @@ namespace Ndxp.Gateway.Tests.Cluster;
 [UnsupportedOSPlatform("windows")]
 public sealed class ThreeReplicasUnderLoadTests(ContainerImages images, RedisServer redis, PostgresServer postgres, ITestOutputHelper output) : IAsyncLifetime
 {
-    private const int DefaultSeconds = 45;
+    private const int DefaultSeconds = 60;
     private const int DefaultRate = 150;
     private const string RateClient = "cl-rate";
     private const string TaxCode = "/enterprise/v1/enterprises/0109999001";

@@ -14,7 +14,7 @@ namespace Ndxp.Gateway.Tests.Hosting;
 /// </summary>
 public sealed class DrainTests : IAsyncLifetime
 {
-    private static readonly TimeSpan ShutdownDelay = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ShutdownDelay = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(4);
     private GatewayWorkspace _workspace = null!;
     private TestUpstream _provider = null!;
