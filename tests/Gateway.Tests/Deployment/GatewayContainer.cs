@@ -75,21 +75,7 @@ internal sealed class GatewayContainer : IDisposable
         return folder;
     }
 
-    public async Task WaitUntilReadyAsync() => await Poll.UntilAsync(
-        async () =>
-        {
-            try
-            {
-                using var ready = await Admin.GetAsync("/readyz");
-                return ready.IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        },
-        $"{Name} ready",
-        TimeSpan.FromSeconds(60));
+    public Task WaitUntilReadyAsync() => Poll.UntilAsync(() => Admin.AnswersAsync("/readyz"), $"{Name} ready", TimeSpan.FromSeconds(60));
 
     /// <summary>SIGTERM and the production grace period, as Kubernetes stops a pod; returns the exit code.</summary>
     public async Task<int> StopAsync()

@@ -85,15 +85,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
                 throw new InvalidOperationException($"gateway exited with {_process.ExitCode}: {Output}");
             }
 
-            try
-            {
-                using var response = await Admin.GetAsync("/readyz");
-                return response.IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
+            return await Admin.AnswersAsync("/readyz");
         }, ready => ready, TimeSpan.FromSeconds(60));
         Assert.True(ready, "gateway not ready in 60 s: " + Output);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -8,15 +9,15 @@ namespace Ndxp.Gateway.Tests.Infrastructure;
 /// Debian's HAProxy playing a Kubernetes Service in front of gateway replicas on loopback: round robin over the
 /// replicas it finds ready (<c>GET /readyz</c> on their admin port every 500 ms; two failures take a replica out, two
 /// successes put it back), and, as ingress-nginx does by default, a call whose connection failed (or was closed
-/// unanswered) is tried again on another replica. Its statistics page says which replicas it sees up; its log holds
-/// the calls that ended abnormally (<see cref="AbnormalCalls"/>).
+/// unanswered) is tried again on another replica. Its statistics page says which replicas it sees up; its log says
+/// when replicas went down and up and which calls ended abnormally (<see cref="Log"/>).
 /// </summary>
 internal sealed class HaproxyServer : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly Process _process;
     private readonly HttpClient _stats;
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
+    private readonly ConcurrentQueue<string> _log = new();
 
     private HaproxyServer(string directory, Process process, int port, int statsPort)
     {
@@ -28,8 +29,8 @@ internal sealed class HaproxyServer : IAsyncDisposable
 
     public string Url { get; }
 
-    /// <summary>HAProxy's log lines of calls that ended abnormally (an error status, a retry, a server that failed).</summary>
-    public IReadOnlyCollection<string> AbnormalCalls => _log;
+    /// <summary>HAProxy's log: replicas going down and up, and calls that ended abnormally (an error status, a retry).</summary>
+    public IReadOnlyCollection<string> Log => _log;
 
     /// <summary>Starts HAProxy in front of these replicas (name, data port, admin port).</summary>
     public static HaproxyServer Start(IEnumerable<(string Name, int DataPort, int AdminPort)> replicas)

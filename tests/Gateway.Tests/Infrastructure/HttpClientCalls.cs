@@ -7,6 +7,21 @@ namespace Ndxp.Gateway.Tests.Infrastructure;
 /// <summary>The two calls every through-HTTP test makes: get a token, call a service with it.</summary>
 internal static class HttpClientCalls
 {
+    /// <summary>Whether <paramref name="path"/> answers with a success status now; false while nothing listens yet (or any more).</summary>
+    public static async Task<bool> AnswersAsync(this HttpClient client, string path)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        try
+        {
+            using var response = await client.GetAsync(path);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
     public static async Task<string> TokenAsync(this HttpClient client, string clientId, string secret = TestRegistry.Secret)
     {
         using var response = await client.TokenResponseAsync(clientId, secret);
