@@ -11,6 +11,7 @@ using Ndxp.Gateway.Metering;
 using Ndxp.Gateway.Observability;
 using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
+using Ndxp.Gateway.Trail;
 using Serilog;
 using Serilog.Formatting.Display;
 using Serilog.Formatting.Compact;
@@ -39,8 +40,9 @@ public static class GatewayApplication
         var usage = app.Services.GetRequiredService<IUsageStore>();
         await usage.InitializeAsync(cancellationToken);
         await app.Services.GetRequiredService<QuotaCounters>().LoadAsync(usage, app.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
-        // Load (or, in embedded mode, create) the signing keys now: a missing key secret must stop start-up.
+        // Load (or, in embedded mode, create) the signing and pseudonym keys now: a missing key secret must stop start-up.
         app.Services.GetRequiredService<SigningKeyRing>();
+        app.Services.GetRequiredService<PseudonymKeyRing>();
         StateMetrics.Register(app.Services);
         Draining.Register(app.Services);
         return app;
@@ -64,6 +66,17 @@ public static class GatewayApplication
         if (demo)
         {
             builder.Configuration.AddInMemoryCollection([new($"{DemoOptions.SectionName}:{nameof(DemoOptions.Enabled)}", "true")]);
+            // The demo providers' stand-in citizen identity provider (demo only), so that a citizen can read their trail.
+            var providersUrl = builder.Configuration[$"{DemoOptions.SectionName}:{nameof(DemoOptions.ProvidersUrl)}"] ?? new DemoOptions().ProvidersUrl;
+            const string Authority = $"{IdentityOptions.SectionName}:ExternalAuthorities:demo-citizen-id";
+            builder.Configuration.AddInMemoryCollection(
+            [
+                new($"{Authority}:{nameof(ExternalAuthorityOptions.Name)}", "demo-citizen-id"),
+                new($"{Authority}:{nameof(ExternalAuthorityOptions.Authority)}", DemoProviders.CitizenIdentity.DemoCitizenIdentity.IssuerFor(providersUrl)),
+                new($"{Authority}:{nameof(ExternalAuthorityOptions.Audience)}", DemoProviders.CitizenIdentity.DemoCitizenIdentity.Audience),
+                new($"{Authority}:{nameof(ExternalAuthorityOptions.CitizenClaim)}", DemoProviders.CitizenIdentity.DemoCitizenIdentity.PersonalIdClaim),
+                new($"{Authority}:{nameof(ExternalAuthorityOptions.RequireHttpsMetadata)}", "false"),
+            ]);
         }
 
         ConfigureServices(builder, clock);
@@ -152,6 +165,7 @@ public static class GatewayApplication
         services.AddGatewayIdentity(configuration);
         services.AddClientAuthentication(configuration);
         services.AddMetering(configuration);
+        services.AddTrail(configuration);
         services.AddLimits(configuration);
         services.AddReverseProxy().AddTransforms<IdentityHeadersTransformProvider>();
         services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, ProviderTlsHttpClientFactory>();
@@ -209,6 +223,9 @@ public static class GatewayApplication
         app.MapFallback(context => context.WriteProblemAsync(ProblemKind.RouteNotFound));
 
         app.MapUsageApi();
+        app.MapCitizenTrailApi();
+        app.MapTrailSearchApi();
+        app.MapCallChainApi();
         app.MapRegistryAdminApi();
         app.MapRegistryFileApi();
         app.MapAuditApi();

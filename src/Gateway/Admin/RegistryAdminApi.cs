@@ -21,6 +21,7 @@ internal static class RegistryAdminApi
         MapResource(endpoints, AdminResources.Services);
         MapResource(endpoints, AdminResources.Grants);
         MapResource(endpoints, AdminResources.Revocations);
+        MapResource(endpoints, AdminResources.TrailExclusions);
         return endpoints;
     }
 

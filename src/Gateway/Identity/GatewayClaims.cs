@@ -11,6 +11,21 @@ public static class GatewayClaims
     public const string OperatorRole = "operator";
 
     /// <summary>
+    /// The role that may search a data subject's access trail. Apart from <see cref="OperatorRole"/> (separation of
+    /// duties): running the platform does not entitle anyone to look up who read a person's data.
+    /// </summary>
+    public const string AuditorRole = "auditor";
+
+    /// <summary>Roles a registry client may hold.</summary>
+    public static IReadOnlyList<string> KnownRoles { get; } = [OperatorRole, AuditorRole];
+
+    /// <summary>
+    /// Set by the gateway (never taken from a token) on a token of a citizen identity provider: the person's
+    /// identifier, read from the claim configured for that authority.
+    /// </summary>
+    public const string CitizenSubject = "ndxp:citizen-subject";
+
+    /// <summary>
     /// Set by the gateway (never taken from a token) when an external authority's token carries its configured
     /// operator scope.
     /// </summary>

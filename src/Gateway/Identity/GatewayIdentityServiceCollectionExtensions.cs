@@ -66,7 +66,15 @@ public static class GatewayIdentityServiceCollectionExtensions
                 options.TokenValidationParameters.ValidAudience = authority.Audience;
                 options.Events.OnTokenValidated = async context =>
                 {
-                    await MapExternalClaims(context, authority);
+                    if (authority.CitizenClaim is { Length: > 0 } citizenClaim)
+                    {
+                        MapCitizenClaims(context, citizenClaim);
+                    }
+                    else
+                    {
+                        await MapExternalClaims(context, authority);
+                    }
+
                     await RequireBoundCertificate(context);
                 };
             });
@@ -158,10 +166,37 @@ public static class GatewayIdentityServiceCollectionExtensions
         return GatewayScheme;
     }
 
+    // A citizen's token names a person and nothing else: whatever it says about agencies, clients or roles is dropped,
+    // so that no citizen identity provider can open a data call or the admin plane.
+    private static void MapCitizenClaims(TokenValidatedContext context, string citizenClaim)
+    {
+        if (context.Principal?.Identity is not System.Security.Claims.ClaimsIdentity identity)
+        {
+            return;
+        }
+
+        var subject = identity.FindFirst(citizenClaim)?.Value;
+        string[] gatewayClaims = [GatewayClaims.Agency, GatewayClaims.ClientId, GatewayClaims.Roles, GatewayClaims.ExternalOperator, GatewayClaims.CitizenSubject, "scope", "scp"];
+        foreach (var claim in identity.Claims.Where(c => gatewayClaims.Contains(c.Type, StringComparer.Ordinal)).ToList())
+        {
+            identity.RemoveClaim(claim);
+        }
+
+        if (!string.IsNullOrEmpty(subject))
+        {
+            identity.AddClaim(new System.Security.Claims.Claim(GatewayClaims.CitizenSubject, subject));
+        }
+    }
+
     private static Task MapExternalClaims(TokenValidatedContext context, ExternalAuthorityOptions authority)
     {
         if (context.Principal?.Identity is System.Security.Claims.ClaimsIdentity identity)
         {
+            foreach (var forged in identity.FindAll(GatewayClaims.CitizenSubject).ToList())
+            {
+                identity.RemoveClaim(forged);
+            }
+
             Copy(identity, authority.AgencyClaim, GatewayClaims.Agency);
             Copy(identity, authority.ClientClaim, GatewayClaims.ClientId);
             foreach (var forged in identity.FindAll(GatewayClaims.ExternalOperator).ToList())

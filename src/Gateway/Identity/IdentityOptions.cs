@@ -78,4 +78,11 @@ public sealed class ExternalAuthorityOptions
     /// operator, e.g. staff signing in through the government SSO. Null: operators come only from the registry role.
     /// </summary>
     public string? OperatorScope { get; set; }
+
+    /// <summary>
+    /// Makes this a citizen identity provider: the claim that carries the person's identifier (as the services' paths
+    /// name it), e.g. <c>personal_id</c>. Its tokens then open only the person's own access trail (<c>/trail/v1/me</c>):
+    /// any agency, client, role or scope they carry is ignored. Null: an authority for agencies' clients.
+    /// </summary>
+    public string? CitizenClaim { get; set; }
 }

@@ -10,7 +10,8 @@ namespace Ndxp.Gateway.Metering;
 /// <see cref="UsageRecord"/> from the <see cref="GatewayCall"/> and hands it to the recorder (no store I/O here). A
 /// refusal by the gateway spends from the client's <see cref="RefusalBudget"/>; beyond it, the record is aggregated.
 /// </summary>
-internal sealed partial class CallMetering(UsageRecorder recorder, Registry.RegistrySnapshotProvider snapshots, RefusalBudget refusals, ILogger<CallMetering> logger)
+internal sealed partial class CallMetering(
+    UsageRecorder recorder, Registry.RegistrySnapshotProvider snapshots, RefusalBudget refusals, Trail.PseudonymKeyRing pseudonyms, ILogger<CallMetering> logger)
 {
     /// <summary>Starts counting the call's bytes: its request body (when no length was declared), its answer, its tunnel.</summary>
     public static CallBytes Watch(HttpContext context)
@@ -36,10 +37,12 @@ internal sealed partial class CallMetering(UsageRecorder recorder, Registry.Regi
             return;
         }
 
+        var snapshot = snapshots.Current;
+        var subject = SubjectOf(context, snapshot, service);
         var record = new UsageRecord
         {
             TransactionId = call.TransactionId,
-            Timestamp = call.StartedAt,
+            Timestamp = Audit.AuditChain.Timestamp(call.StartedAt),
             Agency = agency,
             Client = client,
             Service = service,
@@ -53,13 +56,27 @@ internal sealed partial class CallMetering(UsageRecorder recorder, Registry.Regi
             RequestBytes = call.RequestBytes,
             ResponseBytes = call.ResponseBytes,
             Purpose = call.Purpose,
+            Subject = subject,
+            SubjectKey = subject is null ? null : pseudonyms.ActiveVersion,
             Aggregated = await IsBeyondRefusalBudgetAsync(call, client),
         };
-        MeteringMetrics.Count(record, snapshots.Current, call.TraceId);
+        MeteringMetrics.Count(record, snapshot, call.TraceId);
         if (!recorder.Record(record))
         {
             Log.RecordRefused(logger, call.TransactionId);
         }
+    }
+
+    // The data subject the call's path names, as its keyed pseudonym: the identifier itself goes no further than here.
+    private string? SubjectOf(HttpContext context, Registry.RegistrySnapshot snapshot, string service)
+    {
+        if (!snapshot.Services.TryGetValue(service, out var entry) || entry.Subject is not { } subjectPath)
+        {
+            return null;
+        }
+
+        var identifier = subjectPath.SubjectOf(context.Request.Path.Value);
+        return identifier.IsEmpty ? null : pseudonyms.Pseudonym(identifier);
     }
 
     // Only the gateway's own refusals (4xx problems) spend; a provider's 4xx answers are its business.

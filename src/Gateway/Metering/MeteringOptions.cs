@@ -30,6 +30,17 @@ public sealed class MeteringOptions
     [Required]
     public string SpoolFile { get; set; } = "metering-spool.jsonl";
 
+    /// <summary>
+    /// This replica's call chain (<see cref="CallChain"/>): default its host name and data port. A replica that keeps its
+    /// name (a StatefulSet pod, a single node) continues its chain across restarts; a new name starts a new chain.
+    /// </summary>
+    [RegularExpression("^[A-Za-z0-9._:-]{1,128}$")]
+    public string? ChainId { get; set; }
+
+    /// <summary>Rows deleted per statement when retention is applied, so that writes wait for one slice at most.</summary>
+    [Range(100, 100_000)]
+    public int RetentionSliceRows { get; set; } = 5_000;
+
     /// <summary>How long raw records are kept; hourly aggregates are kept for good.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
     public TimeSpan RawRetention { get; set; } = TimeSpan.FromDays(90);

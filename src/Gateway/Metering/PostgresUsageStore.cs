@@ -10,7 +10,7 @@ namespace Ndxp.Gateway.Metering;
 /// with <c>ON CONFLICT DO NOTHING</c> and only the ones actually inserted are added to the aggregates, so retries and
 /// replays never count twice. Aggregates are upserted in key order, so concurrent replicas cannot deadlock.
 /// </summary>
-internal sealed class PostgresUsageStore : IUsageStore
+internal sealed partial class PostgresUsageStore : IUsageStore, ICallChainStore, Trail.ITrailStore
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS usage_record (
@@ -30,6 +30,10 @@ internal sealed class PostgresUsageStore : IUsageStore
             response_bytes      bigint NOT NULL,
             purpose             text
         );
+        ALTER TABLE usage_record ADD COLUMN IF NOT EXISTS chain_id text;
+        ALTER TABLE usage_record ADD COLUMN IF NOT EXISTS batch_seq bigint;
+        ALTER TABLE usage_record ADD COLUMN IF NOT EXISTS batch_pos integer;
+        CREATE INDEX IF NOT EXISTS usage_record_batch ON usage_record (chain_id, batch_seq, batch_pos);
         CREATE INDEX IF NOT EXISTS usage_record_ts ON usage_record (ts);
         CREATE INDEX IF NOT EXISTS usage_record_agency_ts ON usage_record (agency, ts);
         CREATE TABLE IF NOT EXISTS usage_hourly (
@@ -49,34 +53,47 @@ internal sealed class PostgresUsageStore : IUsageStore
         """;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly string _chain;
+    private readonly TimeProvider _clock;
 
-    public PostgresUsageStore(NpgsqlDataSource dataSource)
+    public PostgresUsageStore(NpgsqlDataSource dataSource, string chain, TimeProvider clock)
     {
         _dataSource = dataSource;
+        _chain = chain;
+        _clock = clock;
     }
 
     public Task InitializeAsync(CancellationToken cancellationToken) =>
-        PostgresSchema.EnsureAsync(_dataSource, "ndxp_gateway_usage_schema", Schema, cancellationToken);
+        PostgresSchema.EnsureAsync(_dataSource, "ndxp_gateway_usage_schema", Schema + CallChainSchema, cancellationToken);
 
-    public async Task<int> WriteAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    public async Task<StoredBatch> WriteAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0)
         {
-            return 0;
+            return new StoredBatch(0, null);
         }
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The chain's head, locked: a batch is sealed onto it by one writer at a time (replicas have chains of their own).
+        var head = await LockHeadAsync(connection, transaction, cancellationToken);
+        var sequence = head.Sequence + 1;
+        // Records already stored (a replay after a lost commit acknowledgement) are left out before positions are given,
+        // so that the batch's records sit at positions 0 to n-1, as sealed.
+        var stored = await NewRecordsAsync(connection, transaction, records.Where(r => !r.Aggregated).ToList(), cancellationToken);
         await using var insert = new NpgsqlCommand("""
             INSERT INTO usage_record (transaction_id, ts, agency, client, service, service_version, grant_id, method, status, outcome,
-                                      latency_ms, upstream_latency_ms, request_bytes, response_bytes, purpose)
-            SELECT * FROM unnest(@id, @ts, @agency, @client, @service, @version, @grant, @method, @status, @outcome,
-                                 @latency, @upstream, @request_bytes, @response_bytes, @purpose)
-            ON CONFLICT (transaction_id) DO NOTHING
-            RETURNING transaction_id
+                                      latency_ms, upstream_latency_ms, request_bytes, response_bytes, purpose, chain_id, batch_seq, batch_pos)
+            SELECT id, ts, agency, client, service, version, grant_id, method, status, outcome,
+                   latency, upstream, request_bytes, response_bytes, purpose, @chain, @batch, (ord - 1)::integer
+            FROM unnest(@id, @ts, @agency, @client, @service, @version, @grant, @method, @status, @outcome,
+                        @latency, @upstream, @request_bytes, @response_bytes, @purpose) WITH ORDINALITY
+                 AS t(id, ts, agency, client, service, version, grant_id, method, status, outcome,
+                      latency, upstream, request_bytes, response_bytes, purpose, ord)
             """, connection, transaction);
-        var stored = records.Where(r => !r.Aggregated).ToList();
+        insert.Parameters.AddWithValue("chain", _chain);
+        insert.Parameters.AddWithValue("batch", sequence);
         insert.Parameters.Add(Array("id", NpgsqlDbType.Text, stored.Select(r => r.TransactionId)));
         insert.Parameters.Add(Array("ts", NpgsqlDbType.TimestampTz, stored.Select(r => r.Timestamp.ToUniversalTime())));
         insert.Parameters.Add(Array("agency", NpgsqlDbType.Text, stored.Select(r => r.Agency)));
@@ -93,16 +110,17 @@ internal sealed class PostgresUsageStore : IUsageStore
         insert.Parameters.Add(Array("response_bytes", NpgsqlDbType.Bigint, stored.Select(r => r.ResponseBytes)));
         insert.Parameters.Add(Array("purpose", NpgsqlDbType.Text, stored.Select(r => r.Purpose)));
 
-        var inserted = new HashSet<string>(StringComparer.Ordinal);
-        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
+        CallBatchSeal? seal = null;
+        if (stored.Count > 0)
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                inserted.Add(reader.GetString(0));
-            }
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+            var trail = stored.Select(Trail.TrailEntry.Of).OfType<Trail.TrailEntry>().ToList();
+            await InsertTrailAsync(connection, transaction, trail, sequence, cancellationToken);
+            seal = CallChain.Seal(_chain, head, _clock.GetUtcNow(), stored, trail);
+            await WriteSealAsync(connection, transaction, seal, cancellationToken);
         }
 
-        var aggregates = HourlyUsage.Aggregate(records.Where(r => r.Aggregated || inserted.Contains(r.TransactionId)))
+        var aggregates = HourlyUsage.Aggregate(records.Where(r => r.Aggregated).Concat(stored))
             .OrderBy(u => u.Key.Hour).ThenBy(u => u.Key.Agency, StringComparer.Ordinal).ThenBy(u => u.Key.Client, StringComparer.Ordinal)
             .ThenBy(u => u.Key.Service, StringComparer.Ordinal).ThenBy(u => u.Key.Grant ?? "", StringComparer.Ordinal).ThenBy(u => u.Key.Outcome);
         await using var batch = new NpgsqlBatch(connection, transaction);
@@ -138,7 +156,7 @@ internal sealed class PostgresUsageStore : IUsageStore
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return inserted.Count;
+        return new StoredBatch(stored.Count, seal);
     }
 
     public async Task<IReadOnlyList<HourlyUsage>> QueryAsync(UsageFilter filter, CancellationToken cancellationToken)
@@ -206,13 +224,6 @@ internal sealed class PostgresUsageStore : IUsageStore
         command.Parameters.AddWithValue("since", since.ToUniversalTime());
         command.Parameters.AddWithValue("until", until.ToUniversalTime());
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    public async Task<int> DeleteRecordsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
-    {
-        await using var command = _dataSource.CreateCommand("DELETE FROM usage_record WHERE ts < @cutoff");
-        command.Parameters.AddWithValue("cutoff", cutoff.ToUniversalTime());
-        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static NpgsqlParameter Array<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>

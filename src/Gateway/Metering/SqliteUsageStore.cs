@@ -6,15 +6,22 @@ using SQLitePCL;
 
 namespace Ndxp.Gateway.Metering;
 
-/// <summary>The embedded usage store: two tables in the gateway's SQLite file. Times are stored as Unix milliseconds (UTC).</summary>
-internal sealed class SqliteUsageStore : IUsageStore
+/// <summary>
+/// The embedded usage store: raw records, trail entries, the call chain's seals and hourly aggregates in the gateway's
+/// SQLite file. Times are stored as Unix milliseconds (UTC).
+/// </summary>
+internal sealed partial class SqliteUsageStore : IUsageStore, ICallChainStore, Trail.ITrailStore
 {
     private static readonly string BucketColumns = string.Join(", ", Enumerable.Range(0, HourlyUsage.BucketCount).Select(i => $"b{i}"));
 
     private readonly string _connectionString;
+    private readonly string _chain;
+    private readonly TimeProvider _clock;
 
-    public SqliteUsageStore(string databasePath, TimeSpan commandTimeout)
+    public SqliteUsageStore(string databasePath, TimeSpan commandTimeout, string chain, TimeProvider clock)
     {
+        _chain = chain;
+        _clock = clock;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
@@ -47,9 +54,13 @@ internal sealed class SqliteUsageStore : IUsageStore
                 upstream_latency_ms REAL,
                 request_bytes       INTEGER NOT NULL,
                 response_bytes      INTEGER NOT NULL,
-                purpose             TEXT
+                purpose             TEXT,
+                chain_id            TEXT,
+                batch_seq           INTEGER,
+                batch_pos           INTEGER
             );
             CREATE INDEX IF NOT EXISTS usage_record_ts ON usage_record (ts);
+            {CallChainSchema}
             CREATE TABLE IF NOT EXISTS usage_hourly (
                 hour           INTEGER NOT NULL,
                 agency         TEXT NOT NULL,
@@ -66,18 +77,34 @@ internal sealed class SqliteUsageStore : IUsageStore
             );
             """;
         await command.ExecuteNonQueryAsync(cancellationToken);
+        await AddChainColumnsAsync(connection, cancellationToken);
+        await using var index = connection.CreateCommand();
+        index.CommandText = "CREATE INDEX IF NOT EXISTS usage_record_batch ON usage_record (chain_id, batch_seq, batch_pos)";
+        await index.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<int> WriteAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    public async Task<StoredBatch> WriteAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        // Immediate: the chain's head is read and advanced under the write lock.
+        await using var transaction = connection.BeginTransaction(deferred: false);
 
-        var inserted = InsertRecords(connection, records, cancellationToken);
+        var head = await ReadHeadAsync(connection, transaction, cancellationToken);
+        var batch = head.Sequence + 1;
+        var inserted = InsertRecords(connection, records, batch, cancellationToken);
+        CallBatchSeal? seal = null;
+        if (inserted.Count > 0)
+        {
+            var trail = inserted.Select(Trail.TrailEntry.Of).OfType<Trail.TrailEntry>().ToList();
+            InsertTrail(connection, trail, batch, cancellationToken);
+            seal = CallChain.Seal(_chain, head, _clock.GetUtcNow(), inserted, trail);
+            await WriteSealAsync(connection, transaction, seal, cancellationToken);
+        }
+
         await UpsertAggregatesAsync(connection, transaction, HourlyUsage.Aggregate(inserted.Concat(records.Where(r => r.Aggregated))), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return inserted.Count;
+        return new StoredBatch(inserted.Count, seal);
     }
 
     public async Task<IReadOnlyList<HourlyUsage>> QueryAsync(UsageFilter filter, CancellationToken cancellationToken)
@@ -157,25 +184,17 @@ internal sealed class SqliteUsageStore : IUsageStore
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
-    public async Task<int> DeleteRecordsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM usage_record WHERE ts < $cutoff";
-        command.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     // The batch's raw records through one prepared statement of SQLite's own API, bound by position: a command of
     // Microsoft.Data.Sqlite per record builds a reader, boxes each value and looks each parameter up by name, which
     // cost more than SQLite's own insert (perf/README.md). Duplicates (a replayed spool) are ignored by the primary
-    // key; only the records actually inserted are returned, so that they are aggregated once.
-    private static List<UsageRecord> InsertRecords(SqliteConnection connection, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    // key; only the records actually inserted are returned, so that they are aggregated and sealed once, at positions
+    // 0 to n-1 of the batch.
+    private List<UsageRecord> InsertRecords(SqliteConnection connection, IReadOnlyList<UsageRecord> records, long batch, CancellationToken cancellationToken)
     {
-        // Bound below in the order of UsageRecordColumns.Select, which both stores read back by.
+        // Bound below in the order of UsageRecordColumns.Select, which both stores read back by, then the batch's columns.
         const string Insert = $"""
-            INSERT OR IGNORE INTO usage_record ({UsageRecordColumns.Select})
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+            INSERT OR IGNORE INTO usage_record ({UsageRecordColumns.Select}, chain_id, batch_seq, batch_pos)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
             """;
         var db = connection.Handle!;
         Check(raw.sqlite3_prepare_v2(db, Insert, out var statement), db);
@@ -205,6 +224,9 @@ internal sealed class SqliteUsageStore : IUsageStore
                 raw.sqlite3_bind_int64(statement, 13, record.RequestBytes);
                 raw.sqlite3_bind_int64(statement, 14, record.ResponseBytes);
                 Text(statement, 15, record.Purpose);
+                Text(statement, 16, _chain);
+                raw.sqlite3_bind_int64(statement, 17, batch);
+                raw.sqlite3_bind_int(statement, 18, inserted.Count);
                 var step = raw.sqlite3_step(statement);
                 raw.sqlite3_reset(statement);
                 if (step != raw.SQLITE_DONE)

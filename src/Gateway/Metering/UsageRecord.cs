@@ -9,7 +9,7 @@ public sealed record UsageRecord
 {
     public required string TransactionId { get; init; }
 
-    /// <summary>When the call arrived, UTC.</summary>
+    /// <summary>When the call arrived, UTC, in whole milliseconds (what both stores keep exactly, so the chain's hashes survive).</summary>
     public required DateTimeOffset Timestamp { get; init; }
 
     public required string Agency { get; init; }
@@ -38,6 +38,15 @@ public sealed record UsageRecord
     public long ResponseBytes { get; init; }
 
     public string? Purpose { get; init; }
+
+    /// <summary>
+    /// The keyed pseudonym of the data subject the call's path named (<see cref="Trail.PseudonymKeyRing"/>), for the
+    /// subject's access trail; never the identifier itself. Null when the service names no subject.
+    /// </summary>
+    public string? Subject { get; init; }
+
+    /// <summary>The version of the key that made <see cref="Subject"/>.</summary>
+    public string? SubjectKey { get; init; }
 
     /// <summary>
     /// Counted in the hourly aggregates only, not stored as a record of its own: a refusal of a client beyond its

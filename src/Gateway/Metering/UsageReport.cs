@@ -56,7 +56,7 @@ public sealed class UsageReport
         foreach (var row in Rows)
         {
             csv.Append(CultureInfo.InvariantCulture,
-                $"{row.Period:yyyy-MM-ddTHH:mm:ssZ},{Escape(row.Agency)},{Escape(row.Client)},{Escape(row.Service)},{row.Outcome},{row.Count},{row.RequestBytes},{row.ResponseBytes},{row.LatencyMsAvg},{row.LatencyMsP50},{row.LatencyMsP95},{row.LatencyMsP99}\n");
+                $"{row.Period:yyyy-MM-ddTHH:mm:ssZ},{Hosting.Csv.Field(row.Agency)},{Hosting.Csv.Field(row.Client)},{Hosting.Csv.Field(row.Service)},{row.Outcome},{row.Count},{row.RequestBytes},{row.ResponseBytes},{row.LatencyMsAvg},{row.LatencyMsP50},{row.LatencyMsP95},{row.LatencyMsP99}\n");
         }
 
         return csv.ToString();
@@ -68,13 +68,6 @@ public sealed class UsageReport
         UsageGrouping.Day => new DateTimeOffset(hour.Year, hour.Month, hour.Day, 0, 0, 0, TimeSpan.Zero),
         _ => new DateTimeOffset(hour.Year, hour.Month, 1, 0, 0, 0, TimeSpan.Zero),
     };
-
-    // RFC 4180 quoting, and a leading quote for cells a spreadsheet would run as a formula.
-    private static string Escape(string value)
-    {
-        var safe = value.Length > 0 && "=+-@".Contains(value[0], StringComparison.Ordinal) ? "'" + value : value;
-        return safe.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : safe;
-    }
 }
 
 /// <summary>One row of a usage report. Latency percentiles are the upper bounds of histogram buckets; null above 10 s.</summary>

@@ -64,6 +64,9 @@ public static class ProblemCatalog
         [ProblemKind.RefusalBudgetExceeded] = new(429, "refusal-budget-exceeded", "This client's calls were refused too often: its calls are refused until Retry-After", Outcome.RateLimited),
         // 400 like a malformed call, not 403: no grant can open a tunnel the service does not declare.
         [ProblemKind.UpgradeNotAllowed] = new(400, "upgrade-not-allowed", "The service does not accept this protocol upgrade", Outcome.ClientError),
+        [ProblemKind.CitizenTokenRequired] = new(403, "citizen-token-required", "An access trail is shown only to the person it concerns, signed in through a citizen identity provider", Outcome.Forbidden),
+        // Separation of duties: the operator role does not open a person's trail.
+        [ProblemKind.AuditorRoleRequired] = new(403, "auditor-role-required", "Searching a person's access trail is for auditors only", Outcome.Forbidden),
     }.ToFrozenDictionary();
 
     public static ProblemDescriptor Describe(ProblemKind kind) => Descriptors[kind];

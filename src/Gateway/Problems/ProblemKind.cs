@@ -63,4 +63,9 @@ public enum ProblemKind
     UpgradeNotAllowed,
 
     EndpointBusy,
+
+    /// <summary>An access trail is read only with a token of a citizen identity provider, for the person it names.</summary>
+    CitizenTokenRequired,
+
+    AuditorRoleRequired,
 }

@@ -27,6 +27,12 @@ public interface IRegistryStore
     /// </summary>
     Task<RegistryCommitResult> CommitAsync(Func<StoredRegistry, IReadOnlyList<EntityChange>> plan, AuditActor actor, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends one audit entry that changes nothing in the registry: an access that must be accountable, such as an
+    /// auditor's search of a person's trail. Sealed onto the chain like every change; returns the trail's new head.
+    /// </summary>
+    Task<AuditHead> RecordAsync(EntityChange access, AuditActor actor, CancellationToken cancellationToken);
+
     /// <summary>Audit entries with a sequence above <paramref name="afterSequence"/>, oldest first.</summary>
     Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken);
 

@@ -135,6 +135,52 @@ internal sealed class PostgresRegistryStore : IRegistryStore
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        var head = await AppendAuditAsync(connection, transaction, now, actor, changes, revision, cancellationToken);
+        await using (var moveHead = new NpgsqlCommand("""
+            INSERT INTO registry_audit_head (singleton, sequence, hash) VALUES (1, @sequence, @hash)
+            ON CONFLICT (singleton) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash;
+            SELECT pg_notify(@channel, @revision::text);
+            """, connection, transaction))
+        {
+            moveHead.Parameters.AddWithValue("sequence", head.Sequence);
+            moveHead.Parameters.AddWithValue("hash", head.Hash);
+            moveHead.Parameters.AddWithValue("channel", ChangeChannel);
+            moveHead.Parameters.AddWithValue("revision", revision);
+            await moveHead.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new(stored, revision, changes, head);
+    }
+
+    public async Task<AuditHead> RecordAsync(EntityChange access, AuditActor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Under the registry's write lock, as a commit: the audit trail takes one entry at a time.
+        var stored = await ReadAsync(connection, transaction, lockForUpdate: true, cancellationToken);
+        var head = await AppendAuditAsync(connection, transaction, _timeProvider.GetUtcNow(), actor, [access], stored.Revision, cancellationToken);
+        await using (var moveHead = new NpgsqlCommand("""
+            INSERT INTO registry_audit_head (singleton, sequence, hash) VALUES (1, @sequence, @hash)
+            ON CONFLICT (singleton) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
+            """, connection, transaction))
+        {
+            moveHead.Parameters.AddWithValue("sequence", head.Sequence);
+            moveHead.Parameters.AddWithValue("hash", head.Hash);
+            await moveHead.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return head;
+    }
+
+    // The changes' audit entries, sealed onto the trail's head; the caller moves the head in its transaction.
+    private static async Task<AuditHead> AppendAuditAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, AuditActor actor, IReadOnlyList<EntityChange> changes, long revision,
+        CancellationToken cancellationToken)
+    {
         var entries = RegistryAudit.Seal(await ReadAuditHeadAsync(connection, transaction, cancellationToken), now, actor, changes, revision);
         foreach (var entry in entries)
         {
@@ -158,23 +204,7 @@ internal sealed class PostgresRegistryStore : IRegistryStore
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var head = new AuditHead(entries[^1].Sequence, entries[^1].Hash);
-
-        await using (var moveHead = new NpgsqlCommand("""
-            INSERT INTO registry_audit_head (singleton, sequence, hash) VALUES (1, @sequence, @hash)
-            ON CONFLICT (singleton) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash;
-            SELECT pg_notify(@channel, @revision::text);
-            """, connection, transaction))
-        {
-            moveHead.Parameters.AddWithValue("sequence", head.Sequence);
-            moveHead.Parameters.AddWithValue("hash", head.Hash);
-            moveHead.Parameters.AddWithValue("channel", ChangeChannel);
-            moveHead.Parameters.AddWithValue("revision", revision);
-            await moveHead.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return new(stored, revision, changes, head);
+        return new AuditHead(entries[^1].Sequence, entries[^1].Hash);
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken)

@@ -16,6 +16,9 @@ public sealed record RegistryDocument
 
     /// <summary>Tokens revoked before their expiry, by <c>jti</c>.</summary>
     public IReadOnlyList<RevokedToken> RevokedTokens { get; init; } = [];
+
+    /// <summary>Consumer agencies hidden from citizens' access trails (still shown to auditors).</summary>
+    public IReadOnlyList<TrailExclusion> TrailExclusions { get; init; } = [];
 }
 
 public enum EntityStatus

@@ -12,6 +12,7 @@ internal static class RegistryEntities
     public const string ServiceKind = "service";
     public const string GrantKind = "grant";
     public const string RevocationKind = "revocation";
+    public const string TrailExclusionKind = "trail-exclusion";
 
     /// <summary>Gathers stored rows into a document; a row that cannot be read names its kind and id.</summary>
     public sealed class Reader
@@ -21,6 +22,7 @@ internal static class RegistryEntities
         private readonly List<Service> _services = [];
         private readonly List<Grant> _grants = [];
         private readonly List<RevokedToken> _revoked = [];
+        private readonly List<TrailExclusion> _trailExclusions = [];
         private readonly Dictionary<EntityKey, long> _versions = [];
 
         public void Add(string kind, string id, string json, long version)
@@ -33,12 +35,13 @@ internal static class RegistryEntities
                 case ServiceKind: _services.Add(Deserialize<Service>(json, kind, id)); break;
                 case GrantKind: _grants.Add(Deserialize<Grant>(json, kind, id)); break;
                 case RevocationKind: _revoked.Add(Deserialize<RevokedToken>(json, kind, id)); break;
+                case TrailExclusionKind: _trailExclusions.Add(Deserialize<TrailExclusion>(json, kind, id)); break;
                 default: throw new InvalidDataException($"The registry store holds an entity of unknown kind '{kind}'.");
             }
         }
 
         public StoredRegistry Stored(long revision) =>
-            new(new() { Agencies = _agencies, Clients = _clients, Services = _services, Grants = _grants, RevokedTokens = _revoked }, revision, _versions);
+            new(new() { Agencies = _agencies, Clients = _clients, Services = _services, Grants = _grants, RevokedTokens = _revoked, TrailExclusions = _trailExclusions }, revision, _versions);
 
         private static T Deserialize<T>(string json, string kind, string id)
         {

@@ -23,8 +23,11 @@ public abstract class RegistryEntityKind
     public static readonly RegistryEntityKind<RevokedToken> Revocations = new(
         RegistryEntities.RevocationKind, "revocations", r => r.Jti, (r, _) => r, d => d.RevokedTokens, (d, l) => d with { RevokedTokens = l });
 
+    public static readonly RegistryEntityKind<TrailExclusion> TrailExclusions = new(
+        RegistryEntities.TrailExclusionKind, "trail-exclusions", e => e.Agency, (e, _) => e, d => d.TrailExclusions, (d, l) => d with { TrailExclusions = l });
+
     /// <summary>In dependency order: what an entity refers to comes before it.</summary>
-    public static IReadOnlyList<RegistryEntityKind> All { get; } = [Agencies, Clients, Services, Grants, Revocations];
+    public static IReadOnlyList<RegistryEntityKind> All { get; } = [Agencies, Clients, Services, Grants, Revocations, TrailExclusions];
 
     /// <summary><c>agency</c>, <c>client</c>, <c>service</c> or <c>grant</c>.</summary>
     public abstract string Kind { get; }
@@ -71,6 +74,7 @@ public sealed class RegistryEntityKind<T> : RegistryEntityKind
     {
         RegistryEntities.AgencyKind => "code",
         RegistryEntities.RevocationKind => "jti",
+        RegistryEntities.TrailExclusionKind => "agency",
         _ => "id",
     };
 

@@ -19,6 +19,7 @@ public sealed class RegistrySnapshot
         Clients = document.Clients.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
         Grants = document.Grants.ToFrozenDictionary(g => g.Id, StringComparer.Ordinal);
         RevokedTokenIds = document.RevokedTokens.Select(r => r.Jti).ToFrozenSet(StringComparer.Ordinal);
+        HiddenFromCitizens = document.TrailExclusions.Select(e => e.Agency).ToFrozenSet(StringComparer.Ordinal);
         var grantsByService = document.Grants.ToLookup(g => g.Service, StringComparer.Ordinal);
         Services = document.Services.ToFrozenDictionary(
             s => s.Id,
@@ -49,6 +50,9 @@ public sealed class RegistrySnapshot
 
     /// <summary>The <c>jti</c> of every revoked token.</summary>
     public FrozenSet<string> RevokedTokenIds { get; }
+
+    /// <summary>Consumer agencies whose calls citizens' access trails do not show (<see cref="TrailExclusion"/>).</summary>
+    public FrozenSet<string> HiddenFromCitizens { get; }
 
     /// <summary>
     /// The service a data call's path names: the one whose path prefix is the path or its leading segments
@@ -98,6 +102,7 @@ public sealed class ServiceEntry
         Methods = definition.Methods.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         AllowHeader = string.Join(", ", definition.Methods);
         Upgrades = definition.Upgrades.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        Subject = definition.SubjectPath is { } template ? Trail.SubjectPath.Parse(template, definition.PathPrefix, out _) : null;
         GrantsByAgency = grants
             .GroupBy(g => g.ConsumerAgency, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.Select(x => new GrantEntry(x)).ToArray(), StringComparer.Ordinal);
@@ -116,6 +121,9 @@ public sealed class ServiceEntry
     public FrozenSet<string> Upgrades { get; }
 
     public FrozenDictionary<string, GrantEntry[]> GrantsByAgency { get; }
+
+    /// <summary>Which segment of a call's path names its data subject; null when the service declares none.</summary>
+    public Trail.SubjectPath? Subject { get; }
 }
 
 /// <summary>A grant with its methods and purposes as sets.</summary>

@@ -39,9 +39,9 @@ public static partial class RegistryValidator
         {
             CheckIdentifier("client", client.Id, errors);
             CheckReference("client", client.Id, "agency", "agency", client.Agency, agencies, errors);
-            foreach (var role in client.Roles.Where(r => r != GatewayClaims.OperatorRole))
+            foreach (var role in client.Roles.Where(r => !GatewayClaims.KnownRoles.Contains(r)))
             {
-                errors.Add(new("client", client.Id, "roles", $"unknown role '{role}' (known: {GatewayClaims.OperatorRole})"));
+                errors.Add(new("client", client.Id, "roles", $"unknown role '{role}' (known: {string.Join(", ", GatewayClaims.KnownRoles)})"));
             }
 
             if (client.SecretHash is not null && !ClientSecretHasher.IsWellFormed(client.SecretHash))
@@ -87,6 +87,16 @@ public static partial class RegistryValidator
         foreach (var revoked in document.RevokedTokens.Where(r => string.IsNullOrWhiteSpace(r.Jti) || r.Jti.Length > 256))
         {
             errors.Add(new("revocation", revoked.Jti, "jti", "jti must be 1-256 characters"));
+        }
+
+        CheckUnique(document.TrailExclusions, e => e.Agency, "trail-exclusion", errors);
+        foreach (var exclusion in document.TrailExclusions)
+        {
+            CheckReference("trail-exclusion", exclusion.Agency, "agency", "agency", exclusion.Agency, agencies, errors);
+            if (string.IsNullOrWhiteSpace(exclusion.Reason) || exclusion.Reason.Length > 500)
+            {
+                errors.Add(new("trail-exclusion", exclusion.Agency, "reason", "reason (the legal basis for hiding the agency from citizens) is required, at most 500 characters"));
+            }
         }
 
         return errors;
@@ -201,6 +211,19 @@ public static partial class RegistryValidator
             errors.Add(new("service", service.Id, "maxRequestHeaderBytes", "maxRequestHeaderBytes must be at least 1024"));
         }
 
+        if (service.SubjectPath is { } subjectPath)
+        {
+            if (!service.PersonalData)
+            {
+                errors.Add(new("service", service.Id, "subjectPath", "subjectPath names a data subject: only a personalData service has one"));
+            }
+
+            if (service.PathPrefix is not null && Trail.SubjectPath.Parse(subjectPath, service.PathPrefix, out var subjectError) is null)
+            {
+                errors.Add(new("service", service.Id, "subjectPath", subjectError!));
+            }
+        }
+
         if (service.HealthCheckPath is { } health && !health.StartsWith('/'))
         {
             errors.Add(new("service", service.Id, "healthCheckPath", $"healthCheckPath '{health}' must start with '/'"));
@@ -235,7 +258,7 @@ public static partial class RegistryValidator
     }
 
     // Paths the gateway answers itself; a service there would be unreachable or would shadow them.
-    private static readonly string[] ReservedPrefixes = ["/connect", "/.well-known", "/usage", "/admin", "/healthz", "/readyz", "/metrics"];
+    private static readonly string[] ReservedPrefixes = ["/connect", "/.well-known", "/usage", "/admin", "/healthz", "/readyz", "/metrics", "/trail"];
 
     // A prefix nested in another ("/population" and "/population/v1") would let a grant for one service be
     // argued to cover the other; the registry refuses the ambiguity instead of relying on route precedence.

@@ -36,6 +36,13 @@ public sealed record Service
     /// <summary>Services carrying personal data require callers to declare a granted purpose.</summary>
     public bool PersonalData { get; init; }
 
+    /// <summary>
+    /// Which segment of the path names the data subject, e.g. <c>/population/v1/citizens/{personalId}</c> (see
+    /// <see cref="Trail.SubjectPath"/>): each call then leaves a pseudonymous entry in that person's access trail.
+    /// Personal-data services only; none when null.
+    /// </summary>
+    public string? SubjectPath { get; init; }
+
     /// <summary>Mutual TLS toward the provider, for providers that require it; none when null.</summary>
     public ProviderTls? Tls { get; init; }
 

@@ -129,6 +129,28 @@ internal sealed class SqliteRegistryStore : IRegistryStore
             }
         }
 
+        var head = await AppendAuditAsync(connection, transaction, now, actor, changes, revision, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new(stored, revision, changes, head);
+    }
+
+    public async Task<AuditHead> RecordAsync(EntityChange access, AuditActor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var revision = await ReadRevisionAsync(connection, transaction, cancellationToken);
+        var head = await AppendAuditAsync(connection, transaction, _timeProvider.GetUtcNow(), actor, [access], revision, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return head;
+    }
+
+    // The changes' audit entries, sealed onto the trail's head, and the new head; inside the caller's transaction.
+    private static async Task<AuditHead> AppendAuditAsync(
+        SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now, AuditActor actor, IReadOnlyList<EntityChange> changes, long revision,
+        CancellationToken cancellationToken)
+    {
         var entries = RegistryAudit.Seal(await ReadAuditHeadAsync(connection, transaction, cancellationToken), now, actor, changes, revision);
         foreach (var entry in entries)
         {
@@ -146,8 +168,7 @@ internal sealed class SqliteRegistryStore : IRegistryStore
             INSERT INTO registry_audit_head (singleton, sequence, hash) VALUES (1, $sequence, $hash)
             ON CONFLICT (singleton) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
             """, cancellationToken, ("$sequence", head.Sequence), ("$hash", head.Hash));
-        await transaction.CommitAsync(cancellationToken);
-        return new(stored, revision, changes, head);
+        return head;
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken)

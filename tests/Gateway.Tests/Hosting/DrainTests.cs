@@ -128,5 +128,5 @@ public sealed class DrainTests : IAsyncLifetime
         }
     }
 
-    private SqliteUsageStore SqliteStore() => new(Path.Combine(_workspace.DataDirectory, "gateway.db"), TimeSpan.FromSeconds(5));
+    private SqliteUsageStore SqliteStore() => new(Path.Combine(_workspace.DataDirectory, "gateway.db"), TimeSpan.FromSeconds(5), "test-reader", TimeProvider.System);
 }

@@ -77,6 +77,6 @@ public sealed class MeteringShutdownPostgresTests(PostgresServer postgres) : IAs
     private async Task AssertStoredExactlyAsync(IReadOnlyCollection<string> answered)
     {
         await using var dataSource = NpgsqlDataSource.Create(_database);
-        await StoredUsage.AssertExactlyAsync(new PostgresUsageStore(dataSource), "MTR", _since, answered);
+        await StoredUsage.AssertExactlyAsync(new PostgresUsageStore(dataSource, "test-chain", TimeProvider.System), "MTR", _since, answered);
     }
 }

@@ -56,7 +56,7 @@ public sealed class MeteringShutdownTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _workspace.DisposeAsync();
 
-    private SqliteUsageStore Store() => new(Path.Combine(_workspace.DataDirectory, "gateway.db"), TimeSpan.FromSeconds(5));
+    private SqliteUsageStore Store() => new(Path.Combine(_workspace.DataDirectory, "gateway.db"), TimeSpan.FromSeconds(5), "test-reader", TimeProvider.System);
 
     private async Task<IReadOnlyList<UsageRecord>> ReadStoredAsync()
     {

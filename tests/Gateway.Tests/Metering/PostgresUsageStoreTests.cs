@@ -17,12 +17,22 @@ public sealed class PostgresUsageStoreTests(PostgresServer server) : UsageStoreC
         }
     }
 
-    protected override async Task<IUsageStore> NewStoreAsync()
+    protected override async Task<IUsageStore> NewStoreAsync(string chain = "test-chain")
     {
-        var dataSource = NpgsqlDataSource.Create(await server.CreateDatabaseAsync());
-        _dataSources.Add(dataSource);
-        var store = new PostgresUsageStore(dataSource);
+        _dataSources.Add(NpgsqlDataSource.Create(await server.CreateDatabaseAsync()));
+        return await AnotherReplicaAsync(chain);
+    }
+
+    protected override async Task<IUsageStore> AnotherReplicaAsync(string chain)
+    {
+        var store = new PostgresUsageStore(_dataSources[^1], chain, Clock);
         await store.InitializeAsync(CancellationToken.None);
         return store;
+    }
+
+    protected override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var command = _dataSources[^1].CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
     }
 }

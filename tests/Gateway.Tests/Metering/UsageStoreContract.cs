@@ -4,11 +4,21 @@ using Ndxp.Gateway.Problems;
 namespace Ndxp.Gateway.Tests.Metering;
 
 /// <summary>What every usage store must do; run against SQLite and against a real PostgreSQL.</summary>
-public abstract class UsageStoreContract
+public abstract partial class UsageStoreContract
 {
     private static readonly DateTimeOffset Hour = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
 
-    protected abstract Task<IUsageStore> NewStoreAsync();
+    /// <summary>The stores' clock: when batches are sealed.</summary>
+    protected Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock { get; } = new(Hour.AddMinutes(1));
+
+    /// <summary>A new, empty store on the test's <see cref="Clock"/>, sealing onto <paramref name="chain"/>.</summary>
+    protected abstract Task<IUsageStore> NewStoreAsync(string chain = "test-chain");
+
+    /// <summary>A store on the same database as the last one made, with a chain of its own (another replica).</summary>
+    protected abstract Task<IUsageStore> AnotherReplicaAsync(string chain);
+
+    /// <summary>Runs SQL on the last store's database as someone with write access to it would (the tamper cases).</summary>
+    protected abstract Task ExecuteSqlAsync(string sql);
 
     [Fact]
     public async Task Written_records_are_read_back_whole_and_aggregated_by_hour()
@@ -22,7 +32,7 @@ public abstract class UsageStoreContract
             Record("t4", Hour.AddMinutes(2), latencyMs: 1, outcome: Outcome.Forbidden, grant: null),
         };
 
-        Assert.Equal(4, await store.WriteAsync(records, CancellationToken.None));
+        Assert.Equal(4, (await store.WriteAsync(records, CancellationToken.None)).Inserted);
 
         var read = await store.ReadRecordsAsync("VCB", Hour, Hour.AddHours(2), CancellationToken.None);
         Assert.Equal(["t1", "t4", "t2", "t3"], read.Select(r => r.TransactionId));
@@ -52,7 +62,7 @@ public abstract class UsageStoreContract
             Record("t2", Hour.AddMinutes(2)) with { ServiceVersion = new string('ệ', 600), Purpose = null },
         };
 
-        Assert.Equal(2, await store.WriteAsync(records, CancellationToken.None));
+        Assert.Equal(2, (await store.WriteAsync(records, CancellationToken.None)).Inserted);
 
         Assert.Equal(records, await store.ReadRecordsAsync("VCB", Hour, Hour.AddHours(1), CancellationToken.None));
     }
@@ -77,9 +87,9 @@ public abstract class UsageStoreContract
         var store = await NewStoreAsync();
         var batch = Enumerable.Range(0, 50).Select(i => Record($"dup-{i}", Hour.AddSeconds(i))).ToList();
 
-        Assert.Equal(50, await store.WriteAsync(batch, CancellationToken.None));
-        Assert.Equal(0, await store.WriteAsync(batch, CancellationToken.None));
-        Assert.Equal(10, await store.WriteAsync([.. batch.Take(20), .. Enumerable.Range(50, 10).Select(i => Record($"dup-{i}", Hour.AddSeconds(i)))], CancellationToken.None));
+        Assert.Equal(50, (await store.WriteAsync(batch, CancellationToken.None)).Inserted);
+        Assert.Equal(0, (await store.WriteAsync(batch, CancellationToken.None)).Inserted);
+        Assert.Equal(10, (await store.WriteAsync([.. batch.Take(20), .. Enumerable.Range(50, 10).Select(i => Record($"dup-{i}", Hour.AddSeconds(i)))], CancellationToken.None)).Inserted);
 
         Assert.Equal(60, await store.CountRecordsAsync(Hour, Hour.AddHours(1), CancellationToken.None));
         var hourly = await store.QueryAsync(new UsageFilter(Hour, Hour.AddHours(1)), CancellationToken.None);
@@ -114,9 +124,11 @@ public abstract class UsageStoreContract
     public async Task Retention_deletes_old_raw_records_and_keeps_the_aggregates()
     {
         var store = await NewStoreAsync();
-        await store.WriteAsync([Record("old", Hour), Record("new", Hour.AddHours(5))], CancellationToken.None);
+        await store.WriteAsync([Record("old", Hour)], CancellationToken.None);
+        Clock.Advance(TimeSpan.FromHours(5));
+        await store.WriteAsync([Record("new", Hour.AddHours(5))], CancellationToken.None);
 
-        Assert.Equal(1, await store.DeleteRecordsBeforeAsync(Hour.AddHours(1), CancellationToken.None));
+        Assert.Equal(1, (await store.PruneAsync(Hour.AddHours(1), Hour, sliceRows: 100, CancellationToken.None)).Records);
 
         Assert.Equal(["new"], (await store.ReadRecordsAsync("VCB", Hour, Hour.AddDays(1), CancellationToken.None)).Select(r => r.TransactionId));
         Assert.Equal(2, (await store.QueryAsync(new UsageFilter(Hour, Hour.AddDays(1)), CancellationToken.None)).Sum(h => h.Count));

@@ -15,7 +15,7 @@ public sealed class UsageWriterTests : IDisposable
 
     public UsageWriterTests()
     {
-        var sqlite = new SqliteUsageStore(Path.Combine(_directory, "usage.db"), TimeSpan.FromSeconds(5));
+        var sqlite = new SqliteUsageStore(Path.Combine(_directory, "usage.db"), TimeSpan.FromSeconds(5), "test-chain", TimeProvider.System);
         sqlite.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
         _store = new SwitchableStore(sqlite);
     }
@@ -157,7 +157,7 @@ public sealed class UsageWriterTests : IDisposable
             MaxBatchSize = _options.MaxBatchSize,
             FlushInterval = flushInterval ?? _options.FlushInterval,
         };
-        return new UsageWriter(recorder, _store, new UsageSpool(SpoolPath), Options.Create(options), TimeProvider.System, NullLogger<UsageWriter>.Instance);
+        return new UsageWriter(recorder, _store, new UsageSpool(SpoolPath), Options.Create(options), Options.Create(new Trail.TrailOptions()), TimeProvider.System, NullLogger<UsageWriter>.Instance);
     }
 
     private static void RecordMany(UsageRecorder recorder, int first, int count)
@@ -185,7 +185,7 @@ public sealed class UsageWriterTests : IDisposable
 
         public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
-        public async Task<int> WriteAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+        public async Task<StoredBatch> WriteAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
         {
             FirstWriteOnPoolThread ??= Thread.CurrentThread.IsThreadPoolThread;
             if (!Available)
@@ -208,7 +208,7 @@ public sealed class UsageWriterTests : IDisposable
         public Task<long> CountRecordsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) =>
             inner.CountRecordsAsync(since, until, cancellationToken);
 
-        public Task<int> DeleteRecordsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
-            inner.DeleteRecordsBeforeAsync(cutoff, cancellationToken);
+        public Task<PrunedItems> PruneAsync(DateTimeOffset recordsCutoff, DateTimeOffset trailCutoff, int sliceRows, CancellationToken cancellationToken) =>
+            inner.PruneAsync(recordsCutoff, trailCutoff, sliceRows, cancellationToken);
     }
 }

@@ -1,0 +1,142 @@
+using System.Data;
+using Ndxp.Gateway.Trail;
+using Npgsql;
+
+namespace Ndxp.Gateway.Metering;
+
+/// <summary>A consistent read of the PostgreSQL store's chains: one connection in one read-only repeatable-read transaction.</summary>
+internal sealed class PostgresCallChainReader : ICallChainReader
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+
+    private PostgresCallChainReader(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        _connection = connection;
+        _transaction = transaction;
+    }
+
+    public static async Task<ICallChainReader> OpenAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
+        {
+            await readOnly.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return new PostgresCallChainReader(connection, transaction);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transaction.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+
+    public async Task<IReadOnlyList<ChainState>> ReadChainsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = Command("""
+            SELECT chain_id, head_seq, head_hash, anchor_seq, anchor_hash, records_pruned_through, trail_pruned_through
+            FROM call_chain ORDER BY chain_id
+            """, null);
+        var chains = new List<ChainState>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            chains.Add(new ChainState(
+                reader.GetString(0), new ChainLink(reader.GetInt64(1), reader.GetString(2)), new ChainLink(reader.GetInt64(3), reader.GetString(4)),
+                reader.GetInt64(5), reader.GetInt64(6)));
+        }
+
+        return chains;
+    }
+
+    public async Task<IReadOnlyList<CallBatchSeal>> ReadSealsAsync(string chain, long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = Command("""
+            SELECT chain_id, seq, sealed_at, record_count, records_digest, trail_count, trail_digest, previous_hash, hash
+            FROM call_batch WHERE chain_id = @chain AND seq > @after ORDER BY seq LIMIT @limit
+            """, chain);
+        command.Parameters.AddWithValue("after", afterSequence);
+        command.Parameters.AddWithValue("limit", limit);
+        var seals = new List<CallBatchSeal>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            seals.Add(new CallBatchSeal
+            {
+                Chain = reader.GetString(0),
+                Sequence = reader.GetInt64(1),
+                SealedAt = reader.GetFieldValue<DateTimeOffset>(2),
+                RecordCount = reader.GetInt32(3),
+                RecordsDigest = reader.GetString(4),
+                TrailCount = reader.GetInt32(5),
+                TrailDigest = reader.GetString(6),
+                PreviousHash = reader.GetString(7),
+                Hash = reader.GetString(8),
+            });
+        }
+
+        return seals;
+    }
+
+    public async Task<IReadOnlyList<Sealed<UsageRecord>>> ReadRecordsAsync(string chain, long first, long last, CancellationToken cancellationToken)
+    {
+        await using var command = Command($"""
+            SELECT {UsageRecordColumns.Select}, batch_seq, batch_pos FROM usage_record
+            WHERE chain_id = @chain AND batch_seq BETWEEN @first AND @last ORDER BY batch_seq, batch_pos
+            """, chain);
+        command.Parameters.AddWithValue("first", first);
+        command.Parameters.AddWithValue("last", last);
+        var records = new List<Sealed<UsageRecord>>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var record = UsageRecordColumns.Read(reader, r => r.GetFieldValue<DateTimeOffset>(1));
+            records.Add(new(reader.GetInt64(15), reader.GetInt32(16), record));
+        }
+
+        return records;
+    }
+
+    public async Task<IReadOnlyList<Sealed<TrailEntry>>> ReadTrailAsync(string chain, long first, long last, CancellationToken cancellationToken)
+    {
+        await using var command = Command($"""
+            SELECT {PostgresUsageStore.TrailColumns}, batch_seq, batch_pos FROM trail_entry
+            WHERE chain_id = @chain AND batch_seq BETWEEN @first AND @last ORDER BY batch_seq, batch_pos
+            """, chain);
+        command.Parameters.AddWithValue("first", first);
+        command.Parameters.AddWithValue("last", last);
+        var entries = new List<Sealed<TrailEntry>>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new(reader.GetInt64(10), reader.GetInt32(11), PostgresUsageStore.ReadTrailEntry(reader)));
+        }
+
+        return entries;
+    }
+
+    public async Task<long> CountUnsealedAsync(CancellationToken cancellationToken)
+    {
+        await using var command = Command("""
+            SELECT (SELECT count(*) FROM usage_record r LEFT JOIN call_chain c ON c.chain_id = r.chain_id
+                    WHERE c.chain_id IS NULL OR r.batch_seq > c.head_seq OR r.batch_seq IS NULL OR r.batch_pos IS NULL)
+                 + (SELECT count(*) FROM trail_entry t LEFT JOIN call_chain c ON c.chain_id = t.chain_id
+                    WHERE c.chain_id IS NULL OR t.batch_seq > c.head_seq)
+            """, null);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private NpgsqlCommand Command(string sql, string? chain)
+    {
+        var command = new NpgsqlCommand(sql, _connection, _transaction);
+        if (chain is not null)
+        {
+            command.Parameters.AddWithValue("chain", chain);
+        }
+
+        return command;
+    }
+}
