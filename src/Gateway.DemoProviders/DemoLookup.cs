@@ -14,11 +14,11 @@ internal static class DemoLookup
     {
         if (!isWellFormed(id))
         {
-            return Results.Problem(statusCode: 400, type: "urn:ndxp:demo:problem:bad-identifier", title: $"Malformed {what}", detail: format);
+            return DemoProblems.BadIdentifier(what, format);
         }
 
         return directory.Find(id) is { } record
             ? Results.Ok(body(record))
-            : Results.Problem(statusCode: 404, type: "urn:ndxp:demo:problem:not-found", title: $"No {what} with this identifier");
+            : DemoProblems.NotFound(what);
     }
 }

@@ -1,3 +1,4 @@
+using Ndxp.Gateway.DemoProviders.CitizenIdentity;
 using Ndxp.Gateway.DemoProviders.Enterprise;
 using Ndxp.Gateway.DemoProviders.Insurance;
 using Ndxp.Gateway.DemoProviders.Population;
@@ -7,7 +8,8 @@ namespace Ndxp.Gateway.DemoProviders;
 /// <summary>
 /// Sample provider services over synthetic, deterministic data (no real person or enterprise): what the gateway
 /// routes to in the demo, the tests and the benchmarks. Each answer echoes the identity the gateway forwarded, so a
-/// newcomer sees what the provider learns about its caller.
+/// newcomer sees what the provider learns about its caller. Beside them, DEMO ONLY, a stand-in citizen identity provider
+/// (<see cref="DemoCitizenIdentity"/>) for signing in to the gateway's citizen access trail.
 /// </summary>
 public static class DemoProviderApp
 {
@@ -20,12 +22,14 @@ public static class DemoProviderApp
         builder.Services.AddSingleton(CitizenDirectory.CreateDemo());
         builder.Services.AddSingleton(EnterpriseDirectory.CreateDemo());
         builder.Services.AddSingleton(InsuranceDirectory.CreateDemo());
+        builder.Services.AddDemoCitizenIdentity(url);
 
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapPopulationApi();
         app.MapEnterpriseApi();
         app.MapInsuranceApi();
+        app.MapDemoCitizenIdentity();
         return app;
     }
 }

@@ -1,23 +1,12 @@
 using System.Net;
 using System.Text.Json;
-using Ndxp.Gateway.DemoProviders;
 using Ndxp.Gateway.DemoProviders.Population;
-using Ndxp.Gateway.Tests.Infrastructure;
 
 namespace Ndxp.Gateway.Tests.DemoProviders;
 
-public sealed class DemoProviderTests : IAsyncLifetime
+public sealed class DemoProviderTests(DemoProvidersServer server) : IClassFixture<DemoProvidersServer>
 {
-    private readonly string _url = $"http://127.0.0.1:{FreePort.Next()}";
-    private WebApplication? _app;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _app = DemoProviderApp.Build([], _url);
-        await _app.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(_url) };
-    }
+    private readonly HttpClient _client = server.Client;
 
     [Theory]
     [InlineData("/population/v1/citizens/001099012345")]
@@ -40,9 +29,7 @@ public sealed class DemoProviderTests : IAsyncLifetime
     {
         using var response = await _client.GetAsync(path);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("urn:ndxp:demo:problem:not-found", await ProblemTypeAsync(response));
+        await DemoProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, "not-found");
     }
 
     [Theory]
@@ -52,9 +39,7 @@ public sealed class DemoProviderTests : IAsyncLifetime
     {
         using var response = await _client.GetAsync(path);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("urn:ndxp:demo:problem:bad-identifier", await ProblemTypeAsync(response));
+        await DemoProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "bad-identifier");
     }
 
     [Fact]
@@ -69,20 +54,5 @@ public sealed class DemoProviderTests : IAsyncLifetime
         using var response = await _client.GetAsync($"/population/v1/citizens/{someId}");
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(first.Find(someId)!.FullName, json.RootElement.GetProperty("citizen").GetProperty("fullName").GetString());
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-    }
-
-    private static async Task<string?> ProblemTypeAsync(HttpResponseMessage response)
-    {
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return json.RootElement.GetProperty("type").GetString();
     }
 }

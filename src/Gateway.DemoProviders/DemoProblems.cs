@@ -1,0 +1,14 @@
+namespace Ndxp.Gateway.DemoProviders;
+
+/// <summary>The demo providers' problem answers (RFC 9457), each with a stable <c>type</c> under one prefix.</summary>
+internal static class DemoProblems
+{
+    public const string TypePrefix = "urn:ndxp:demo:problem:";
+
+    public static IResult BadIdentifier(string what, string detail) => Of(400, "bad-identifier", $"Malformed {what}", detail);
+
+    public static IResult NotFound(string what) => Of(404, "not-found", $"No {what} with this identifier");
+
+    public static IResult Of(int status, string name, string title, string? detail = null) =>
+        Results.Problem(statusCode: status, type: TypePrefix + name, title: title, detail: detail);
+}
