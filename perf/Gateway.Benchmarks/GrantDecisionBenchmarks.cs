@@ -5,9 +5,6 @@ using Ndxp.Gateway.Access;
 using Ndxp.Gateway.Limits;
 using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
-using Yarp.ReverseProxy.Configuration;
-using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.Model;
 
 namespace Ndxp.Gateway.Benchmarks;
 
@@ -31,28 +28,17 @@ public class GrantDecisionBenchmarks : IDisposable
     public void Setup()
     {
         _snapshots = DemoRegistry.Publish(DemoRegistry.Read());
-        _refusals = new RefusalBudget(Options.Create(new LimitsOptions()), TimeProvider.System);
-        _access = new AccessDecision(_snapshots, TimeProvider.System, _refusals);
+        var limits = Options.Create(new LimitsOptions());
+        _refusals = new RefusalBudget(limits, TimeProvider.System, new LiveReplicas(limits));
+        _access = new AccessDecision(TimeProvider.System, _refusals);
         _service = _snapshots.Current.Services[DemoRegistry.ServiceId];
         _caller = new AuthenticatedCaller(true, new Caller(DemoRegistry.Agency, DemoRegistry.ClientId, Guid.NewGuid().ToString("N")));
         _call = DemoCall.Forwarded();
 
-        // What YARP's routing leaves on the request: the route the registry's proxy config made for the service.
-        var route = new RouteConfig
-        {
-            RouteId = DemoRegistry.ServiceId,
-            ClusterId = DemoRegistry.ServiceId,
-            Match = new RouteMatch { Path = "/population/v1/{**rest}" },
-            Metadata = new Dictionary<string, string> { [RegistryProxyConfigProvider.ServiceIdMetadataKey] = DemoRegistry.ServiceId },
-        };
         _context = new DefaultHttpContext();
         _context.Request.Method = HttpMethods.Get;
         _context.Request.Path = "/population/v1/citizens/001099012345";
         _context.Request.Headers[AccessDecision.PurposeHeader] = DemoRegistry.Purpose;
-        _context.Features.Set<IReverseProxyFeature>(new ReverseProxyFeature
-        {
-            Route = new RouteModel(route, new ClusterState(DemoRegistry.ServiceId), HttpTransformer.Default),
-        });
 
         if ((Decide() ?? Evaluate()) is { } refusal)
         {
@@ -61,7 +47,7 @@ public class GrantDecisionBenchmarks : IDisposable
     }
 
     [Benchmark]
-    public ProblemKind? Decide() => _access.Decide(_context, _call, _caller);
+    public ProblemKind? Decide() => _access.Decide(_context, _call, _caller, _snapshots.Current, _service);
 
     [Benchmark]
     public ProblemKind? Evaluate() =>

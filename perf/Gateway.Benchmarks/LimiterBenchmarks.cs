@@ -49,8 +49,8 @@ public class LimiterBenchmarks : IDisposable
         });
 
         var options = Options.Create(new LimitsOptions());
-        _concurrency = new ServiceConcurrency(options);
-        _limiter = new LocalCallLimiter(new QuotaCounters(), options);
+        _concurrency = new ServiceConcurrency(new LiveReplicas(options));
+        _limiter = new LocalCallLimiter(new QuotaCounters(), new LiveReplicas(options));
         _limits = new CallLimits(_limiter, _concurrency, _snapshots, TimeProvider.System);
         _context = new DefaultHttpContext();
         _context.Request.Method = HttpMethods.Get;

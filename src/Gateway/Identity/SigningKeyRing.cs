@@ -49,6 +49,9 @@ public sealed partial class SigningKeyRing : IDisposable
 
         var keys = new List<ECDsaSecurityKey>(files.Count);
         var ring = new List<ECDsa>();
+        // IdentityModel caches a signature provider per key id in its default factory, holding the ECDsa: a ring of its
+        // own keeps a ring loaded later in the same process (a gateway restarted in place) from signing with a disposed key.
+        var providers = new CryptoProviderFactory();
         foreach (var file in files)
         {
             var ecdsa = ECDsa.Create();
@@ -67,7 +70,7 @@ public sealed partial class SigningKeyRing : IDisposable
                 throw new InvalidOperationException($"Signing key file '{file}' is a {ecdsa.KeySize}-bit key; ES256 needs P-256.");
             }
 
-            keys.Add(new ECDsaSecurityKey(ecdsa) { KeyId = Path.GetFileNameWithoutExtension(file) });
+            keys.Add(new ECDsaSecurityKey(ecdsa) { KeyId = Path.GetFileNameWithoutExtension(file), CryptoProviderFactory = providers });
         }
 
         var active = activeKeyId is null

@@ -37,7 +37,7 @@ internal static class TrailSearchApi
 
             var maxPageSize = options.Value.MaxPageSize;
             var before = search.Before is null ? null : TrailCursor.Decode(search.Before);
-            if (search.Subject.Length is 0 or > 64 || string.IsNullOrWhiteSpace(search.Reason) || search.Reason.Length > 500
+            if (search.Subject is not { Length: > 0 and <= 64 } || search.Reason is not { Length: <= 500 } || string.IsNullOrWhiteSpace(search.Reason)
                 || search.Limit is < 1 || search.Limit > maxPageSize || (search.Before is not null && before is null))
             {
                 return ProblemResponses.Result(ProblemKind.InvalidBody,

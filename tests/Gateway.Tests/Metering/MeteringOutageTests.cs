@@ -57,6 +57,11 @@ public sealed class MeteringOutageTests(PostgresServer server) : IAsyncLifetime
         var hourly = await usage.QueryAsync(new UsageFilter(HourlyUsage.HourOf(since), HourlyUsage.HourOf(DateTimeOffset.UtcNow).AddHours(1)) { Agency = "MTR" }, CancellationToken.None);
         Assert.Equal(sent, hourly.Where(h => h.Key.Outcome == Outcome.Ok).Sum(h => h.Count));
         Assert.Equal(0, app.Services.GetRequiredService<UsageWriter>().Backlog);
+
+        // The records that went through memory and the spool were sealed as they reached the store: one unbroken chain.
+        var chain = await CallChainVerifier.VerifyAsync(app.Services.GetRequiredService<ICallChainStore>(), CancellationToken.None);
+        Assert.True(chain.Valid, chain.FirstProblem);
+        Assert.Equal(sent, Assert.Single(chain.Chains).VerifiedRecords);
     }
 
     public async Task DisposeAsync() => await _workspace.DisposeAsync();
