@@ -305,19 +305,29 @@ public sealed partial class KubernetesManifestTests(KubernetesOverlays overlays)
     }
 
     [Fact]
-    public void Production_replicas_share_the_issuer_and_the_signing_keys_mounted_from_a_Secret()
+    public void Production_replicas_share_the_issuer()
+    {
+        var production = overlays.Production;
+
+        var issuer = Setting(production, GatewayContainer(production), "Identity__Issuer");
+
+        Assert.True(Uri.TryCreate(issuer, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps, $"Identity__Issuer {issuer} is not an https URL");
+    }
+
+    [Theory]
+    [InlineData("Identity__SigningKeysDirectory", "Identity__GenerateSigningKeyIfMissing", "ndxp-gateway-signing-keys")]
+    [InlineData("Trail__KeysDirectory", "Trail__GenerateKeyIfMissing", "ndxp-gateway-trail-keys")]
+    public void Production_replicas_share_their_keys_mounted_read_only_from_a_Secret_and_never_make_their_own(string directory, string generate, string secret)
     {
         var production = overlays.Production;
         var container = GatewayContainer(production);
 
-        var issuer = Setting(production, container, "Identity__Issuer");
-        Assert.True(Uri.TryCreate(issuer, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps, $"Identity__Issuer {issuer} is not an https URL");
-        Assert.Equal("false", Setting(production, container, "Identity__GenerateSigningKeyIfMissing"), ignoreCase: true);
-        var keys = Setting(production, container, "Identity__SigningKeysDirectory");
+        Assert.Equal("false", Setting(production, container, generate), ignoreCase: true);
+        var keys = Setting(production, container, directory);
         var mount = Assert.Single(container.Items("volumeMounts"), mount => mount.Text("mountPath") == keys);
-        Assert.True(mount.Flag("readOnly") == true, "the signing keys are mounted writable");
+        Assert.True(mount.Flag("readOnly") == true, $"{directory} is mounted writable");
         var volume = Assert.Single(PodSpec(production).Items("volumes"), volume => volume.Text("name") == mount.Text("name"));
-        Assert.Equal("ndxp-gateway-signing-keys", volume.Text("secret", "secretName"));
+        Assert.Equal(secret, volume.Text("secret", "secretName"));
     }
 
     [Fact]
