@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -16,61 +17,88 @@ public static class CallChain
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    /// <summary>A record's fields as hashed: a JSON array, unambiguous and independent of column or property names.</summary>
-    public static byte[] Canonical(UsageRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return JsonSerializer.SerializeToUtf8Bytes(new object?[]
-        {
-            record.TransactionId,
-            record.Timestamp.ToUnixTimeMilliseconds(),
-            record.Agency,
-            record.Client,
-            record.Service,
-            record.ServiceVersion,
-            record.Grant,
-            record.Method,
-            record.Status,
-            (int)record.Outcome,
-            record.LatencyMs,
-            record.UpstreamLatencyMs,
-            record.RequestBytes,
-            record.ResponseBytes,
-            record.Purpose,
-        });
-    }
+    /// <summary>The digest of a batch's records in order: each record's fields as a JSON array, one a line.</summary>
+    public static string RecordsDigest(IEnumerable<UsageRecord> records) => Digest(records, WriteRecord);
 
-    /// <summary>A trail entry's fields as hashed.</summary>
-    public static byte[] Canonical(Trail.TrailEntry entry)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        return JsonSerializer.SerializeToUtf8Bytes(new object?[]
-        {
-            entry.TransactionId,
-            entry.SubjectKey,
-            entry.Subject,
-            entry.Timestamp.ToUnixTimeMilliseconds(),
-            entry.Agency,
-            entry.Client,
-            entry.Service,
-            entry.Purpose,
-            entry.Status,
-            (int)entry.Outcome,
-        });
-    }
+    /// <summary>The digest of a batch's trail entries in order, as <see cref="RecordsDigest"/>.</summary>
+    public static string TrailDigest(IEnumerable<Trail.TrailEntry> entries) => Digest(entries, WriteTrailEntry);
 
-    /// <summary>The digest of a batch's items in order (each item's canonical form, one a line).</summary>
-    public static string Digest(IEnumerable<byte[]> canonicalItems)
+    // Each item's fields as a JSON array (unambiguous, independent of column and property names), written into one
+    // reused buffer and hashed from there: the writer thread seals every record, so no array or box per record.
+    private static string Digest<T>(IEnumerable<T> items, Action<Utf8JsonWriter, T> write)
     {
-        ArgumentNullException.ThrowIfNull(canonicalItems);
+        ArgumentNullException.ThrowIfNull(items);
         using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var item in canonicalItems)
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using var json = new Utf8JsonWriter(buffer);
+        foreach (var item in items)
         {
-            digest.AppendData(item);
+            write(json, item);
+            json.Flush();
+            digest.AppendData(buffer.WrittenSpan);
             digest.AppendData("\n"u8);
+            buffer.ResetWrittenCount();
+            json.Reset(buffer);
         }
 
         return Convert.ToHexStringLower(digest.GetHashAndReset());
+    }
+
+    private static void WriteRecord(Utf8JsonWriter json, UsageRecord record)
+    {
+        json.WriteStartArray();
+        json.WriteStringValue(record.TransactionId);
+        json.WriteNumberValue(record.Timestamp.ToUnixTimeMilliseconds());
+        json.WriteStringValue(record.Agency);
+        json.WriteStringValue(record.Client);
+        json.WriteStringValue(record.Service);
+        WriteNullable(json, record.ServiceVersion);
+        WriteNullable(json, record.Grant);
+        json.WriteStringValue(record.Method);
+        json.WriteNumberValue(record.Status);
+        json.WriteNumberValue((int)record.Outcome);
+        json.WriteNumberValue(record.LatencyMs);
+        if (record.UpstreamLatencyMs is { } upstream)
+        {
+            json.WriteNumberValue(upstream);
+        }
+        else
+        {
+            json.WriteNullValue();
+        }
+
+        json.WriteNumberValue(record.RequestBytes);
+        json.WriteNumberValue(record.ResponseBytes);
+        WriteNullable(json, record.Purpose);
+        json.WriteEndArray();
+    }
+
+    private static void WriteTrailEntry(Utf8JsonWriter json, Trail.TrailEntry entry)
+    {
+        json.WriteStartArray();
+        json.WriteStringValue(entry.TransactionId);
+        json.WriteStringValue(entry.SubjectKey);
+        json.WriteStringValue(entry.Subject);
+        json.WriteNumberValue(entry.Timestamp.ToUnixTimeMilliseconds());
+        json.WriteStringValue(entry.Agency);
+        json.WriteStringValue(entry.Client);
+        json.WriteStringValue(entry.Service);
+        WriteNullable(json, entry.Purpose);
+        json.WriteNumberValue(entry.Status);
+        json.WriteNumberValue((int)entry.Outcome);
+        json.WriteEndArray();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter json, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNullValue();
+        }
+        else
+        {
+            json.WriteStringValue(value);
+        }
     }
 
     /// <summary>Seals a batch onto the chain's head.</summary>
@@ -86,9 +114,9 @@ public static class CallChain
             Sequence = head.Sequence + 1,
             SealedAt = Audit.AuditChain.Timestamp(sealedAt),
             RecordCount = records.Count,
-            RecordsDigest = Digest(records.Select(Canonical)),
+            RecordsDigest = RecordsDigest(records),
             TrailCount = trail.Count,
-            TrailDigest = Digest(trail.Select(Canonical)),
+            TrailDigest = TrailDigest(trail),
             PreviousHash = head.Hash,
             Hash = "",
         };

@@ -86,17 +86,17 @@ public static class CallChainVerifier
         }
 
         if (seal.Sequence > chain.RecordsPrunedThrough
-            && ItemsProblem("records", seal.RecordCount, seal.RecordsDigest, records, r => CallChain.Canonical(r)) is { } recordsProblem)
+            && ItemsProblem("records", seal.RecordCount, seal.RecordsDigest, records, CallChain.RecordsDigest) is { } recordsProblem)
         {
             return recordsProblem;
         }
 
         return seal.Sequence > chain.TrailPrunedThrough
-            ? ItemsProblem("trail entries", seal.TrailCount, seal.TrailDigest, trail, t => CallChain.Canonical(t))
+            ? ItemsProblem("trail entries", seal.TrailCount, seal.TrailDigest, trail, CallChain.TrailDigest)
             : null;
     }
 
-    private static string? ItemsProblem<T>(string what, int count, string digest, List<Sealed<T>> items, Func<T, byte[]> canonical)
+    private static string? ItemsProblem<T>(string what, int count, string digest, List<Sealed<T>> items, Func<IEnumerable<T>, string> digestOf)
     {
         if (items.Count != count)
         {
@@ -111,7 +111,7 @@ public static class CallChainVerifier
             }
         }
 
-        return string.Equals(CallChain.Digest(items.Select(i => canonical(i.Item))), digest, StringComparison.Ordinal)
+        return string.Equals(digestOf(items.Select(i => i.Item)), digest, StringComparison.Ordinal)
             ? null
             : $"its {what} do not match the seal (altered or reordered)";
     }

@@ -38,7 +38,9 @@ internal sealed partial class CallMetering(
         }
 
         var snapshot = snapshots.Current;
-        var subject = SubjectOf(context, snapshot, service);
+        var aggregated = await IsBeyondRefusalBudgetAsync(call, client);
+        // A refusal counted only in the aggregates has no row, so no trail entry: its pseudonym is not worth computing.
+        var subject = aggregated ? null : SubjectOf(context, snapshot, service);
         var record = new UsageRecord
         {
             TransactionId = call.TransactionId,
@@ -58,7 +60,7 @@ internal sealed partial class CallMetering(
             Purpose = call.Purpose,
             Subject = subject,
             SubjectKey = subject is null ? null : pseudonyms.ActiveVersion,
-            Aggregated = await IsBeyondRefusalBudgetAsync(call, client),
+            Aggregated = aggregated,
         };
         MeteringMetrics.Count(record, snapshot, call.TraceId);
         if (!recorder.Record(record))

@@ -10,7 +10,7 @@ internal sealed partial class PostgresUsageStore
 {
     private const string CallChainSchema = """
         CREATE TABLE IF NOT EXISTS trail_entry (
-            transaction_id text PRIMARY KEY,
+            transaction_id text NOT NULL,
             subject_key    text NOT NULL,
             subject        text NOT NULL,
             ts             timestamptz NOT NULL,
@@ -22,10 +22,10 @@ internal sealed partial class PostgresUsageStore
             outcome        smallint NOT NULL,
             chain_id       text NOT NULL,
             batch_seq      bigint NOT NULL,
-            batch_pos      integer NOT NULL
+            batch_pos      integer NOT NULL,
+            PRIMARY KEY (chain_id, batch_seq, batch_pos)
         );
         CREATE INDEX IF NOT EXISTS trail_entry_subject ON trail_entry (subject, ts, transaction_id);
-        CREATE INDEX IF NOT EXISTS trail_entry_batch ON trail_entry (chain_id, batch_seq, batch_pos);
         CREATE TABLE IF NOT EXISTS call_batch (
             chain_id       text NOT NULL,
             seq            bigint NOT NULL,

@@ -11,7 +11,7 @@ internal sealed partial class SqliteUsageStore
 {
     private const string CallChainSchema = """
         CREATE TABLE IF NOT EXISTS trail_entry (
-            transaction_id TEXT PRIMARY KEY,
+            transaction_id TEXT NOT NULL,
             subject_key    TEXT NOT NULL,
             subject        TEXT NOT NULL,
             ts             INTEGER NOT NULL,
@@ -23,10 +23,10 @@ internal sealed partial class SqliteUsageStore
             outcome        INTEGER NOT NULL,
             chain_id       TEXT NOT NULL,
             batch_seq      INTEGER NOT NULL,
-            batch_pos      INTEGER NOT NULL
-        );
+            batch_pos      INTEGER NOT NULL,
+            PRIMARY KEY (chain_id, batch_seq, batch_pos)
+        ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS trail_entry_subject ON trail_entry (subject, ts, transaction_id);
-        CREATE INDEX IF NOT EXISTS trail_entry_batch ON trail_entry (chain_id, batch_seq, batch_pos);
         CREATE TABLE IF NOT EXISTS call_batch (
             chain_id       TEXT NOT NULL,
             seq            INTEGER NOT NULL,
@@ -108,7 +108,7 @@ internal sealed partial class SqliteUsageStore
             var recordsThrough = await MarkPrunedAsync(connection, chain.Chain, "records_pruned_through", chain.RecordsPrunedThrough, recordsCutoff, cancellationToken);
             records += await DeleteSlicesAsync(connection, "usage_record", chain.Chain, recordsThrough, sliceRows, cancellationToken);
             var trailThrough = await MarkPrunedAsync(connection, chain.Chain, "trail_pruned_through", chain.TrailPrunedThrough, trailCutoff, cancellationToken);
-            trail += await DeleteSlicesAsync(connection, "trail_entry", chain.Chain, trailThrough, sliceRows, cancellationToken);
+            trail += await DeleteSlicesAsync(connection, "trail_entry", chain.Chain, trailThrough, sliceRows, cancellationToken, key: "batch_seq, batch_pos");
 
             var sealsThrough = Math.Min(recordsThrough, trailThrough);
             if (sealsThrough > chain.Anchor.Sequence)
@@ -123,7 +123,7 @@ internal sealed partial class SqliteUsageStore
                 await anchor.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            seals += await DeleteSlicesAsync(connection, "call_batch", chain.Chain, sealsThrough, sliceRows, cancellationToken, batchColumn: "seq");
+            seals += await DeleteSlicesAsync(connection, "call_batch", chain.Chain, sealsThrough, sliceRows, cancellationToken, batchColumn: "seq", key: "seq");
         }
 
         // Records from before the chain existed (none in a store created with it) go by their time alone.
@@ -152,11 +152,15 @@ internal sealed partial class SqliteUsageStore
     }
 
     // A slice per statement, each its own transaction: the write lock is held for one slice, not the whole deletion.
+    // key: the columns that find a row of the chain (its rowid, or its primary key after the chain id).
     private static async Task<long> DeleteSlicesAsync(
-        SqliteConnection connection, string table, string chain, long through, int sliceRows, CancellationToken cancellationToken, string batchColumn = "batch_seq")
+        SqliteConnection connection, string table, string chain, long through, int sliceRows, CancellationToken cancellationToken,
+        string batchColumn = "batch_seq", string key = "rowid")
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = $"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE chain_id = $chain AND {batchColumn} <= $through LIMIT $slice)";
+        command.CommandText = $"""
+            DELETE FROM {table} WHERE chain_id = $chain AND ({key}) IN (SELECT {key} FROM {table} WHERE chain_id = $chain AND {batchColumn} <= $through LIMIT $slice)
+            """;
         command.Parameters.AddWithValue("$chain", chain);
         command.Parameters.AddWithValue("$through", through);
         command.Parameters.AddWithValue("$slice", sliceRows);

@@ -10,18 +10,21 @@ namespace Ndxp.Gateway.Trail;
 /// folder, the last by name (or the configured one) making new pseudonyms, the others still used to find older entries.
 /// Rotation: add a new key file and make it active; keep the old files as long as entries made under them are kept.
 /// </summary>
-public sealed partial class PseudonymKeyRing
+public sealed partial class PseudonymKeyRing : IDisposable
 {
     public const int MinKeyBytes = 32;
 
     private readonly IReadOnlyList<(string Version, byte[] Key)> _keys;
-    private readonly byte[] _activeKey;
+
+    // One HMAC state per thread, reset after each use: the one-shot HMAC sets up a new OpenSSL context per call.
+    private readonly ThreadLocal<IncrementalHash> _active;
 
     private PseudonymKeyRing(IReadOnlyList<(string Version, byte[] Key)> keys, string activeVersion)
     {
         _keys = keys;
         ActiveVersion = activeVersion;
-        _activeKey = keys.First(k => k.Version == activeVersion).Key;
+        var activeKey = keys.First(k => k.Version == activeVersion).Key;
+        _active = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, activeKey), trackAllValues: true);
     }
 
     public string ActiveVersion { get; }
@@ -29,7 +32,25 @@ public sealed partial class PseudonymKeyRing
     public IEnumerable<string> Versions => _keys.Select(k => k.Version);
 
     /// <summary>The pseudonym under the active key, as stored with a new trail entry.</summary>
-    public string Pseudonym(ReadOnlySpan<char> identifier) => Compute(_activeKey, identifier);
+    public string Pseudonym(ReadOnlySpan<char> identifier)
+    {
+        Span<byte> utf8 = identifier.Length <= 128 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(identifier.Length)] : new byte[Encoding.UTF8.GetMaxByteCount(identifier.Length)];
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        var hmac = _active.Value!;
+        hmac.AppendData(utf8[..Encoding.UTF8.GetBytes(identifier, utf8)]);
+        hmac.GetHashAndReset(mac);
+        return Convert.ToHexStringLower(mac);
+    }
+
+    public void Dispose()
+    {
+        foreach (var hmac in _active.Values)
+        {
+            hmac.Dispose();
+        }
+
+        _active.Dispose();
+    }
 
     /// <summary>The pseudonym under every key: what a search for the identifier looks for.</summary>
     public IReadOnlyList<SubjectPseudonym> AllPseudonyms(string identifier)
@@ -84,13 +105,7 @@ public sealed partial class PseudonymKeyRing
         return new PseudonymKeyRing(keys, active);
     }
 
-    private static string Compute(byte[] key, ReadOnlySpan<char> identifier)
-    {
-        Span<byte> utf8 = identifier.Length <= 128 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(identifier.Length)] : new byte[Encoding.UTF8.GetMaxByteCount(identifier.Length)];
-        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(key, utf8[..Encoding.UTF8.GetBytes(identifier, utf8)], mac);
-        return Convert.ToHexStringLower(mac);
-    }
+    private static string Compute(byte[] key, string identifier) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(identifier)));
 
     private static string Generate(string directory, TimeProvider clock)
     {
