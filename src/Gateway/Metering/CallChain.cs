@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -17,88 +16,62 @@ public static class CallChain
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    /// <summary>The digest of a batch's records in order: each record's fields as a JSON array, one a line.</summary>
+    /// <summary>The digest of a batch's records in order (<see cref="CanonicalFields"/>: each record's fields, in order).</summary>
     public static string RecordsDigest(IEnumerable<UsageRecord> records) => Digest(records, WriteRecord);
 
     /// <summary>The digest of a batch's trail entries in order, as <see cref="RecordsDigest"/>.</summary>
     public static string TrailDigest(IEnumerable<Trail.TrailEntry> entries) => Digest(entries, WriteTrailEntry);
 
-    // Each item's fields as a JSON array (unambiguous, independent of column and property names), written into one
-    // reused buffer and hashed from there: the writer thread seals every record, so no array or box per record.
-    private static string Digest<T>(IEnumerable<T> items, Action<Utf8JsonWriter, T> write)
+    // Every record is sealed on the writer thread: its fields go into one reused buffer and are hashed from there, with
+    // no array, box, text formatting of numbers or escaping per record.
+    private static string Digest<T>(IEnumerable<T> items, Action<CanonicalFields, T> write)
     {
         ArgumentNullException.ThrowIfNull(items);
         using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using var json = new Utf8JsonWriter(buffer);
+        var fields = new CanonicalFields();
         foreach (var item in items)
         {
-            write(json, item);
-            json.Flush();
-            digest.AppendData(buffer.WrittenSpan);
-            digest.AppendData("\n"u8);
-            buffer.ResetWrittenCount();
-            json.Reset(buffer);
+            write(fields, item);
+            digest.AppendData(fields.Written);
+            fields.Clear();
         }
 
         return Convert.ToHexStringLower(digest.GetHashAndReset());
     }
 
-    private static void WriteRecord(Utf8JsonWriter json, UsageRecord record)
+    private static void WriteRecord(CanonicalFields fields, UsageRecord record)
     {
-        json.WriteStartArray();
-        json.WriteStringValue(record.TransactionId);
-        json.WriteNumberValue(record.Timestamp.ToUnixTimeMilliseconds());
-        json.WriteStringValue(record.Agency);
-        json.WriteStringValue(record.Client);
-        json.WriteStringValue(record.Service);
-        WriteNullable(json, record.ServiceVersion);
-        WriteNullable(json, record.Grant);
-        json.WriteStringValue(record.Method);
-        json.WriteNumberValue(record.Status);
-        json.WriteNumberValue((int)record.Outcome);
-        json.WriteNumberValue(record.LatencyMs);
-        if (record.UpstreamLatencyMs is { } upstream)
-        {
-            json.WriteNumberValue(upstream);
-        }
-        else
-        {
-            json.WriteNullValue();
-        }
-
-        json.WriteNumberValue(record.RequestBytes);
-        json.WriteNumberValue(record.ResponseBytes);
-        WriteNullable(json, record.Purpose);
-        json.WriteEndArray();
+        fields.Text(record.TransactionId);
+        fields.Number(record.Timestamp.ToUnixTimeMilliseconds());
+        fields.Text(record.Agency);
+        fields.Text(record.Client);
+        fields.Text(record.Service);
+        fields.Text(record.ServiceVersion);
+        fields.Text(record.Grant);
+        fields.Text(record.Method);
+        fields.Number(record.Status);
+        fields.Number((int)record.Outcome);
+        fields.Real(record.LatencyMs);
+        fields.Real(record.UpstreamLatencyMs);
+        fields.Number(record.RequestBytes);
+        fields.Number(record.ResponseBytes);
+        fields.Text(record.Purpose);
+        fields.End();
     }
 
-    private static void WriteTrailEntry(Utf8JsonWriter json, Trail.TrailEntry entry)
+    private static void WriteTrailEntry(CanonicalFields fields, Trail.TrailEntry entry)
     {
-        json.WriteStartArray();
-        json.WriteStringValue(entry.TransactionId);
-        json.WriteStringValue(entry.SubjectKey);
-        json.WriteStringValue(entry.Subject);
-        json.WriteNumberValue(entry.Timestamp.ToUnixTimeMilliseconds());
-        json.WriteStringValue(entry.Agency);
-        json.WriteStringValue(entry.Client);
-        json.WriteStringValue(entry.Service);
-        WriteNullable(json, entry.Purpose);
-        json.WriteNumberValue(entry.Status);
-        json.WriteNumberValue((int)entry.Outcome);
-        json.WriteEndArray();
-    }
-
-    private static void WriteNullable(Utf8JsonWriter json, string? value)
-    {
-        if (value is null)
-        {
-            json.WriteNullValue();
-        }
-        else
-        {
-            json.WriteStringValue(value);
-        }
+        fields.Text(entry.TransactionId);
+        fields.Text(entry.SubjectKey);
+        fields.Text(entry.Subject);
+        fields.Number(entry.Timestamp.ToUnixTimeMilliseconds());
+        fields.Text(entry.Agency);
+        fields.Text(entry.Client);
+        fields.Text(entry.Service);
+        fields.Text(entry.Purpose);
+        fields.Number(entry.Status);
+        fields.Number((int)entry.Outcome);
+        fields.End();
     }
 
     /// <summary>Seals a batch onto the chain's head.</summary>

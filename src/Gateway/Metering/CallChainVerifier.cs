@@ -8,6 +8,7 @@ namespace Ndxp.Gateway.Metering;
 public static class CallChainVerifier
 {
     private const int SealPage = 200;
+    private const int GroupRecords = 20_000;
 
     public static async Task<CallChainVerification> VerifyAsync(ICallChainStore store, CancellationToken cancellationToken)
     {
@@ -35,19 +36,20 @@ public static class CallChainVerifier
                 break;
             }
 
-            var first = seals[0].Sequence;
-            var last = seals[^1].Sequence;
-            var recordsByBatch = (await reader.ReadRecordsAsync(chain.Chain, first, last, cancellationToken)).ToLookup(r => r.Batch);
-            var trailByBatch = (await reader.ReadTrailAsync(chain.Chain, first, last, cancellationToken)).ToLookup(t => t.Batch);
-            foreach (var seal in seals)
+            foreach (var group in InGroups(seals))
             {
-                if (Check(chain, seal, previous, recordsByBatch[seal.Sequence].ToList(), trailByBatch[seal.Sequence].ToList()) is { } reason)
+                var recordsByBatch = (await reader.ReadRecordsAsync(chain.Chain, group[0].Sequence, group[^1].Sequence, cancellationToken)).ToLookup(r => r.Batch);
+                var trailByBatch = (await reader.ReadTrailAsync(chain.Chain, group[0].Sequence, group[^1].Sequence, cancellationToken)).ToLookup(t => t.Batch);
+                foreach (var seal in group)
                 {
-                    return ChainVerification.Broken(chain, previous.Sequence - chain.Anchor.Sequence, records, seal.Sequence, reason);
-                }
+                    if (Check(chain, seal, previous, recordsByBatch[seal.Sequence].ToList(), trailByBatch[seal.Sequence].ToList()) is { } reason)
+                    {
+                        return ChainVerification.Broken(chain, previous.Sequence - chain.Anchor.Sequence, records, seal.Sequence, reason);
+                    }
 
-                records += seal.RecordCount;
-                previous = new ChainLink(seal.Sequence, seal.Hash);
+                    records += seal.RecordCount;
+                    previous = new ChainLink(seal.Sequence, seal.Hash);
+                }
             }
         }
 
@@ -65,6 +67,31 @@ public static class CallChainVerifier
         }
 
         return new ChainVerification(chain.Chain, true, previous.Sequence - chain.Anchor.Sequence, records, null, null);
+    }
+
+    // Consecutive seals whose batches hold at most GroupRecords records together (one batch alone may hold more): the
+    // records and trail entries read at once stay bounded however full the batches were.
+    private static IEnumerable<List<CallBatchSeal>> InGroups(IReadOnlyList<CallBatchSeal> seals)
+    {
+        var group = new List<CallBatchSeal>();
+        long held = 0;
+        foreach (var seal in seals)
+        {
+            if (group.Count > 0 && held + seal.RecordCount + seal.TrailCount > GroupRecords)
+            {
+                yield return group;
+                group = [];
+                held = 0;
+            }
+
+            group.Add(seal);
+            held += seal.RecordCount + seal.TrailCount;
+        }
+
+        if (group.Count > 0)
+        {
+            yield return group;
+        }
     }
 
     // Why the batch breaks the chain, or null when it holds.
