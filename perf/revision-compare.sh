@@ -5,6 +5,7 @@
 # (the gateway process's utime+stime from /proc/PID/stat over the calls it served); then the medians and B/A.
 # Usage: perf/revision-compare.sh REV_A REV_B [rounds=3] [measure-seconds=20] [warmup-seconds=30]
 # GATEWAY_ARGS adds settings to both gateways (e.g. --Limits:Redis=127.0.0.1:6391 with REDIS=1 to start one).
+# B_ARGS adds settings to B's gateway only (later settings win: e.g. --Registry:SeedFile=FILE for another registry).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REV_A=$1 REV_B=$2 ROUNDS=${3:-3} MEASURE=${4:-20} WARMUP=${5:-30}
@@ -45,7 +46,7 @@ measure() { # measure a|b ROUND: starts that revision's gateway, warms it up, me
   rm -rf "$work/data"
   dotnet "$work/$rev/out/Ndxp.Gateway.dll" --Gateway:ListenAddress=127.0.0.1 --Gateway:DataPort=$DATA_PORT \
     --Gateway:AdminPort=$ADMIN_PORT --Gateway:DataDirectory="$work/data" --Registry:SeedFile=config/registry.demo.json \
-    --Identity:Issuer="http://localhost:$DATA_PORT" --Identity:TokenLifetime=01:00:00 ${GATEWAY_ARGS:-} >"$work/gateway-$rev.log" 2>&1 &
+    --Identity:Issuer="http://localhost:$DATA_PORT" --Identity:TokenLifetime=01:00:00 ${GATEWAY_ARGS:-} $([ "$rev" = b ] && echo "${B_ARGS:-}") >"$work/gateway-$rev.log" 2>&1 &
   local pid=$!
   wait_for "http://127.0.0.1:$ADMIN_PORT/readyz"
   local token
@@ -70,7 +71,7 @@ measure() { # measure a|b ROUND: starts that revision's gateway, warms it up, me
   echo "$rev $rps $p50 $p99 $us_per_call" >>"$work/results"
 }
 
-echo "A = $(git rev-parse --short "$REV_A"), B = $(git rev-parse --short "$REV_B"); wrk -t1 -c32, ${WARMUP}s warm-up, ${MEASURE}s measured; $(nproc) cores; $(date -u +%F)${GATEWAY_ARGS:+; gateway args: $GATEWAY_ARGS}"
+echo "A = $(git rev-parse --short "$REV_A"), B = $(git rev-parse --short "$REV_B"); wrk -t1 -c32, ${WARMUP}s warm-up, ${MEASURE}s measured; $(nproc) cores; $(date -u +%F)${GATEWAY_ARGS:+; gateway args: $GATEWAY_ARGS}${B_ARGS:+; B args: $B_ARGS}"
 echo
 echo "| round | rev | calls/s | p50 (ms) | p99 (ms) | CPU us/call | non-2xx |"
 echo "|---:|---|---:|---:|---:|---:|---:|"
