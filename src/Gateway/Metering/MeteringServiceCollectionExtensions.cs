@@ -29,6 +29,7 @@ public static class MeteringServiceCollectionExtensions
 
         services.AddSingleton<UsageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageWriter>());
+        services.AddHostedService<UsageRetention>();
         return services;
     }
 

@@ -15,23 +15,18 @@ internal sealed partial class UsageWriter : BackgroundService
     private readonly IUsageStore _store;
     private readonly UsageSpool _spool;
     private readonly MeteringOptions _options;
-    private readonly TimeSpan _trailRetention;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<UsageWriter> _logger;
     private readonly List<UsageRecord> _pending = [];
-    private DateTimeOffset _nextRetention;
 
     public UsageWriter(
-        UsageRecorder recorder, IUsageStore store, UsageSpool spool, IOptions<MeteringOptions> options, IOptions<Trail.TrailOptions> trail,
-        TimeProvider timeProvider, ILogger<UsageWriter> logger)
+        UsageRecorder recorder, IUsageStore store, UsageSpool spool, IOptions<MeteringOptions> options, TimeProvider timeProvider, ILogger<UsageWriter> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(trail);
         _recorder = recorder;
         _store = store;
         _spool = spool;
         _options = options.Value;
-        _trailRetention = trail.Value.Retention;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -50,7 +45,6 @@ internal sealed partial class UsageWriter : BackgroundService
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 await FlushAsync(CancellationToken.None);
-                await ApplyRetentionAsync();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -149,29 +143,6 @@ internal sealed partial class UsageWriter : BackgroundService
         _pending.Clear();
     }
 
-    private async Task ApplyRetentionAsync()
-    {
-        var now = _timeProvider.GetUtcNow();
-        if (now < _nextRetention)
-        {
-            return;
-        }
-
-        _nextRetention = now.AddHours(1);
-        try
-        {
-            var pruned = await _store.PruneAsync(now - _options.RawRetention, now - _trailRetention, _options.RetentionSliceRows, CancellationToken.None);
-            if (pruned.Records + pruned.TrailEntries + pruned.Seals > 0)
-            {
-                Log.RetentionApplied(_logger, pruned.Records, pruned.TrailEntries, pruned.Seals);
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.RetentionFailed(_logger, ex);
-        }
-    }
-
     private static partial class Log
     {
         [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,
@@ -187,16 +158,9 @@ internal sealed partial class UsageWriter : BackgroundService
         [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Skipped {Count} unreadable lines of the metering spool (torn by a crash during an append)")]
         public static partial void TornSpoolLines(ILogger logger, int count);
 
-        [LoggerMessage(EventId = 3005, Level = LogLevel.Information,
-            Message = "Deleted {Records} usage records, {TrailEntries} trail entries and {Seals} call batch seals past their retention")]
-        public static partial void RetentionApplied(ILogger logger, long records, long trailEntries, long seals);
-
         [LoggerMessage(EventId = 3008, Level = LogLevel.Information,
             Message = "Sealed call batch {Chain} #{Sequence} {Hash} ({Records} records, {TrailEntries} trail entries)")]
         public static partial void Sealed(ILogger logger, string chain, long sequence, string hash, int records, int trailEntries);
-
-        [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Applying usage record retention failed")]
-        public static partial void RetentionFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Metering writer stopped; {Spooled} records left in the spool file for the next start")]
         public static partial void Stopped(ILogger logger, long spooled);

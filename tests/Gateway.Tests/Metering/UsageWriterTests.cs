@@ -157,7 +157,7 @@ public sealed class UsageWriterTests : IDisposable
             MaxBatchSize = _options.MaxBatchSize,
             FlushInterval = flushInterval ?? _options.FlushInterval,
         };
-        return new UsageWriter(recorder, _store, new UsageSpool(SpoolPath), Options.Create(options), Options.Create(new global::Ndxp.Gateway.Trail.TrailOptions()), TimeProvider.System, NullLogger<UsageWriter>.Instance);
+        return new UsageWriter(recorder, _store, new UsageSpool(SpoolPath), Options.Create(options), TimeProvider.System, NullLogger<UsageWriter>.Instance);
     }
 
     private static void RecordMany(UsageRecorder recorder, int first, int count)

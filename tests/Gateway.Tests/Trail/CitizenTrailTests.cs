@@ -48,6 +48,33 @@ public sealed class CitizenTrailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_exclusion_made_through_the_admin_api_is_audited_and_hides_the_agencys_past_calls_from_citizens()
+    {
+        Assert.Equal(HttpStatusCode.OK, await _world.CallAboutAsync(TrailWorld.PersonA, "vcb-ekyc", "ekyc"));
+        var citizen = await _world.CitizenTokenAsync(TrailWorld.PersonA);
+        await _world.TrailItemsAsync(citizen, count: 1);
+        var operatorToken = await _world.Gateway.Data.TokenAsync("ops-console");
+
+        using (var unknown = await _world.Gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/trail-exclusions", """{"agency":"NOPE","reason":"x"}""", token: operatorToken))
+        {
+            await ProblemAssert.IsProblemAsync(unknown, HttpStatusCode.UnprocessableEntity, "registry-invalid");
+        }
+
+        using (var created = await _world.Gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/trail-exclusions", """{"agency":"VCB","reason":"court order 12/2026"}""", token: operatorToken))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using (var trail = await _world.TrailAsync(citizen))
+        {
+            Assert.DoesNotContain("\"VCB\"", await trail.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using var audit = await _world.Gateway.Admin.SendJsonAsync(HttpMethod.Get, "/admin/v1/audit?kind=trail-exclusion&id=VCB", token: operatorToken);
+        Assert.Contains("court order 12/2026", await audit.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_trail_pages_newest_first_and_downloads_as_csv()
     {
         foreach (var purpose in new[] { "ekyc", "ekyc", "ekyc" })
