@@ -14,6 +14,7 @@ public sealed class AdminAccessTests(AdminFixture gateway) : IClassFixture<Admin
     private static readonly Dictionary<string, string> ExistingIds = new(StringComparer.Ordinal)
     {
         ["agencies"] = "VCB", ["clients"] = "vcb-ekyc", ["services"] = "enterprise", ["grants"] = "vcb-population", ["revocations"] = "some-jti",
+        ["trail-exclusions"] = "VCB",
     };
 
     [Fact]
@@ -33,7 +34,8 @@ public sealed class AdminAccessTests(AdminFixture gateway) : IClassFixture<Admin
         {
             var path = Concrete(pattern);
             using var asConsumer = await gateway.Admin.SendJsonAsync(new HttpMethod(method), path, "{}", "*", consumer);
-            await ProblemAssert.IsProblemAsync(asConsumer, HttpStatusCode.Forbidden, "operator-role-required");
+            // Searching a person's trail is the auditors' (Trail/TrailSearchTests); everything else the operators'.
+            await ProblemAssert.IsProblemAsync(asConsumer, HttpStatusCode.Forbidden, pattern == "/admin/v1/trail/search" ? "auditor-role-required" : "operator-role-required");
             using var withoutToken = await anonymous.SendJsonAsync(new HttpMethod(method), path, "{}", "*");
             await ProblemAssert.IsProblemAsync(withoutToken, HttpStatusCode.Unauthorized, "token-missing");
         }

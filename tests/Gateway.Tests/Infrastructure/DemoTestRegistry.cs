@@ -20,7 +20,8 @@ internal static class DemoTestRegistry
         var demo = RegistryJson.ReadFile(Repository.File("config", "registry.demo.json"));
         return demo with
         {
-            Clients = [.. demo.Clients.Select(c => c with { SecretHash = ClientSecretHasher.Hash(secrets[c.Id], ClientSecretHasher.MinimumIterations) })],
+            // Clients the load tool does not call (the auditor, the investigator) keep their demo hashes.
+            Clients = [.. demo.Clients.Select(c => secrets.TryGetValue(c.Id, out var secret) ? c with { SecretHash = ClientSecretHasher.Hash(secret, ClientSecretHasher.MinimumIterations) } : c)],
             Services = [.. demo.Services.Select(s => s with { Destinations = [providersUrl] })],
         };
     }

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Where a change's cost per call goes, thread by thread: the gateway built from two git revisions, run in turns
+# (interleaved rounds, the order shuffled in each round) in front of the same demo provider with `wrk -t1 -c32`, each
+# warmed up first. For each run: calls/s and the CPU microseconds per call of the thread-pool workers (the calls
+# themselves), of the metering writer's thread (batches, seals and trail entries) and of the whole process, from
+# /proc/PID/task/*/stat over the calls served. On a noisy 2-core machine the workers' share moves by tens of
+# microseconds between runs of one binary (idle workers spin); the writer's thread does only metering, so its share
+# shows what metering work a change adds.
+# Usage: perf/thread-costs.sh REV_A REV_B [rounds=3] [measure-seconds=20] [warmup-seconds=20]
+# B_ARGS adds settings to B's gateway only (e.g. --Registry:SeedFile=FILE for another registry).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REV_A=$1 REV_B=$2 ROUNDS=${3:-3} MEASURE=${4:-20} WARMUP=${5:-20}
+PROVIDERS_PORT=5100 DATA_PORT=5280 ADMIN_PORT=5281
+PATH_UNDER_TEST=/population/v1/citizens/001099012345
+command -v wrk >/dev/null || { (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  for rev in a b; do git worktree remove --force "$work/$rev" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+for rev in a b; do
+  commit=$([ $rev = a ] && echo "$REV_A" || echo "$REV_B")
+  git worktree add -q --detach "$work/$rev" "$commit"
+  dotnet publish -c Release -v q -nologo -o "$work/$rev/out" "$work/$rev/src/Gateway" >/dev/null
+done
+dotnet publish -c Release -v q -nologo -o "$work/providers" src/Gateway.DemoProviders >/dev/null
+
+wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "timeout waiting for $1" >&2; exit 1; }
+dotnet "$work/providers/Ndxp.Gateway.DemoProviders.dll" "http://127.0.0.1:$PROVIDERS_PORT" >"$work/providers.log" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:$PROVIDERS_PORT/healthz"
+
+# One line per thread: its name (spaces as '_') and utime+stime in ticks; the name is read from comm, the times after
+# the ')' closing it in stat (a name with spaces would shift the fields otherwise).
+threads() { for t in /proc/"$1"/task/*; do echo "$(tr ' ' _ <"$t/comm" 2>/dev/null) $(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')"; done; }
+
+measure() { # measure a|b ROUND
+  local rev=$1 round=$2
+  rm -rf "$work/data"
+  # The registry seed is each revision's own demo registry (relative to its output folder) unless B_ARGS names another.
+  dotnet "$work/$rev/out/Ndxp.Gateway.dll" --Gateway:ListenAddress=127.0.0.1 --Gateway:DataPort=$DATA_PORT \
+    --Gateway:AdminPort=$ADMIN_PORT --Gateway:DataDirectory="$work/data" --Registry:SeedFile=config/registry.demo.json \
+    --Identity:Issuer="http://localhost:$DATA_PORT" --Identity:TokenLifetime=01:00:00 $([ "$rev" = b ] && echo "${B_ARGS:-}") \
+    >"$work/gateway-$rev.log" 2>&1 &
+  local pid=$!
+  wait_for "http://127.0.0.1:$ADMIN_PORT/readyz"
+  local token
+  token=$(curl -s -u vcb-ekyc:vcb-demo-secret -d grant_type=client_credentials "http://127.0.0.1:$DATA_PORT/connect/token" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  local args=(-t1 -c32 -H "Authorization: Bearer $token" -H "X-Purpose: ekyc" "http://127.0.0.1:$DATA_PORT$PATH_UNDER_TEST")
+  wrk -d"${WARMUP}s" "${args[@]}" >/dev/null
+  threads $pid >"$work/before"
+  wrk -d"${MEASURE}s" "${args[@]}" >"$work/wrk.txt"
+  threads $pid >"$work/after"
+  kill $pid; wait $pid 2>/dev/null || true
+  python3 - "$rev" "$round" "$work" <<'PY'
+import collections, os, re, sys
+rev, round_, work = sys.argv[1:4]
+text = open(f"{work}/wrk.txt").read()
+calls = int(re.search(r"(\d+) requests in", text).group(1))
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+def load(path):
+    ticks = collections.Counter()
+    for line in open(path):
+        parts = line.split()
+        if len(parts) == 2:
+            ticks[parts[0]] += int(parts[1])
+    return ticks
+before, after = load(f"{work}/before"), load(f"{work}/after")
+us = lambda ticks: ticks / os.sysconf("SC_CLK_TCK") * 1e6 / calls
+delta = {name: after[name] - before.get(name, 0) for name in after}
+workers, writer, total = us(delta.get(".NET_TP_Worker", 0)), us(delta.get("ndxp_metering_w", 0)), us(sum(delta.values()))
+print(f"| {round_} | {rev} | {rps:.0f} | {workers:.1f} | {writer:.1f} | {total:.1f} | {non2xx.group(1) if non2xx else 0} |")
+open(f"{work}/results", "a").write(f"{rev} {rps} {workers} {writer} {total}\n")
+PY
+}
+
+echo "A = $(git rev-parse --short "$REV_A"), B = $(git rev-parse --short "$REV_B"); wrk -t1 -c32, ${WARMUP}s warm-up, ${MEASURE}s measured; $(nproc) cores; $(date -u +%F)${B_ARGS:+; B args: $B_ARGS}"
+echo
+echo "| round | rev | calls/s | workers us/call | metering writer us/call | process us/call | non-2xx |"
+echo "|---:|---|---:|---:|---:|---:|---:|"
+for round in $(seq 1 "$ROUNDS"); do
+  for rev in $(printf 'a\nb\n' | shuf); do measure "$rev" "$round"; done
+done
+echo
+python3 - "$work/results" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+med = {rev: [statistics.median(float(r[i]) for r in rows if r[0] == rev) for i in range(1, 5)] for rev in ("a", "b")}
+for rev in ("a", "b"):
+    print(f"median {rev.upper()}: {med[rev][0]:.0f} calls/s, workers {med[rev][1]:.1f}, metering writer {med[rev][2]:.1f}, process {med[rev][3]:.1f} us per call")
+print(f"B/A: throughput {med['b'][0] / med['a'][0]:.3f}; metering writer {med['b'][2] - med['a'][2]:+.1f} us per call "
+      f"({(med['b'][2] - med['a'][2]) / med['a'][3] * 100:+.1f}% of A's process CPU per call)")
+PY
