@@ -1,4 +1,3 @@
-using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Trail;
 using Npgsql;
 using NpgsqlTypes;
@@ -49,15 +48,13 @@ internal sealed partial class PostgresUsageStore
         );
         """;
 
-    internal const string TrailColumns = "transaction_id, subject_key, subject, ts, agency, client, service, purpose, status, outcome";
-
     public Task<ICallChainReader> OpenReaderAsync(CancellationToken cancellationToken) => PostgresCallChainReader.OpenAsync(_dataSource, cancellationToken);
 
     public async Task<IReadOnlyList<TrailEntry>> ReadTrailAsync(TrailQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var command = _dataSource.CreateCommand($"""
-            SELECT {TrailColumns} FROM trail_entry
+            SELECT {CallChainColumns.Trail} FROM trail_entry
             WHERE (subject, subject_key) IN (SELECT * FROM unnest(@subjects, @keys))
               AND agency <> ALL(@hidden)
               AND (@beforeId::text IS NULL OR ts < @beforeTs OR (ts = @beforeTs AND transaction_id < @beforeId))
@@ -74,7 +71,7 @@ internal sealed partial class PostgresUsageStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            entries.Add(ReadTrailEntry(reader));
+            entries.Add(CallChainColumns.ReadTrailEntry(reader, r => r.GetFieldValue<DateTimeOffset>(3)));
         }
 
         return entries;
@@ -124,20 +121,6 @@ internal sealed partial class PostgresUsageStore
 
         return new PrunedItems(records, trail, seals);
     }
-
-    internal static TrailEntry ReadTrailEntry(NpgsqlDataReader reader) => new()
-    {
-        TransactionId = reader.GetString(0),
-        SubjectKey = reader.GetString(1),
-        Subject = reader.GetString(2),
-        Timestamp = reader.GetFieldValue<DateTimeOffset>(3),
-        Agency = reader.GetString(4),
-        Client = reader.GetString(5),
-        Service = reader.GetString(6),
-        Purpose = reader.IsDBNull(7) ? null : reader.GetString(7),
-        Status = reader.GetInt32(8),
-        Outcome = (Outcome)reader.GetInt16(9),
-    };
 
     private async Task<long> MarkPrunedAsync(string chain, string column, long current, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
@@ -213,7 +196,7 @@ internal sealed partial class PostgresUsageStore
         }
 
         await using var insert = new NpgsqlCommand($"""
-            INSERT INTO trail_entry ({TrailColumns}, chain_id, batch_seq, batch_pos)
+            INSERT INTO trail_entry ({CallChainColumns.Trail}, chain_id, batch_seq, batch_pos)
             SELECT id, subject_key, subject, ts, agency, client, service, purpose, status, outcome, @chain, @batch, (ord - 1)::integer
             FROM unnest(@id, @key, @subject, @ts, @agency, @client, @service, @purpose, @status, @outcome) WITH ORDINALITY
                  AS t(id, subject_key, subject, ts, agency, client, service, purpose, status, outcome, ord)

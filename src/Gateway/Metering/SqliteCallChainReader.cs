@@ -35,17 +35,12 @@ internal sealed class SqliteCallChainReader : ICallChainReader
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = """
-            SELECT chain_id, head_seq, head_hash, anchor_seq, anchor_hash, records_pruned_through, trail_pruned_through
-            FROM call_chain ORDER BY chain_id
-            """;
+        command.CommandText = $"SELECT {CallChainColumns.Chain} FROM call_chain ORDER BY chain_id";
         var chains = new List<ChainState>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            chains.Add(new ChainState(
-                reader.GetString(0), new ChainLink(reader.GetInt64(1), reader.GetString(2)), new ChainLink(reader.GetInt64(3), reader.GetString(4)),
-                reader.GetInt64(5), reader.GetInt64(6)));
+            chains.Add(CallChainColumns.ReadChain(reader));
         }
 
         return chains;
@@ -53,28 +48,15 @@ internal sealed class SqliteCallChainReader : ICallChainReader
 
     public async Task<IReadOnlyList<CallBatchSeal>> ReadSealsAsync(string chain, long afterSequence, int limit, CancellationToken cancellationToken)
     {
-        await using var command = Command("""
-            SELECT chain_id, seq, sealed_at, record_count, records_digest, trail_count, trail_digest, previous_hash, hash
-            FROM call_batch WHERE chain_id = $chain AND seq > $after ORDER BY seq LIMIT $limit
-            """, chain);
+        await using var command = Command(
+            $"SELECT {CallChainColumns.Seal} FROM call_batch WHERE chain_id = $chain AND seq > $after ORDER BY seq LIMIT $limit", chain);
         command.Parameters.AddWithValue("$after", afterSequence);
         command.Parameters.AddWithValue("$limit", limit);
         var seals = new List<CallBatchSeal>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            seals.Add(new CallBatchSeal
-            {
-                Chain = reader.GetString(0),
-                Sequence = reader.GetInt64(1),
-                SealedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-                RecordCount = reader.GetInt32(3),
-                RecordsDigest = reader.GetString(4),
-                TrailCount = reader.GetInt32(5),
-                TrailDigest = reader.GetString(6),
-                PreviousHash = reader.GetString(7),
-                Hash = reader.GetString(8),
-            });
+            seals.Add(CallChainColumns.ReadSeal(reader, r => DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2))));
         }
 
         return seals;
@@ -101,8 +83,8 @@ internal sealed class SqliteCallChainReader : ICallChainReader
 
     public async Task<IReadOnlyList<Sealed<TrailEntry>>> ReadTrailAsync(string chain, long first, long last, CancellationToken cancellationToken)
     {
-        await using var command = Command("""
-            SELECT transaction_id, subject_key, subject, ts, agency, client, service, purpose, status, outcome, batch_seq, batch_pos FROM trail_entry
+        await using var command = Command($"""
+            SELECT {CallChainColumns.Trail}, batch_seq, batch_pos FROM trail_entry
             WHERE chain_id = $chain AND batch_seq BETWEEN $first AND $last ORDER BY batch_seq, batch_pos
             """, chain);
         command.Parameters.AddWithValue("$first", first);
@@ -111,7 +93,7 @@ internal sealed class SqliteCallChainReader : ICallChainReader
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            entries.Add(new(reader.GetInt64(10), reader.GetInt32(11), SqliteUsageStore.ReadTrailEntry(reader)));
+            entries.Add(new(reader.GetInt64(10), reader.GetInt32(11), CallChainColumns.ReadTrailEntry(reader, SqliteUsageStore.TrailTime)));
         }
 
         return entries;

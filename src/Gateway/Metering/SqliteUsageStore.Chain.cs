@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Trail;
 using SQLitePCL;
 
@@ -50,8 +49,6 @@ internal sealed partial class SqliteUsageStore
         );
         """;
 
-    private const string TrailColumns = "transaction_id, subject_key, subject, ts, agency, client, service, purpose, status, outcome";
-
     public Task<ICallChainReader> OpenReaderAsync(CancellationToken cancellationToken) => SqliteCallChainReader.OpenAsync(_connectionString, cancellationToken);
 
     public async Task<IReadOnlyList<TrailEntry>> ReadTrailAsync(TrailQuery query, CancellationToken cancellationToken)
@@ -62,7 +59,7 @@ internal sealed partial class SqliteUsageStore
         var subjects = string.Join(" OR ", query.Subjects.Select((_, i) => $"(subject = $s{i} AND subject_key = $k{i})"));
         var hidden = string.Join(", ", query.HiddenAgencies.Select((_, i) => $"$h{i}"));
         command.CommandText = $"""
-            SELECT {TrailColumns} FROM trail_entry
+            SELECT {CallChainColumns.Trail} FROM trail_entry
             WHERE ({(subjects.Length == 0 ? "0" : subjects)})
               {(hidden.Length == 0 ? "" : $"AND agency NOT IN ({hidden})")}
               {(query.Before is null ? "" : "AND (ts < $beforeTs OR (ts = $beforeTs AND transaction_id < $beforeId))")}
@@ -92,7 +89,7 @@ internal sealed partial class SqliteUsageStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            entries.Add(ReadTrailEntry(reader));
+            entries.Add(CallChainColumns.ReadTrailEntry(reader, TrailTime));
         }
 
         return entries;
@@ -173,19 +170,8 @@ internal sealed partial class SqliteUsageStore
         return total;
     }
 
-    internal static TrailEntry ReadTrailEntry(SqliteDataReader reader) => new()
-    {
-        TransactionId = reader.GetString(0),
-        SubjectKey = reader.GetString(1),
-        Subject = reader.GetString(2),
-        Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
-        Agency = reader.GetString(4),
-        Client = reader.GetString(5),
-        Service = reader.GetString(6),
-        Purpose = reader.IsDBNull(7) ? null : reader.GetString(7),
-        Status = reader.GetInt32(8),
-        Outcome = (Outcome)reader.GetInt32(9),
-    };
+    // Trail entries' times are Unix milliseconds, as the records'.
+    internal static DateTimeOffset TrailTime(System.Data.Common.DbDataReader reader) => DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3));
 
     // A store made before the chain existed gains its columns; its older records belong to no batch.
     private static async Task AddChainColumnsAsync(SqliteConnection connection, CancellationToken cancellationToken)
@@ -222,7 +208,7 @@ internal sealed partial class SqliteUsageStore
         }
 
         const string Insert = $"""
-            INSERT INTO trail_entry ({TrailColumns}, chain_id, batch_seq, batch_pos)
+            INSERT INTO trail_entry ({CallChainColumns.Trail}, chain_id, batch_seq, batch_pos)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """;
         var db = connection.Handle!;
