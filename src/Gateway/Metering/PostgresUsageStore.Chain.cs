@@ -48,7 +48,18 @@ internal sealed partial class PostgresUsageStore
         );
         """;
 
-    public Task<ICallChainReader> OpenReaderAsync(CancellationToken cancellationToken) => PostgresCallChainReader.OpenAsync(_dataSource, cancellationToken);
+    // A read-only repeatable-read transaction: the chains are read as of one moment.
+    public async Task<ICallChainReader> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        await using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
+        {
+            await readOnly.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return new CallChainReader(connection, transaction, (reader, i) => reader.GetFieldValue<DateTimeOffset>(i));
+    }
 
     public async Task<IReadOnlyList<TrailEntry>> ReadTrailAsync(TrailQuery query, CancellationToken cancellationToken)
     {

@@ -49,7 +49,12 @@ internal sealed partial class SqliteUsageStore
         );
         """;
 
-    public Task<ICallChainReader> OpenReaderAsync(CancellationToken cancellationToken) => SqliteCallChainReader.OpenAsync(_connectionString, cancellationToken);
+    // A deferred read transaction: a snapshot of the WAL, so the chains are read as of one moment.
+    public async Task<ICallChainReader> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        return new CallChainReader(connection, connection.BeginTransaction(deferred: true), (reader, i) => DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(i)));
+    }
 
     public async Task<IReadOnlyList<TrailEntry>> ReadTrailAsync(TrailQuery query, CancellationToken cancellationToken)
     {
@@ -99,7 +104,7 @@ internal sealed partial class SqliteUsageStore
     {
         long records = 0, trail = 0, seals = 0;
         await using var connection = await OpenAsync(cancellationToken);
-        foreach (var chain in await SqliteCallChainReader.ReadChainsAsync(connection, cancellationToken))
+        foreach (var chain in await CallChainReader.ReadChainsAsync(connection, null, cancellationToken))
         {
             // The chain says what is pruned first, then the rows go: a verification between the two skips what is going.
             var recordsThrough = await MarkPrunedAsync(connection, chain.Chain, "records_pruned_through", chain.RecordsPrunedThrough, recordsCutoff, cancellationToken);
