@@ -13,28 +13,7 @@ cd "$(dirname "$0")/.."
 REV_A=$1 REV_B=$2 ROUNDS=${3:-3} MEASURE=${4:-20} WARMUP=${5:-20}
 PROVIDERS_PORT=5100 DATA_PORT=5280 ADMIN_PORT=5281
 PATH_UNDER_TEST=/population/v1/citizens/001099012345
-command -v wrk >/dev/null || { (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null; }
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
-  for rev in a b; do git worktree remove --force "$work/$rev" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-for rev in a b; do
-  commit=$([ $rev = a ] && echo "$REV_A" || echo "$REV_B")
-  git worktree add -q --detach "$work/$rev" "$commit"
-  dotnet publish -c Release -v q -nologo -o "$work/$rev/out" "$work/$rev/src/Gateway" >/dev/null
-done
-dotnet publish -c Release -v q -nologo -o "$work/providers" src/Gateway.DemoProviders >/dev/null
-
-wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "timeout waiting for $1" >&2; exit 1; }
-dotnet "$work/providers/Ndxp.Gateway.DemoProviders.dll" "http://127.0.0.1:$PROVIDERS_PORT" >"$work/providers.log" 2>&1 &
-pids+=($!)
-wait_for "http://127.0.0.1:$PROVIDERS_PORT/healthz"
+. perf/lib/two-revisions.sh
 
 # One line per thread: its name (spaces as '_') and utime+stime in ticks; the name is read from comm, the times after
 # the ')' closing it in stat (a name with spaces would shift the fields otherwise).

@@ -1,0 +1,26 @@
+# Sourced by perf/revision-compare.sh and perf/thread-costs.sh (from the repository's root, with REV_A, REV_B and
+# PROVIDERS_PORT set): builds the gateway of each revision into $work/a/out and $work/b/out (git worktrees), starts the
+# demo providers of the working tree on PROVIDERS_PORT, defines wait_for, and removes all of it on exit. Processes the
+# caller starts go into pids to be stopped with the rest.
+command -v wrk >/dev/null || { (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  for rev in a b; do git worktree remove --force "$work/$rev" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+for rev in a b; do
+  commit=$([ $rev = a ] && echo "$REV_A" || echo "$REV_B")
+  git worktree add -q --detach "$work/$rev" "$commit"
+  dotnet publish -c Release -v q -nologo -o "$work/$rev/out" "$work/$rev/src/Gateway" >/dev/null
+done
+dotnet publish -c Release -v q -nologo -o "$work/providers" src/Gateway.DemoProviders >/dev/null
+
+wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "timeout waiting for $1" >&2; exit 1; }
+dotnet "$work/providers/Ndxp.Gateway.DemoProviders.dll" "http://127.0.0.1:$PROVIDERS_PORT" >"$work/providers.log" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:$PROVIDERS_PORT/healthz"
