@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Serialization;
 using Ndxp.Gateway.Hosting;
 using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
@@ -10,11 +11,14 @@ namespace Ndxp.Gateway.Trail;
 public sealed record TrailItem(
     DateTimeOffset At, string Agency, string AgencyName, string Service, string ServiceName, string? Purpose, bool Allowed, string Outcome, int Status)
 {
-    /// <summary>What an auditor sees besides: the client, the transaction (to find the call's record) and whether citizens see it.</summary>
+    /// <summary>What an auditor sees besides (absent from a citizen's view): the client, the transaction (to find the call's record) and whether citizens see it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Client { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? TransactionId { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? HiddenFromCitizen { get; init; }
 
     public static TrailItem Of(TrailEntry entry, RegistrySnapshot snapshot)
