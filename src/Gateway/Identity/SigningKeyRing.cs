@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
+using Ndxp.Gateway.Hosting;
 
 namespace Ndxp.Gateway.Identity;
 
@@ -31,9 +32,7 @@ public sealed partial class SigningKeyRing : IDisposable
     public static SigningKeyRing Load(string directory, string? activeKeyId, bool generateIfMissing, TimeProvider timeProvider, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
-        var files = Directory.Exists(directory)
-            ? Directory.GetFiles(directory, "*.pem").Order(StringComparer.Ordinal).ToList()
-            : [];
+        var files = KeyFolder.Files(directory, ".pem");
 
         if (files.Count == 0)
         {
@@ -43,7 +42,8 @@ public sealed partial class SigningKeyRing : IDisposable
                     $"No signing key (*.pem) in '{directory}' and Identity:GenerateSigningKeyIfMissing is false: mount the key secret there.");
             }
 
-            files.Add(Generate(directory, timeProvider));
+            using var generated = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            files.Add(KeyFolder.Create(directory, ".pem", timeProvider, generated.ExportPkcs8PrivateKeyPem()));
             Log.KeyGenerated(logger, Path.GetFileNameWithoutExtension(files[0]), directory);
         }
 
@@ -106,28 +106,6 @@ public sealed partial class SigningKeyRing : IDisposable
         {
             key.Dispose();
         }
-    }
-
-    private static string Generate(string directory, TimeProvider timeProvider)
-    {
-        Directory.CreateDirectory(directory);
-        var kid = $"{timeProvider.GetUtcNow():yyyyMMdd}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-        var path = Path.Combine(directory, kid + ".pem");
-        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var pem = ecdsa.ExportPkcs8PrivateKeyPem();
-        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            // Readable by the gateway's own user only.
-            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var writer = new StreamWriter(path, fileOptions))
-        {
-            writer.Write(pem);
-        }
-
-        return path;
     }
 
     private static partial class Log

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Ndxp.Gateway.Hosting;
 
 namespace Ndxp.Gateway.Trail;
 
@@ -62,7 +63,7 @@ public sealed partial class PseudonymKeyRing : IDisposable
     public static PseudonymKeyRing Load(string directory, string? activeVersion, bool generateIfMissing, TimeProvider clock, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        var files = Directory.Exists(directory) ? Directory.GetFiles(directory, "*.key").Order(StringComparer.Ordinal).ToList() : [];
+        var files = KeyFolder.Files(directory, ".key");
         if (files.Count == 0)
         {
             if (!generateIfMissing)
@@ -71,7 +72,7 @@ public sealed partial class PseudonymKeyRing : IDisposable
                     $"No pseudonym key (*.key) in '{directory}' and Trail:GenerateKeyIfMissing is false: mount the trail key secret there.");
             }
 
-            files.Add(Generate(directory, clock));
+            files.Add(KeyFolder.Create(directory, ".key", clock, Convert.ToBase64String(RandomNumberGenerator.GetBytes(MinKeyBytes))));
             Log.KeyGenerated(logger, Path.GetFileNameWithoutExtension(files[0]), directory);
         }
 
@@ -107,25 +108,6 @@ public sealed partial class PseudonymKeyRing : IDisposable
 
     private static string Compute(byte[] key, string identifier) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(identifier)));
 
-    private static string Generate(string directory, TimeProvider clock)
-    {
-        Directory.CreateDirectory(directory);
-        var version = $"{clock.GetUtcNow():yyyyMMdd}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-        var path = Path.Combine(directory, version + ".key");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            // Readable by the gateway's own user only.
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var writer = new StreamWriter(path, options))
-        {
-            writer.Write(Convert.ToBase64String(RandomNumberGenerator.GetBytes(MinKeyBytes)));
-        }
-
-        return path;
-    }
 
     private static partial class Log
     {
