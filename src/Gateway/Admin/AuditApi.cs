@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Globalization;
 using Ndxp.Gateway.Audit;
 using Ndxp.Gateway.Hosting;
 using Ndxp.Gateway.Problems;
@@ -25,7 +24,7 @@ internal static class AuditApi
         group.MapGet("", async (IRegistryStore store, HttpContext context) =>
         {
             var query = context.Request.Query;
-            if (!TryReadNumber(query, "after", 0, long.MaxValue, 0, out var after) || !TryReadNumber(query, "limit", 1, MaxLimit, DefaultLimit, out var limit))
+            if (!QueryNumber.TryRead(query, "after", 0, long.MaxValue, 0, out var after) || !QueryNumber.TryRead(query, "limit", 1, MaxLimit, DefaultLimit, out var limit))
             {
                 return ProblemResponses.Result(ProblemKind.InvalidQuery, $"after must be a sequence number (0 or more) and limit from 1 to {MaxLimit}.");
             }
@@ -45,17 +44,6 @@ internal static class AuditApi
         .WithSummary("Verify the audit trail's hash chain; names the first broken link")
         .Produces<AuditVerification>();
         return endpoints;
-    }
-
-    private static bool TryReadNumber(IQueryCollection query, string name, long min, long max, long fallback, out long value)
-    {
-        value = fallback;
-        if (!query.TryGetValue(name, out var raw))
-        {
-            return true;
-        }
-
-        return raw.Count == 1 && long.TryParse(raw.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
     }
 }
 

@@ -166,6 +166,11 @@ public static class GatewayIdentityServiceCollectionExtensions
         return GatewayScheme;
     }
 
+    // What a citizen's token may not carry into the gateway: who an agency is, what a client may do.
+    private static readonly System.Collections.Frozen.FrozenSet<string> NotACitizens = System.Collections.Frozen.FrozenSet.ToFrozenSet(
+        [GatewayClaims.Agency, GatewayClaims.ClientId, GatewayClaims.Roles, GatewayClaims.ExternalOperator, GatewayClaims.CitizenSubject, "scope", "scp"],
+        StringComparer.Ordinal);
+
     // A citizen's token names a person and nothing else: whatever it says about agencies, clients or roles is dropped,
     // so that no citizen identity provider can open a data call or the admin plane.
     private static void MapCitizenClaims(TokenValidatedContext context, string citizenClaim)
@@ -176,8 +181,7 @@ public static class GatewayIdentityServiceCollectionExtensions
         }
 
         var subject = identity.FindFirst(citizenClaim)?.Value;
-        string[] gatewayClaims = [GatewayClaims.Agency, GatewayClaims.ClientId, GatewayClaims.Roles, GatewayClaims.ExternalOperator, GatewayClaims.CitizenSubject, "scope", "scp"];
-        foreach (var claim in identity.Claims.Where(c => gatewayClaims.Contains(c.Type, StringComparer.Ordinal)).ToList())
+        foreach (var claim in identity.Claims.Where(c => NotACitizens.Contains(c.Type)).ToList())
         {
             identity.RemoveClaim(claim);
         }

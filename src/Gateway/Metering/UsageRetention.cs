@@ -13,7 +13,10 @@ internal sealed partial class UsageRetention(
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // On a thread of its own, as the writer: SQLite's slices are synchronous work that must not hold a worker of the calls.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Hosting.BackgroundThread.Run("ndxp retention", () => PruneHourlyAsync(stoppingToken));
+
+    private async Task PruneHourlyAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval, clock);
         try

@@ -1,6 +1,6 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Ndxp.Gateway.Hosting;
 using Ndxp.Gateway.Identity;
 using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
@@ -64,11 +64,11 @@ internal static class TrailPaging
     public static bool TryRead(IQueryCollection query, int maxPageSize, out int limit, out TrailCursor? before, out string? error)
     {
         ArgumentNullException.ThrowIfNull(query);
-        limit = maxPageSize;
         before = null;
         error = null;
-        if (query.TryGetValue("limit", out var rawLimit)
-            && (rawLimit.Count != 1 || !int.TryParse(rawLimit.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > maxPageSize))
+        var readLimit = QueryNumber.TryRead(query, "limit", 1, maxPageSize, maxPageSize, out var number);
+        limit = (int)number;
+        if (!readLimit)
         {
             error = $"limit must be a number from 1 to {maxPageSize}.";
             return false;

@@ -58,7 +58,7 @@ internal static class TrailSearchApi
             var entries = await store.ReadTrailAsync(new TrailQuery(subject, limit) { Before = before }, context.RequestAborted);
             context.Response.Headers.CacheControl = "no-store";
             return Results.Json(new TrailPage(
-                entries.Select(e => TrailItem.Of(e, snapshot).ForAuditor(e, snapshot)).ToList(),
+                entries.Select(e => TrailItem.ForAuditor(e, snapshot)).ToList(),
                 entries.Count == limit ? TrailCursor.After(entries[^1]).Encode() : null));
         })
         .WithTags("trail")

@@ -37,12 +37,13 @@ public sealed record TrailItem(
             entry.Status);
     }
 
-    public TrailItem ForAuditor(TrailEntry entry, RegistrySnapshot snapshot)
+    /// <summary>The entry as an auditor sees it: as a citizen would, and the client, the transaction and whether citizens see it.</summary>
+    public static TrailItem ForAuditor(TrailEntry entry, RegistrySnapshot snapshot) => Of(entry, snapshot) with
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        ArgumentNullException.ThrowIfNull(snapshot);
-        return this with { Client = entry.Client, TransactionId = entry.TransactionId, HiddenFromCitizen = snapshot.HiddenFromCitizens.Contains(entry.Agency) };
-    }
+        Client = entry.Client,
+        TransactionId = entry.TransactionId,
+        HiddenFromCitizen = snapshot.HiddenFromCitizens.Contains(entry.Agency),
+    };
 }
 
 /// <summary>A page of a trail, newest first; <see cref="Next"/> is the <c>before</c> of the next page, null at the end.</summary>
