@@ -22,20 +22,11 @@ to_ms() { python3 -c 'import sys,re; n,u=re.match(r"([\d.]+)(\w+)",sys.argv[1]).
 
 measure() { # measure a|b ROUND: starts that revision's gateway, warms it up, measures it, stops it
   local rev=$1 round=$2
-  rm -rf "$work/data"
-  dotnet "$work/$rev/out/Ndxp.Gateway.dll" --Gateway:ListenAddress=127.0.0.1 --Gateway:DataPort=$DATA_PORT \
-    --Gateway:AdminPort=$ADMIN_PORT --Gateway:DataDirectory="$work/data" --Registry:SeedFile=config/registry.demo.json \
-    --Identity:Issuer="http://localhost:$DATA_PORT" --Identity:TokenLifetime=01:00:00 ${GATEWAY_ARGS:-} $([ "$rev" = b ] && echo "${B_ARGS:-}") >"$work/gateway-$rev.log" 2>&1 &
-  local pid=$!
-  wait_for "http://127.0.0.1:$ADMIN_PORT/readyz"
-  local token
-  token=$(curl -s -u vcb-ekyc:vcb-demo-secret -d grant_type=client_credentials "http://127.0.0.1:$DATA_PORT/connect/token" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-  local args=(-t1 -c32 -H "Authorization: Bearer $token" -H "X-Purpose: ekyc" "http://127.0.0.1:$DATA_PORT$PATH_UNDER_TEST")
-  wrk -d"${WARMUP}s" "${args[@]}" >/dev/null
+  start_gateway "$rev"
+  local pid=$gateway_pid
   local before after
   before=$(cpu_ticks $pid)
-  wrk -d"${MEASURE}s" --latency "${args[@]}" >"$work/wrk.txt"
+  wrk -d"${MEASURE}s" --latency "${wrk_args[@]}" >"$work/wrk.txt"
   after=$(cpu_ticks $pid)
   kill $pid; wait $pid 2>/dev/null || true
   local calls rps p50 p99 non2xx

@@ -7,7 +7,7 @@
 # microseconds between runs of one binary (idle workers spin); the writer's thread does only metering, so its share
 # shows what metering work a change adds.
 # Usage: perf/thread-costs.sh REV_A REV_B [rounds=3] [measure-seconds=20] [warmup-seconds=20]
-# B_ARGS adds settings to B's gateway only (e.g. --Registry:SeedFile=FILE for another registry).
+# GATEWAY_ARGS adds settings to both gateways; B_ARGS to B's only (e.g. --Registry:SeedFile=FILE for another registry).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REV_A=$1 REV_B=$2 ROUNDS=${3:-3} MEASURE=${4:-20} WARMUP=${5:-20}
@@ -21,21 +21,10 @@ threads() { for t in /proc/"$1"/task/*; do echo "$(tr ' ' _ <"$t/comm" 2>/dev/nu
 
 measure() { # measure a|b ROUND
   local rev=$1 round=$2
-  rm -rf "$work/data"
-  # The registry seed is each revision's own demo registry (relative to its output folder) unless B_ARGS names another.
-  dotnet "$work/$rev/out/Ndxp.Gateway.dll" --Gateway:ListenAddress=127.0.0.1 --Gateway:DataPort=$DATA_PORT \
-    --Gateway:AdminPort=$ADMIN_PORT --Gateway:DataDirectory="$work/data" --Registry:SeedFile=config/registry.demo.json \
-    --Identity:Issuer="http://localhost:$DATA_PORT" --Identity:TokenLifetime=01:00:00 $([ "$rev" = b ] && echo "${B_ARGS:-}") \
-    >"$work/gateway-$rev.log" 2>&1 &
-  local pid=$!
-  wait_for "http://127.0.0.1:$ADMIN_PORT/readyz"
-  local token
-  token=$(curl -s -u vcb-ekyc:vcb-demo-secret -d grant_type=client_credentials "http://127.0.0.1:$DATA_PORT/connect/token" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-  local args=(-t1 -c32 -H "Authorization: Bearer $token" -H "X-Purpose: ekyc" "http://127.0.0.1:$DATA_PORT$PATH_UNDER_TEST")
-  wrk -d"${WARMUP}s" "${args[@]}" >/dev/null
+  start_gateway "$rev"
+  local pid=$gateway_pid
   threads $pid >"$work/before"
-  wrk -d"${MEASURE}s" "${args[@]}" >"$work/wrk.txt"
+  wrk -d"${MEASURE}s" "${wrk_args[@]}" >"$work/wrk.txt"
   threads $pid >"$work/after"
   kill $pid; wait $pid 2>/dev/null || true
   python3 - "$rev" "$round" "$work" <<'PY'
