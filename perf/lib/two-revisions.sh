@@ -1,7 +1,7 @@
 # Sourced by perf/revision-compare.sh and perf/thread-costs.sh (from the repository's root, with REV_A, REV_B, the
-# ports, PATH_UNDER_TEST and WARMUP set): builds the gateway of each revision into $work/a/out and $work/b/out (git worktrees), starts the
-# demo providers of the working tree on PROVIDERS_PORT, defines wait_for, and removes all of it on exit. Processes the
-# caller starts go into pids to be stopped with the rest.
+# ports, PATH_UNDER_TEST and WARMUP set): builds the gateway of each revision into $work/a/out and $work/b/out (git
+# worktrees), starts the demo providers of the working tree on PROVIDERS_PORT, defines wait_for and start_gateway, and
+# removes all of it on exit. Processes the caller starts go into pids to be stopped with the rest.
 command -v wrk >/dev/null || { (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null; }
 
 work=$(mktemp -d)
