@@ -115,7 +115,8 @@ public static class GatewayApplication
         // The console writer, unless sinks are configured explicitly (a file, another formatter): bounded, batched, off the
         // request path (Observability/BatchedLogWriter). Compact JSON but in development.
         var consoleIsTheSink = !configuration.GetSection("Serilog:WriteTo").Exists();
-        var consoleWritesJson = !builder.Environment.IsDevelopment();
+        // The demo is watched live by a person: lines, as in development.
+        var consoleWritesJson = !builder.Environment.IsDevelopment() && !demo.Enabled;
         services.AddSingleton(_ => new BatchedLogWriter(
             consoleWritesJson ? new RenderedCompactJsonFormatter() : new MessageTemplateTextFormatter(DevelopmentOutputTemplate, System.Globalization.CultureInfo.InvariantCulture),
             observability.LogToStandardError ? Console.OpenStandardError() : Console.OpenStandardOutput(),
@@ -157,6 +158,19 @@ public static class GatewayApplication
                 context.ProblemDetails.Extensions["transactionId"] = call.TransactionId;
                 context.ProblemDetails.Extensions["traceId"] = call.TraceParent();
             }
+            else
+            {
+                // The gateway's own endpoints (admin API, token, usage, trail) start no data call: their problems get an id
+                // of the same form, in the body and in X-Transaction-Id, for an operator to quote.
+                var response = context.HttpContext.Response;
+                var id = response.Headers[Transaction.HeaderName] is { Count: > 0 } set ? set.ToString() : Transaction.NewId(clock.GetUtcNow());
+                if (!response.HasStarted)
+                {
+                    response.Headers[Transaction.HeaderName] = id;
+                }
+
+                context.ProblemDetails.Extensions["transactionId"] = id;
+            }
         });
         services.AddSingleton<MatcherPolicy, PlaneMatcherPolicy>();
         services.AddGatewayHealthChecks();
@@ -181,8 +195,14 @@ public static class GatewayApplication
         services.AddSingleton<AccessDecision>();
         services.AddSingleton<ProviderForwarder>();
         services.AddSingleton<AdminCommit>();
-        services.AddOpenApi(AdminDocs.DocumentName, options => AdminDocs.Configure(options, host.AdminPublicUrl));
-        services.AddSingleton<AdminDocument>();
+        services.AddOpenApi(AdminDocs.DocumentName, options => AdminDocs.ConfigureAdmin(options, host.AdminPublicUrl));
+        services.AddOpenApi(AdminDocs.DataDocumentName, options => AdminDocs.ConfigureData(
+            options, (configuration.GetSection(IdentityOptions.SectionName).Get<IdentityOptions>() ?? new IdentityOptions()).ResolveIssuer(host)));
+        foreach (var document in new[] { AdminDocs.DocumentName, AdminDocs.DataDocumentName })
+        {
+            services.AddKeyedSingleton(document, (sp, name) => new AdminDocument(
+                (string)name!, sp.GetRequiredKeyedService<Microsoft.AspNetCore.OpenApi.IOpenApiDocumentProvider>(name), sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.OpenApi.OpenApiOptions>>()));
+        }
         // Enums as the registry writes them ("active", "suspended"), in responses and in the OpenAPI schemas alike.
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(
             new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false)));
@@ -233,6 +253,9 @@ public static class GatewayApplication
         app.MapGatewayHealthChecks();
         app.MapGet(MetricsScrape.Path, context => context.RequestServices.GetRequiredService<MetricsScrape>().ServeAsync(context))
             .OnAdminPlane()
+            .AllowAnonymous()
+            .WithTags("observability")
+            .WithSummary("Prometheus metrics (text exposition format)")
             .RequireRateLimiting(OpenEndpointLimits.MetricsPolicy);
         app.MapFallback(context => context.WriteProblemAsync(ProblemKind.RouteNotFound)).OnAdminPlane();
     }

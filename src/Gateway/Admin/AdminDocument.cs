@@ -27,14 +27,17 @@ internal sealed class AdminDocument
     // Schemas nest deeper than JsonDocument's default of 64 allows for untrusted input; this one is our own.
     private const int MaxDepth = 256;
 
+    private readonly string _name;
     private readonly IOpenApiDocumentProvider _generator;
     private readonly IOptionsMonitor<OpenApiOptions> _options;
     private readonly CachedRender<Rendered> _rendered;
 
-    public AdminDocument([FromKeyedServices(AdminDocs.DocumentName)] IOpenApiDocumentProvider generator, IOptionsMonitor<OpenApiOptions> options)
+    public AdminDocument(string name, IOpenApiDocumentProvider generator, IOptionsMonitor<OpenApiOptions> options)
     {
+        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(options);
+        _name = name;
         _generator = generator;
         _options = options;
         _rendered = CachedRender<Rendered>.Forever(RenderAsync);
@@ -76,7 +79,7 @@ internal sealed class AdminDocument
     {
         var document = await _generator.GetOpenApiDocumentAsync(CancellationToken.None);
         using var indented = new MemoryStream();
-        await document.SerializeAsJsonAsync(indented, _options.Get(AdminDocs.DocumentName).OpenApiVersion, CancellationToken.None);
+        await document.SerializeAsJsonAsync(indented, _options.Get(_name).OpenApiVersion, CancellationToken.None);
         using var parsed = JsonDocument.Parse(indented.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth });
         var compact = new ArrayBufferWriter<byte>();
         // Served as application/json only, never inside HTML: only what JSON itself requires is escaped.

@@ -7,8 +7,9 @@ using Ndxp.Gateway.Registry;
 namespace Ndxp.Gateway.Admin;
 
 /// <summary>
-/// The audit trail of registry changes, operators only: <c>GET /admin/v1/audit</c> pages through it (oldest first,
-/// <c>after</c> a sequence, optionally for one <c>kind</c> and <c>id</c>), <c>GET /admin/v1/audit/verify</c> checks
+/// The audit trail of registry changes, operators only: <c>GET /admin/v1/audit</c> pages through it (oldest first
+/// <c>after</c> a sequence, or with <c>order=newest</c> newest first <c>before</c> one; optionally for one <c>kind</c>,
+/// <c>id</c> and <c>actor</c>), <c>GET /admin/v1/audit/verify</c> checks
 /// the hash chain and names the first broken link.
 /// </summary>
 internal static class AuditApi
@@ -29,14 +30,32 @@ internal static class AuditApi
                 return ProblemResponses.Result(ProblemKind.InvalidQuery, $"after must be a sequence number (0 or more) and limit from 1 to {MaxLimit}.");
             }
 
-            string? kind = query["kind"];
-            string? id = query["id"];
-            var page = await store.ReadAuditAsync(after, (int)limit, context.RequestAborted);
-            var items = page.Where(e => (kind is null || e.Kind == kind) && (id is null || e.EntityId == id)).ToList();
+            var newestFirst = query["order"].ToString() switch
+            {
+                "" or "oldest" => false,
+                "newest" => true,
+                _ => (bool?)null,
+            };
+            if (newestFirst is null || !QueryNumber.TryRead(query, "before", 1, long.MaxValue, long.MaxValue, out var before) || (query.ContainsKey("before") && !newestFirst.Value))
+            {
+                return ProblemResponses.Result(ProblemKind.InvalidQuery, "order must be oldest (the default, paged with after) or newest (paged with before).");
+            }
+
+            var page = await store.ReadAuditAsync(
+                new AuditQuery((int)limit)
+                {
+                    After = after,
+                    Before = newestFirst.Value && query.ContainsKey("before") ? before : null,
+                    NewestFirst = newestFirst.Value,
+                    Kind = Filter(query, "kind"),
+                    EntityId = Filter(query, "id"),
+                    Actor = Filter(query, "actor"),
+                },
+                context.RequestAborted);
             context.Response.Headers.CacheControl = "no-store";
-            return Results.Json(new AuditPage(items.Select(AuditEntryView.Of).ToList(), page.Count == limit ? page[^1].Sequence : null));
+            return Results.Json(new AuditPage([.. page.Select(AuditEntryView.Of)], page.Count == limit ? page[^1].Sequence : null));
         })
-        .WithSummary("Read the audit trail, oldest first; follow 'next' as 'after' for the next page")
+        .WithSummary("Read the audit trail, oldest first (follow 'next' as 'after') or with order=newest newest first (follow 'next' as 'before'); filter by kind, id and actor")
         .Produces<AuditPage>().ProducesProblem(StatusCodes.Status400BadRequest);
 
         group.MapGet("/verify", async (IRegistryStore store, HttpContext context) =>
@@ -45,9 +64,11 @@ internal static class AuditApi
         .Produces<AuditVerification>();
         return endpoints;
     }
+
+    private static string? Filter(IQueryCollection query, string name) => query[name].ToString() is { Length: > 0 } value ? value : null;
 }
 
-/// <summary>A page of the trail; <see cref="Next"/> is the <c>after</c> of the next page, null at the end.</summary>
+/// <summary>A page of the trail; <see cref="Next"/> is the <c>after</c> (or, newest first, <c>before</c>) of the next page, null at the end.</summary>
 internal sealed record AuditPage(IReadOnlyList<AuditEntryView> Items, long? Next);
 
 /// <summary>An audit entry as the API shows it: the entity before and after as JSON objects rather than strings.</summary>

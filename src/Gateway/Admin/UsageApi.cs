@@ -21,7 +21,11 @@ internal static class UsageApi
         endpoints.MapGet("/admin/v1/usage", (HttpContext context, IUsageStore store, TimeProvider time) =>
                 ReportAsync(context, store, time, agency: null))
             .AddEndpointFilter<OperatorOnly>()
-            .OnAdminPlane();
+            .OnAdminPlane()
+            .WithTags("usage")
+            .WithSummary("Every agency's usage by hour, day or month (from, to, granularity, agency, client, service); JSON, or CSV with Accept: text/csv")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
 
         endpoints.MapGet(OwnUsagePath, async (HttpContext context, IUsageStore store, TimeProvider time, RegistrySnapshotProvider snapshots) =>
         {
@@ -44,7 +48,11 @@ internal static class UsageApi
             }
 
             await ReportAsync(context, store, time, caller.Agency);
-        });
+        })
+        .WithTags("usage")
+        .WithSummary("The calling client's agency's own usage, with the agency's token; JSON, or CSV with Accept: text/csv")
+        .Produces(StatusCodes.Status200OK, contentType: "application/json").Produces(StatusCodes.Status200OK, contentType: "text/csv")
+        .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         return endpoints;
     }
 

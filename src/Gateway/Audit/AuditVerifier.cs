@@ -16,7 +16,7 @@ public static class AuditVerifier
         var after = 0L;
         while (true)
         {
-            var page = await store.ReadAuditAsync(after, PageSize, cancellationToken);
+            var page = await store.ReadAuditAsync(AuditQuery.OldestFirst(after, PageSize), cancellationToken);
             entries.AddRange(page.Where(e => e.Sequence <= head.Sequence || head.Sequence == 0));
             if (page.Count < PageSize)
             {

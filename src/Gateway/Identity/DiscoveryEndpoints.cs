@@ -12,7 +12,8 @@ internal static class DiscoveryEndpoints
         {
             context.Response.Headers.CacheControl = "public, max-age=300";
             return Results.Json(new { keys = keys.PublicJwks() });
-        });
+        })
+        .AllowAnonymous().WithTags("token").WithSummary("The issuer's public signing keys (JWK Set, RFC 7517), to validate its tokens");
 
         var discovery = new Dictionary<string, object>
         {
@@ -29,7 +30,8 @@ internal static class DiscoveryEndpoints
             ["response_types_supported"] = new[] { "token" },
             ["subject_types_supported"] = new[] { "public" },
         };
-        endpoints.MapGet("/.well-known/openid-configuration", () => Results.Json(discovery));
+        endpoints.MapGet("/.well-known/openid-configuration", () => Results.Json(discovery))
+            .AllowAnonymous().WithTags("token").WithSummary("The issuer's discovery document (OpenID Connect Discovery): its token endpoint and keys");
         return endpoints;
     }
 }

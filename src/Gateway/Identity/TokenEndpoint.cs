@@ -1,6 +1,7 @@
 using Ndxp.Gateway.ClientAuthentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
+using Ndxp.Gateway.Admin;
 using Ndxp.Gateway.Registry;
 
 namespace Ndxp.Gateway.Identity;
@@ -20,7 +21,15 @@ internal static partial class TokenEndpoint
 
     public static IEndpointRouteBuilder MapTokenEndpoint(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(Path, IssueAsync).DisableAntiforgery();
+        endpoints.MapPost(Path, IssueAsync).DisableAntiforgery().AllowAnonymous()
+            .WithTags("token")
+            .WithSummary("Get an access token for a client (OAuth 2.0 client credentials, RFC 6749 section 4.4)")
+            .WithDescription("Authenticate with client_secret_basic (HTTP Basic), client_secret_post (client_id and client_secret in the form), "
+                + "private_key_jwt (client_assertion, RFC 7523) or tls_client_auth (a registered certificate). Errors are RFC 6749's JSON "
+                + "({\"error\", \"error_description\"}), which OAuth libraries parse.")
+            .WithBody([("application/x-www-form-urlencoded", typeof(TokenRequestForm))])
+            .Produces<TokenResponse>().Produces<TokenError>(StatusCodes.Status400BadRequest).Produces<TokenError>(StatusCodes.Status401Unauthorized)
+            .Produces<TokenError>(StatusCodes.Status429TooManyRequests).Produces<TokenError>(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 
@@ -145,6 +154,15 @@ internal static partial class TokenEndpoint
     private sealed record TokenError(
         [property: System.Text.Json.Serialization.JsonPropertyName("error")] string Error,
         [property: System.Text.Json.Serialization.JsonPropertyName("error_description")] string Description);
+
+    /// <summary>The token request's form fields, for the OpenAPI document only: the handler reads the form itself.</summary>
+    private sealed record TokenRequestForm(
+        [property: System.Text.Json.Serialization.JsonPropertyName("grant_type"), System.ComponentModel.Description("Always client_credentials.")] string GrantType,
+        [property: System.Text.Json.Serialization.JsonPropertyName("client_id"), System.ComponentModel.Description("The client's id (client_secret_post; optional otherwise).")] string? ClientId,
+        [property: System.Text.Json.Serialization.JsonPropertyName("client_secret"), System.ComponentModel.Description("The client's secret (client_secret_post).")] string? ClientSecret,
+        [property: System.Text.Json.Serialization.JsonPropertyName("client_assertion_type"), System.ComponentModel.Description("urn:ietf:params:oauth:client-assertion-type:jwt-bearer (private_key_jwt).")] string? ClientAssertionType,
+        [property: System.Text.Json.Serialization.JsonPropertyName("client_assertion"), System.ComponentModel.Description("A JWT signed with one of the client's registered keys (private_key_jwt).")] string? ClientAssertion,
+        [property: System.Text.Json.Serialization.JsonPropertyName("scope"), System.ComponentModel.Description("Optional; space-separated.")] string? Scope);
 
     /// <summary>RFC 6749 section 5.2: 401 with a WWW-Authenticate matching the scheme the client used.</summary>
     private sealed class InvalidClientResult(bool usedBasic, string description) : IResult

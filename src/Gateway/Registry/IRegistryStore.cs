@@ -33,8 +33,8 @@ public interface IRegistryStore
     /// </summary>
     Task<AuditHead> RecordAsync(EntityChange access, AuditActor actor, CancellationToken cancellationToken);
 
-    /// <summary>Audit entries with a sequence above <paramref name="afterSequence"/>, oldest first.</summary>
-    Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken);
+    /// <summary>A page of audit entries, oldest or newest first, optionally filtered (<see cref="AuditQuery"/>).</summary>
+    Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken);
 
     Task<AuditHead> ReadAuditHeadAsync(CancellationToken cancellationToken);
 }

@@ -207,11 +207,11 @@ internal sealed class PostgresRegistryStore : IRegistryStore
         return new AuditHead(entries[^1].Sequence, entries[^1].Hash);
     }
 
-    public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {AuditColumns.Select} FROM registry_audit WHERE sequence > @after ORDER BY sequence LIMIT @limit");
-        command.Parameters.AddWithValue("after", afterSequence);
-        command.Parameters.AddWithValue("limit", limit);
+        ArgumentNullException.ThrowIfNull(query);
+        await using var command = _dataSource.CreateCommand(query.Sql());
+        query.AddParameters(command);
         var entries = new List<AuditEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -171,16 +171,13 @@ internal sealed class SqliteRegistryStore : IRegistryStore
         return head;
     }
 
-    public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(query);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT {AuditColumns.Select}
-            FROM registry_audit WHERE sequence > $after ORDER BY sequence LIMIT $limit
-            """;
-        command.Parameters.AddWithValue("$after", afterSequence);
-        command.Parameters.AddWithValue("$limit", limit);
+        command.CommandText = query.Sql();
+        query.AddParameters(command);
         var entries = new List<AuditEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -53,7 +53,10 @@ internal static class CitizenTrailApi
             }
 
             await context.Response.WriteAsJsonAsync(page, context.RequestAborted);
-        });
+        })
+        .WithTags("trail")
+        .WithSummary("A citizen's own access trail: who called a service about them, when and why (a citizen authority's token); newest first, paged with limit and before; JSON, or CSV with Accept: text/csv")
+        .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         return endpoints;
     }
 }

@@ -115,6 +115,53 @@ public sealed class AdminAccessTests(AdminFixture gateway) : IClassFixture<Admin
         Assert.Contains("/openapi/v1.json", await gateway.Admin.GetStringAsync("/docs/index.html") + await gateway.Admin.GetStringAsync("/docs/index.js"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_admin_document_declares_its_bearer_scheme_describes_every_operation_and_names_no_data_port_path()
+    {
+        using var spec = JsonDocument.Parse(await gateway.Admin.GetStringAsync("/openapi/v1.json"));
+        var root = spec.RootElement;
+        Assert.Equal("http", root.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("type").GetString());
+        Assert.True(root.GetProperty("security")[0].TryGetProperty("bearer", out _));
+        var paths = root.GetProperty("paths").EnumerateObject().ToList();
+        Assert.All(paths, path => Assert.True(path.Name.StartsWith("/admin/v1/", StringComparison.Ordinal) || path.Name == "/metrics", path.Name));
+        var operations = paths.SelectMany(path => path.Value.EnumerateObject().Select(op => (Name: $"{op.Name} {path.Name}", Operation: op.Value))).ToList();
+        Assert.All(operations, op =>
+        {
+            Assert.True(op.Operation.TryGetProperty("summary", out var summary) && summary.GetString()!.Length > 0, $"{op.Name} has no summary");
+            Assert.True(op.Operation.TryGetProperty("tags", out var tags) && tags.GetArrayLength() > 0, $"{op.Name} has no tag");
+        });
+    }
+
+    [Fact]
+    public async Task The_data_port_document_describes_the_token_form_without_a_token_and_the_own_usage_with_one()
+    {
+        using var spec = JsonDocument.Parse(await gateway.Admin.GetStringAsync("/openapi/data-v1.json"));
+        var paths = spec.RootElement.GetProperty("paths");
+        Assert.DoesNotContain(paths.EnumerateObject(), p => p.Name.StartsWith("/admin/", StringComparison.Ordinal));
+        var token = paths.GetProperty("/connect/token").GetProperty("post");
+        var form = token.GetProperty("requestBody").GetProperty("content").GetProperty("application/x-www-form-urlencoded");
+        Assert.Equal(0, token.GetProperty("security").GetArrayLength());
+        Assert.True(form.GetProperty("schema").ToString().Contains("grant_type", StringComparison.Ordinal)
+            || spec.RootElement.GetProperty("components").GetProperty("schemas").ToString().Contains("grant_type", StringComparison.Ordinal));
+        Assert.False(paths.GetProperty("/usage/v1/me").GetProperty("get").TryGetProperty("security", out _), "own usage needs the document's bearer token");
+        Assert.True(paths.TryGetProperty("/trail/v1/me", out _));
+        Assert.Contains("/openapi/data-v1.json", await gateway.Admin.GetStringAsync("/docs/index.html") + await gateway.Admin.GetStringAsync("/docs/index.js"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Admin_problems_carry_the_transaction_id_the_response_header_names()
+    {
+        using var anonymous = new HttpClient { BaseAddress = gateway.Admin.BaseAddress };
+        foreach (var path in new[] { "/admin/v1/agencies", "/admin/v1/nothing-here" })
+        {
+            using var response = await (path.EndsWith("agencies", StringComparison.Ordinal) ? anonymous : gateway.Admin).GetAsync(path);
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var id = problem.RootElement.GetProperty("transactionId").GetString();
+            Assert.Matches("^[0-9a-f]{32}$", id);
+            Assert.Equal(id, response.Headers.GetValues("X-Transaction-Id").Single());
+        }
+    }
+
     private static List<(string Method, string Pattern)> AdminEndpoints(IServiceProvider services) =>
     [
         .. services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()

@@ -44,7 +44,7 @@ public sealed class AdminDocumentTests(AdminDocumentTests.Fixture gateway) : ICl
         }
 
         Assert.All(documents, document => Assert.Equal(documents[0], document));
-        Assert.Equal(1, gateway.Services.GetRequiredService<AdminDocument>().Generations);
+        Assert.Equal(1, gateway.Services.GetRequiredKeyedService<AdminDocument>(AdminDocs.DocumentName).Generations);
         using var answer = await SendAsync(gateway.Admin, "caller-etag.example");
         var etag = answer.Headers.ETag ?? throw new InvalidOperationException("no ETag");
         Assert.Equal("no-cache", answer.Headers.CacheControl?.ToString());
@@ -99,7 +99,7 @@ public sealed class AdminDocumentTests(AdminDocumentTests.Fixture gateway) : ICl
     public async Task A_registry_change_leaves_the_document_and_its_etag_as_they_are()
     {
         using var before = await SendAsync(gateway.Admin, "caller-before.example");
-        var generations = gateway.Services.GetRequiredService<AdminDocument>().Generations;
+        var generations = gateway.Services.GetRequiredKeyedService<AdminDocument>(AdminDocs.DocumentName).Generations;
 
         await gateway.Admin.ChangeAsync(HttpMethod.Post, "/admin/v1/services", $$"""
             {"id":"docs-unchanged","provider":"BCA","pathPrefix":"/docs-unchanged/v1","destinations":["{{gateway.Workspace.UpstreamUrl}}"]}
@@ -108,7 +108,7 @@ public sealed class AdminDocumentTests(AdminDocumentTests.Fixture gateway) : ICl
         // The registry's services are routes the document does not describe: it depends on nothing the registry holds.
         using var after = await SendAsync(gateway.Admin, "caller-after.example");
         Assert.Equal(before.Headers.ETag, after.Headers.ETag);
-        Assert.Equal(generations, gateway.Services.GetRequiredService<AdminDocument>().Generations);
+        Assert.Equal(generations, gateway.Services.GetRequiredKeyedService<AdminDocument>(AdminDocs.DocumentName).Generations);
         Assert.DoesNotContain("docs-unchanged", await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 

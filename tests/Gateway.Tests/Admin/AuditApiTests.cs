@@ -58,6 +58,34 @@ public sealed class AuditApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_trail_reads_newest_first_paged_with_before_and_filtered_by_actor_in_the_store()
+    {
+        using var all = JsonDocument.Parse(await _gateway.Admin.GetStringAsync("/admin/v1/audit?limit=1000"));
+        var sequences = all.RootElement.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64()).ToList();
+
+        using var first = JsonDocument.Parse(await _gateway.Admin.GetStringAsync("/admin/v1/audit?order=newest&limit=3"));
+        var newest = first.RootElement.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64()).ToList();
+        Assert.Equal(sequences.OrderDescending().Take(3), newest);
+        var before = first.RootElement.GetProperty("next").GetInt64();
+        Assert.Equal(newest[^1], before);
+        using var second = JsonDocument.Parse(await _gateway.Admin.GetStringAsync($"/admin/v1/audit?order=newest&limit=3&before={before}"));
+        Assert.Equal(sequences.OrderDescending().Skip(3).Take(3), second.RootElement.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64()));
+
+        // A filter applies before the limit: the one matching entry is found however far back it lies.
+        using var created = await _gateway.Admin.SendJsonAsync(HttpMethod.Post, "/admin/v1/grants", """{"id":"newest-filter","consumerAgency":"HNI","service":"enterprise"}""");
+        using var byActor = JsonDocument.Parse(await _gateway.Admin.GetStringAsync("/admin/v1/audit?order=newest&limit=1&actor=ops-console&kind=grant&id=newest-filter"));
+        Assert.Equal("newest-filter", byActor.RootElement.GetProperty("items")[0].GetProperty("entityId").GetString());
+        using var nobody = JsonDocument.Parse(await _gateway.Admin.GetStringAsync("/admin/v1/audit?actor=nobody"));
+        Assert.Equal(0, nobody.RootElement.GetProperty("items").GetArrayLength());
+
+        foreach (var query in new[] { "order=sideways", "order=newest&before=0", "order=newest&before=x", "before=5" })
+        {
+            using var response = await _gateway.Admin.GetAsync("/admin/v1/audit?" + query);
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid-query");
+        }
+    }
+
+    [Fact]
     public async Task Tampering_with_the_stored_trail_is_detected_by_the_endpoint_and_the_command()
     {
         Assert.Equal(0, await VerifyCommandAsync());

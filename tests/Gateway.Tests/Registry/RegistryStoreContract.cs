@@ -78,7 +78,7 @@ public abstract class RegistryStoreContract
         var rotated = client with { SecretHash = TestRegistry.SecretHash + "x" };
         await store.CommitAsync(s => RegistryDiff.Between(s.Document, RegistryEntityKind.Clients.Put(s.Document, rotated), "rotate-secret"), actor, CancellationToken.None);
 
-        var entries = await store.ReadAuditAsync(0, 1000, CancellationToken.None);
+        var entries = await store.ReadAuditAsync(AuditQuery.OldestFirst(0, 1000), CancellationToken.None);
         Assert.Equal(Document.Agencies.Count + Document.Clients.Count + Document.Services.Count + Document.Grants.Count + 1, entries.Count);
         var last = entries[^1];
         Assert.Equal(("ops-console", "NDXP", "10.0.0.9", "rotate-secret", "client", client.Id, 2L), (last.Actor, last.ActorAgency, last.Source, last.Action, last.Kind, last.EntityId, last.Revision));
@@ -140,7 +140,7 @@ public abstract class RegistryStoreContract
         var store = await NewStoreAsync();
         await store.ApplyAsync(Document);
         await ExecuteSqlAsync(store, DropAppendOnlyGuard);
-        var entry = (await store.ReadAuditAsync(2, 1, CancellationToken.None))[0];
+        var entry = (await store.ReadAuditAsync(AuditQuery.OldestFirst(2, 1), CancellationToken.None))[0];
         var forged = AuditChain.Seal(entry with { After = entry.After!.Replace("active", "suspended", StringComparison.Ordinal) }, entry.PreviousHash);
 
         await ExecuteSqlAsync(store, $"UPDATE registry_audit SET after = '{forged.After}', hash = '{forged.Hash}' WHERE sequence = 3");
