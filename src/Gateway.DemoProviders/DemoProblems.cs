@@ -9,6 +9,12 @@ internal static class DemoProblems
 
     public static IResult NotFound(string what) => Of(404, "not-found", $"No {what} with this identifier");
 
+    /// <summary>Why <see cref="DemoForm.ReadAsync"/> read no form, for a request named by <paramref name="what"/>.</summary>
+    public static IResult UnreadForm(int status, string what, string fields, long maxBytes) =>
+        status == StatusCodes.Status415UnsupportedMediaType
+            ? Of(status, "unsupported-media-type", $"{what} is a form", $"Send {fields} as {DemoForm.MediaType}.")
+            : Of(status, "unreadable-form", "The form could not be read", $"{what} is a form of at most {maxBytes} bytes.");
+
     public static IResult Of(int status, string name, string title, string? detail = null) =>
         Results.Problem(statusCode: status, type: TypePrefix + name, title: title, detail: detail);
 }

@@ -2,6 +2,7 @@ using Ndxp.Gateway.DemoProviders.CitizenIdentity;
 using Ndxp.Gateway.DemoProviders.Enterprise;
 using Ndxp.Gateway.DemoProviders.Insurance;
 using Ndxp.Gateway.DemoProviders.Population;
+using Ndxp.Gateway.DemoProviders.StaffIdentity;
 
 namespace Ndxp.Gateway.DemoProviders;
 
@@ -9,7 +10,8 @@ namespace Ndxp.Gateway.DemoProviders;
 /// Sample provider services over synthetic, deterministic data (no real person or enterprise): what the gateway
 /// routes to in the demo, the tests and the benchmarks. Each answer echoes the identity the gateway forwarded, so a
 /// newcomer sees what the provider learns about its caller. Beside them, DEMO ONLY, a stand-in citizen identity provider
-/// (<see cref="DemoCitizenIdentity"/>) for signing in to the gateway's citizen access trail.
+/// (<see cref="DemoCitizenIdentity"/>) for signing in to the gateway's citizen access trail, and a stand-in staff
+/// OpenID Connect authority (<see cref="DemoStaffIdentity"/>) for signing in to the operator console and agency portal.
 /// </summary>
 public static class DemoProviderApp
 {
@@ -23,6 +25,7 @@ public static class DemoProviderApp
         builder.Services.AddSingleton(EnterpriseDirectory.CreateDemo());
         builder.Services.AddSingleton(InsuranceDirectory.CreateDemo());
         builder.Services.AddDemoCitizenIdentity(url);
+        builder.Services.AddDemoStaffIdentity(url);
 
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok"));
@@ -30,6 +33,7 @@ public static class DemoProviderApp
         app.MapEnterpriseApi();
         app.MapInsuranceApi();
         app.MapDemoCitizenIdentity();
+        app.MapDemoStaffIdentity();
         return app;
     }
 }

@@ -1,7 +1,5 @@
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Net.Http.Headers;
 using Ndxp.Gateway.DemoProviders.Population;
 
 namespace Ndxp.Gateway.DemoProviders.CitizenIdentity;
@@ -13,8 +11,6 @@ namespace Ndxp.Gateway.DemoProviders.CitizenIdentity;
 /// </summary>
 public static class DemoCitizenIdentityApi
 {
-    private const string UrlEncodedForm = "application/x-www-form-urlencoded";
-
     /// <summary>A form holding one 12-digit personal ID is a few dozen bytes: nothing much larger is read.</summary>
     private const long MaxFormBytes = 1024;
 
@@ -42,28 +38,10 @@ public static class DemoCitizenIdentityApi
     {
         // RFC 6749 section 5.1: a token answer is never cached.
         context.Response.Headers.CacheControl = "no-store";
-        // Only the URL-encoded form: a personal ID needs no multipart parser, and one less parser is one less way to fail.
-        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var contentType)
-            || !contentType.MediaType.Equals(UrlEncodedForm, StringComparison.OrdinalIgnoreCase))
+        var (form, refusal) = await DemoForm.ReadAsync(context, MaxFormBytes);
+        if (form is null)
         {
-            return DemoProblems.Of(415, "unsupported-media-type", "A token request is a form",
-                $"Send personal_id as {UrlEncodedForm}.");
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-        {
-            bodySize.MaxRequestBodySize = MaxFormBytes;
-        }
-
-        IFormCollection form;
-        try
-        {
-            form = await context.Request.ReadFormAsync(context.RequestAborted);
-        }
-        catch (BadHttpRequestException unread)
-        {
-            return DemoProblems.Of(unread.StatusCode, "unreadable-form", "The form could not be read",
-                $"A token request is a form of at most {MaxFormBytes} bytes.");
+            return DemoProblems.UnreadForm(refusal, "A token request", DemoCitizenIdentity.PersonalIdClaim, MaxFormBytes);
         }
 
         var personalId = form[DemoCitizenIdentity.PersonalIdClaim];
@@ -82,7 +60,7 @@ public static class DemoCitizenIdentityApi
         ["issuer"] = issuer,
         ["jwks_uri"] = issuer + "/jwks.json",
         ["token_endpoint"] = issuer + "/token",
-        ["id_token_signing_alg_values_supported"] = new[] { DemoCitizenSigningKey.Algorithm },
+        ["id_token_signing_alg_values_supported"] = new[] { DemoTokenSigner.Algorithm },
         ["response_types_supported"] = new[] { "token" },
         ["subject_types_supported"] = new[] { "public" },
         ["demo"] = true,
