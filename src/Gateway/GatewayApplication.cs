@@ -11,7 +11,9 @@ using Ndxp.Gateway.Metering;
 using Ndxp.Gateway.Observability;
 using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
+using Ndxp.Gateway.DemoProviders.StaffIdentity;
 using Ndxp.Gateway.Trail;
+using Ndxp.Gateway.Web;
 using Serilog;
 using Serilog.Formatting.Display;
 using Serilog.Formatting.Compact;
@@ -76,6 +78,16 @@ public static class GatewayApplication
                 new($"{Authority}:{nameof(ExternalAuthorityOptions.Audience)}", DemoProviders.CitizenIdentity.DemoCitizenIdentity.Audience),
                 new($"{Authority}:{nameof(ExternalAuthorityOptions.CitizenClaim)}", DemoProviders.CitizenIdentity.DemoCitizenIdentity.PersonalIdClaim),
                 new($"{Authority}:{nameof(ExternalAuthorityOptions.RequireHttpsMetadata)}", "false"),
+            ]);
+            // And its stand-in staff authority (demo only), with a login form, for the console and the portal.
+            builder.Configuration.AddInMemoryCollection(
+            [
+                new($"{SignInOptions.SectionName}:{nameof(SignInOptions.Authority)}", DemoStaffIdentity.IssuerFor(providersUrl)),
+                new($"{SignInOptions.SectionName}:{nameof(SignInOptions.RequireHttpsMetadata)}", "false"),
+                new($"{SignInOptions.SectionName}:Console:{nameof(SignInClient.ClientId)}", DemoStaffIdentity.ConsoleClientId),
+                new($"{SignInOptions.SectionName}:Console:{nameof(SignInClient.ClientSecret)}", DemoStaffIdentity.ConsoleClientSecret),
+                new($"{SignInOptions.SectionName}:Portal:{nameof(SignInClient.ClientId)}", DemoStaffIdentity.PortalClientId),
+                new($"{SignInOptions.SectionName}:Portal:{nameof(SignInClient.ClientSecret)}", DemoStaffIdentity.PortalClientSecret),
             ]);
         }
 
@@ -180,6 +192,7 @@ public static class GatewayApplication
         services.AddClientAuthentication(configuration);
         services.AddMetering(configuration);
         services.AddTrail(configuration);
+        services.AddWebPages(configuration);
         services.AddLimits(configuration);
         services.AddReverseProxy().AddTransforms<IdentityHeadersTransformProvider>();
         services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, ProviderTlsHttpClientFactory>();
@@ -227,13 +240,15 @@ public static class GatewayApplication
         // A call to a service is handled whole by DataCallMiddleware, which authenticates it with its own step
         // (Access/CallerAuthentication); only the gateway's own endpoints, on either plane, go on to routing.
         app.UseMiddleware<DataCallMiddleware>();
+        app.UseWebAssets(host);
         app.UseRouting();
         // Only the admin plane's open endpoints name a rate-limit policy.
         app.UseRateLimiter();
         app.UseAuthentication();
-        // No endpoint asks for ASP.NET Core authorization (YARP registers its services): WebApplication would otherwise put
-        // its middleware in front of every request, before routing, where it has no endpoint to authorize.
-        ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
+        app.UseWebPages();
+        // Only the console's and portal's pages ask for ASP.NET Core authorization (the API endpoints check roles in the
+        // live registry themselves: Admin/RoleRequired).
+        app.UseAuthorization();
 
         app.MapTokenEndpoint();
         app.MapDiscoveryEndpoints(identity.ResolveIssuer(host), host.TlsEnabled && host.AllowClientCertificates);
@@ -250,6 +265,7 @@ public static class GatewayApplication
         app.MapRegistryFileApi();
         app.MapAuditApi();
         app.MapAdminDocs();
+        app.MapWebPages();
         app.MapGatewayHealthChecks();
         app.MapGet(MetricsScrape.Path, context => context.RequestServices.GetRequiredService<MetricsScrape>().ServeAsync(context))
             .OnAdminPlane()

@@ -20,21 +20,7 @@ internal sealed class AdminCommit(IRegistryStore store, RegistryReloader reloade
     {
         try
         {
-            var actor = ActorOf(context);
-            var result = await store.CommitAsync(plan, actor, context.RequestAborted);
-            if (result.Changes.Count > 0)
-            {
-                foreach (var change in result.Changes)
-                {
-                    Changes.WithLabels(change.Kind, change.Action).Inc();
-                }
-
-                // The log carries the trail's head out of the database: a copy an editor of the database cannot reach.
-                RegistryChangeLog.Committed(logger, actor.Actor, result.Changes.Count, result.Revision, result.AuditHead!.Sequence, result.AuditHead.Hash);
-                await reloader.ReloadIfChangedAsync(context.RequestAborted);
-            }
-
-            return answer(result);
+            return answer(await CommitAsync(ActorOf(context), plan, context.RequestAborted));
         }
         catch (AdminRefusal refusal)
         {
@@ -44,6 +30,29 @@ internal sealed class AdminCommit(IRegistryStore store, RegistryReloader reloade
         {
             return AdminRefusal.Invalid(invalid).ToResult();
         }
+    }
+
+    /// <summary>
+    /// Commits as <paramref name="actor"/> (the admin API's caller, or a person signed in to the console or portal); throws
+    /// <see cref="AdminRefusal"/> or <see cref="RegistryValidationException"/> when the plan refuses the change.
+    /// </summary>
+    public async Task<RegistryCommitResult> CommitAsync(AuditActor actor, Func<StoredRegistry, IReadOnlyList<EntityChange>> plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var result = await store.CommitAsync(plan, actor, cancellationToken);
+        if (result.Changes.Count > 0)
+        {
+            foreach (var change in result.Changes)
+            {
+                Changes.WithLabels(change.Kind, change.Action).Inc();
+            }
+
+            // The log carries the trail's head out of the database: a copy an editor of the database cannot reach.
+            RegistryChangeLog.Committed(logger, actor.Actor, result.Changes.Count, result.Revision, result.AuditHead!.Sequence, result.AuditHead.Hash);
+            await reloader.ReloadIfChangedAsync(cancellationToken);
+        }
+
+        return result;
     }
 
     public static AuditActor ActorOf(HttpContext context)

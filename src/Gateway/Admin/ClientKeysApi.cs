@@ -18,19 +18,7 @@ internal static class ClientKeysApi
             var overlap = ClientSecretApi.OverlapOf(context);
             var added = await PublicKeyInput.ReadAsync(context);
             var now = time.GetUtcNow();
-            return await RegistryAdminApi.ChangeClientAsync(context, admin, id, existing =>
-            {
-                if (added.FirstOrDefault(key => existing.PublicKeys.Any(k => k.Kid == key.Kid)) is { } taken)
-                {
-                    throw new AdminRefusal(ProblemKind.EntityExists,
-                        $"Client '{id}' already has a key '{taken.Kid}': remove it first (DELETE {RegistryAdminApi.Prefix}/clients/{id}/keys/{taken.Kid}) or give the new key another kid.");
-                }
-
-                var others = existing.PublicKeys
-                    .Select(key => overlap is { } o && !(key.ValidUntil <= now + o) ? key with { ValidUntil = now + o } : key)
-                    .Where(key => !(key.ValidUntil <= now));
-                return existing with { PublicKeys = [.. others, .. added] };
-            }, "add-key");
+            return await RegistryAdminApi.ChangeClientAsync(context, admin, id, existing => ClientChanges.AddKeys(existing, added, overlap, now), ClientChanges.AddKeyAction);
         }))
         .WithSummary("Register public keys for private_key_jwt (a JWK, a JWK Set, or one PEM public key or certificate); overlapMinutes makes it a rotation, ending the client's other keys that many minutes from now")
         .WithBody([.. PublicKeyInput.JsonMediaTypes.Select(type => (type, typeof(PublicKeysBody))), .. PublicKeyInput.PemMediaTypes.Select(type => (type, typeof(string)))])

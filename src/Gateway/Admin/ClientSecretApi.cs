@@ -23,16 +23,7 @@ internal static class ClientSecretApi
             var overlap = OverlapOf(context) ?? TimeSpan.FromMinutes(DefaultOverlapMinutes);
             var (secret, hash) = ClientSecretHasher.Generate();
             var now = time.GetUtcNow();
-            return RegistryAdminApi.ChangeClientAsync(context, admin, id, existing =>
-            {
-                var keepPrevious = overlap > TimeSpan.Zero && existing.SecretHash is not null;
-                return existing with
-                {
-                    SecretHash = hash,
-                    PreviousSecretHash = keepPrevious ? existing.SecretHash : null,
-                    PreviousSecretValidUntil = keepPrevious ? now + overlap : null,
-                };
-            }, "rotate-secret", rotated => Results.Json(new ClientWithSecret(AdminResources.ShowClient(rotated), secret), RegistryJson.Options));
+            return RegistryAdminApi.ChangeClientAsync(context, admin, id, existing => ClientChanges.RotateSecret(existing, hash, overlap, now), ClientChanges.RotateSecretAction, rotated => Results.Json(new ClientWithSecret(AdminResources.ShowClient(rotated), secret), RegistryJson.Options));
         }))
         .WithSummary("Rotate a client's secret: the new secret is in the answer, once; the old one works for overlapMinutes more (default 1440)")
         .Produces<ClientWithSecret>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)

@@ -41,6 +41,18 @@ internal static class PublicKeyInput
         return json ? FromJson(text) : [FromPem(text)];
     }
 
+    /// <summary>Keys pasted as text (the console's form): a JWK or JWK Set when it starts with '{', else PEM.</summary>
+    public static IReadOnlyList<ClientKey> Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > MaxBodyChars)
+        {
+            throw AdminRefusal.InvalidField("$", $"the keys are longer than {MaxBodyChars} characters: send one key, or a JWK Set of at most {ClientKeys.MaxPerClient}");
+        }
+
+        return text.TrimStart().StartsWith('{') ? FromJson(text) : [FromPem(text)];
+    }
+
     private static async Task<string> ReadBoundedAsync(HttpContext context)
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);

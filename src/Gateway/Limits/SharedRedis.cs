@@ -19,6 +19,9 @@ internal sealed partial class SharedRedis : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _fallback;
 
+    /// <summary>The shared database, for what keeps its own state there (the web pages' Data Protection keys).</summary>
+    public StackExchange.Redis.IDatabase Database => _redis.GetDatabase();
+
     public SharedRedis(IOptions<LimitsOptions> options, ILogger<SharedRedis> logger)
     {
         ArgumentNullException.ThrowIfNull(options);

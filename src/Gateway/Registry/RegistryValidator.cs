@@ -258,7 +258,7 @@ public static partial class RegistryValidator
     }
 
     // Paths the gateway answers itself; a service there would be unreachable or would shadow them.
-    private static readonly string[] ReservedPrefixes = ["/connect", "/.well-known", "/usage", "/admin", "/healthz", "/readyz", "/metrics", "/trail"];
+    private static readonly string[] ReservedPrefixes = ["/connect", "/.well-known", "/usage", "/admin", "/healthz", "/readyz", "/metrics", "/trail", "/console", "/portal"];
 
     // A prefix nested in another ("/population" and "/population/v1") would let a grant for one service be
     // argued to cover the other; the registry refuses the ambiguity instead of relying on route precedence.

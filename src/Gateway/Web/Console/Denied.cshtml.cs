@@ -1,0 +1,3 @@
+namespace Ndxp.Gateway.Web.Console;
+
+public sealed class DeniedModel() : DeniedPage(WebArea.Console);

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Mvc;
+using Ndxp.Gateway.Registry;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Model;
+
+namespace Ndxp.Gateway.Web.Console;
+
+/// <summary>Services with their destinations' health as this replica's YARP clusters see it; suspend and activate.</summary>
+public sealed class ServicesModel : ConsolePage
+{
+    public void OnGet()
+    {
+    }
+
+    /// <summary>Each destination and whether it is healthy: active probes first, else passive; null when neither knows.</summary>
+    public IEnumerable<(string Address, bool? Healthy)> Health(Service service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        if (!Services<IProxyStateLookup>().TryGetCluster(service.Id, out var cluster))
+        {
+            return service.Destinations.Select(address => (address, (bool?)null));
+        }
+
+        return cluster.Destinations.Values.Select(destination =>
+        {
+            var health = destination.Health.Active != DestinationHealth.Unknown ? destination.Health.Active : destination.Health.Passive;
+            return (destination.Model.Config.Address, health switch
+            {
+                DestinationHealth.Healthy => true,
+                DestinationHealth.Unhealthy => (bool?)false,
+                _ => null,
+            });
+        });
+    }
+
+    public Task<IActionResult> OnPostSuspendAsync(string id) => StatusAsync(id, EntityStatus.Suspended);
+
+    public Task<IActionResult> OnPostActivateAsync(string id) => StatusAsync(id, EntityStatus.Active);
+
+    private async Task<IActionResult> StatusAsync(string id, EntityStatus status) =>
+        await SetStatusAsync(RegistryEntityKind.Services, id, status) ? RedirectToPage() : Page();
+}

@@ -1,0 +1,3 @@
+namespace Ndxp.Gateway.Web.Console;
+
+public sealed class SignOutModel() : SignOutPage(WebArea.Console);

@@ -1,0 +1,3 @@
+namespace Ndxp.Gateway.Web.Portal;
+
+public sealed class DeniedModel() : DeniedPage(WebArea.Portal);

@@ -1,0 +1,3 @@
+namespace Ndxp.Gateway.Web.Portal;
+
+public sealed class SignOutModel() : SignOutPage(WebArea.Portal);

@@ -1,0 +1,125 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using Ndxp.Gateway.Hosting;
+
+namespace Ndxp.Gateway.Web;
+
+/// <summary>The console's and portal's steps of the pipeline and their endpoints, when sign-in is configured.</summary>
+public static class WebApplicationExtensions
+{
+    private const string LanguageCookie = "ndxp-lang";
+    private static readonly string[] Languages = ["vi", "en"];
+
+    /// <summary>
+    /// Each area's assets (our stylesheet and scripts, Chart.js) from the assembly, on its own port only; before
+    /// routing, whose fallback would otherwise claim the path.
+    /// </summary>
+    public static WebApplication UseWebAssets(this WebApplication app, GatewayHostOptions host)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(host);
+        if (!Enabled(app))
+        {
+            return app;
+        }
+
+        var assets = new ManifestEmbeddedFileProvider(typeof(WebApplicationExtensions).Assembly, "Web/assets");
+        foreach (var area in WebArea.All)
+        {
+            var onAdminPort = area == WebArea.Console;
+            app.UseWhen(
+                context => (context.Connection.LocalPort == host.AdminPort) == onAdminPort,
+                branch => branch.UseStaticFiles(new StaticFileOptions
+                {
+                    FileProvider = assets,
+                    RequestPath = area.PathBase + "/assets",
+                    OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
+                }));
+        }
+
+        return app;
+    }
+
+    /// <summary>The pages' language (a cookie, else the browser's, else Vietnamese) and the headers every page carries.</summary>
+    public static WebApplication UseWebPages(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (!Enabled(app))
+        {
+            return app;
+        }
+
+        var cultures = Languages.Select(CultureInfo.GetCultureInfo).ToList();
+        var localization = new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new RequestCulture("vi"),
+            SupportedCultures = cultures,
+            SupportedUICultures = cultures,
+            RequestCultureProviders =
+            [
+                new CookieRequestCultureProvider { CookieName = LanguageCookie },
+                new AcceptLanguageHeaderRequestCultureProvider(),
+            ],
+        };
+        app.UseWhen(IsPage, branch =>
+        {
+            branch.UseRequestLocalization(localization);
+            branch.Use((context, next) =>
+            {
+                var headers = context.Response.Headers;
+                // Every script and style is the gateway's own file: nothing inline runs, nothing loads from elsewhere.
+                headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                    + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers.CacheControl = "no-store";
+                return next(context);
+            });
+        });
+        return app;
+    }
+
+    public static WebApplication MapWebPages(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (!Enabled(app))
+        {
+            return app;
+        }
+
+        app.MapRazorPages();
+        foreach (var area in WebArea.All)
+        {
+            var language = app.MapGet(area.PathBase + "/language", (HttpContext context, string? lang, string? returnUrl) =>
+            {
+                if (lang is not null && Languages.Contains(lang))
+                {
+                    context.Response.Cookies.Append(LanguageCookie, CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(lang)), new CookieOptions
+                    {
+                        Path = area.PathBase,
+                        HttpOnly = true,
+                        SameSite = SameSiteMode.Strict,
+                        Secure = context.Request.IsHttps,
+                        MaxAge = TimeSpan.FromDays(365),
+                    });
+                }
+
+                return Results.LocalRedirect(area.Contains(returnUrl) ? returnUrl! : area.PathBase + "/");
+            }).ExcludeFromDescription();
+            if (area == WebArea.Console)
+            {
+                language.OnAdminPlane();
+            }
+        }
+
+        return app;
+    }
+
+    private static bool IsPage(HttpContext context) =>
+        context.Request.Path.StartsWithSegments(WebArea.Console.PathBase) || context.Request.Path.StartsWithSegments(WebArea.Portal.PathBase);
+
+    private static bool Enabled(WebApplication app) => app.Services.GetRequiredService<IOptions<SignInOptions>>().Value.Enabled;
+}
