@@ -20,7 +20,14 @@ public static class DemoProviderApp
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
-        builder.Services.AddProblemDetails();
+        // A problem names the gateway's transaction it answers, as the gateway's own problems do, so an agency can quote it.
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            if (context.HttpContext.Request.Headers["X-Transaction-Id"].ToString() is { Length: > 0 } transaction)
+            {
+                context.ProblemDetails.Extensions["transactionId"] = transaction;
+            }
+        });
         builder.Services.AddSingleton(CitizenDirectory.CreateDemo());
         builder.Services.AddSingleton(EnterpriseDirectory.CreateDemo());
         builder.Services.AddSingleton(InsuranceDirectory.CreateDemo());

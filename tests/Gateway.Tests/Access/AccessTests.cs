@@ -22,6 +22,16 @@ public sealed class AccessTests(GatewayFixture gateway) : IDisposable
     }
 
     [Fact]
+    public async Task A_providers_problem_reaches_the_caller_with_the_calls_transaction_id()
+    {
+        using var response = await gateway.CallAsync(HttpMethod.Get, "/population/v1/citizens/999999999999", await gateway.TokenAsync("vcb-ekyc"), "ekyc");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(response.Headers.GetValues("X-Transaction-Id").Single(), problem.RootElement.GetProperty("transactionId").GetString());
+    }
+
+    [Fact]
     public async Task Agency_without_a_grant_for_the_service_is_refused()
     {
         var path = UpstreamPath.Unique("/echo");

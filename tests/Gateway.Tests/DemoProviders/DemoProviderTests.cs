@@ -32,6 +32,18 @@ public sealed class DemoProviderTests(DemoProvidersServer server) : IClassFixtur
         await DemoProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, "not-found");
     }
 
+    [Fact]
+    public async Task A_problem_names_the_transaction_the_gateway_forwarded()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/population/v1/citizens/999999999999");
+        request.Headers.Add("X-Transaction-Id", "0190f0c1a2b37000800000000000002a");
+
+        using var response = await _client.SendAsync(request);
+
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("0190f0c1a2b37000800000000000002a", problem.RootElement.GetProperty("transactionId").GetString());
+    }
+
     [Theory]
     [InlineData("/population/v1/citizens/12345")]
     [InlineData("/enterprise/v1/enterprises/abc")]
