@@ -8,7 +8,7 @@ namespace Ndxp.Gateway.Hosting;
 /// <summary><c>/healthz</c> (the process answers) and <c>/readyz</c> (store reachable, registry loaded) on the admin plane.</summary>
 internal static class ReadinessChecks
 {
-    private const string ReadyTag = "ready";
+    public const string ReadyTag = "ready";
 
     public static IServiceCollection AddGatewayHealthChecks(this IServiceCollection services)
     {
