@@ -1,5 +1,6 @@
 using System.Net;
 using Ndxp.Gateway.Access;
+using Ndxp.Gateway.AccessRequests;
 using Ndxp.Gateway.Admin;
 using Ndxp.Gateway.ClientAuthentication;
 using Ndxp.Gateway.Forwarding;
@@ -192,6 +193,7 @@ public static class GatewayApplication
         services.AddClientAuthentication(configuration);
         services.AddMetering(configuration);
         services.AddTrail(configuration);
+        services.AddAccessRequests(configuration);
         services.AddWebPages(configuration);
         services.AddLimits(configuration);
         services.AddReverseProxy().AddTransforms<IdentityHeadersTransformProvider>();

@@ -67,6 +67,9 @@ public static class ProblemCatalog
         [ProblemKind.CitizenTokenRequired] = new(403, "citizen-token-required", "An access trail is shown only to the person it concerns, signed in through a citizen identity provider", Outcome.Forbidden),
         // Separation of duties: the operator role does not open a person's trail.
         [ProblemKind.AuditorRoleRequired] = new(403, "auditor-role-required", "Searching a person's access trail is for auditors only", Outcome.Forbidden),
+        [ProblemKind.ApproverRoleRequired] = new(403, "approver-role-required", "Access requests to a service are decided first by an approver of its provider agency", Outcome.Forbidden),
+        [ProblemKind.AccessRequestNotPending] = new(409, "access-request-not-pending", "The access request is not awaiting this decision", Outcome.ClientError),
+        [ProblemKind.SecondApproverRequired] = new(409, "second-approver-required", "The platform's approval must come from someone other than the provider's approver", Outcome.ClientError),
     }.ToFrozenDictionary();
 
     public static ProblemDescriptor Describe(ProblemKind kind) => Descriptors[kind];

@@ -68,4 +68,13 @@ public enum ProblemKind
     CitizenTokenRequired,
 
     AuditorRoleRequired,
+
+    /// <summary>An access request to a service is decided first by an approver of the service's provider agency.</summary>
+    ApproverRoleRequired,
+
+    /// <summary>The access request is decided, expired, or waiting for the other approver.</summary>
+    AccessRequestNotPending,
+
+    /// <summary>Two pairs of eyes: the platform's approval comes from someone other than the provider's approver.</summary>
+    SecondApproverRequired,
 }

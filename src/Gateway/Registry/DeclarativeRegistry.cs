@@ -16,7 +16,8 @@ public static class DeclarativeRegistry
     public static RegistryDocument Export(RegistryDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        return document with { Clients = document.Clients.Select(WithoutSecrets).ToList() };
+        // Access requests are workflow records, not configuration: a file neither carries nor changes them.
+        return document with { Clients = document.Clients.Select(WithoutSecrets).ToList(), AccessRequests = [] };
     }
 
     public static Client WithoutSecrets(Client client)
@@ -30,7 +31,11 @@ public static class DeclarativeRegistry
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(file);
-        var next = file with { Clients = file.Clients.Select(client => KeepingCredentials(client, RegistryEntityKind.Clients.Find(current, client.Id))).ToList() };
+        var next = file with
+        {
+            Clients = file.Clients.Select(client => KeepingCredentials(client, RegistryEntityKind.Clients.Find(current, client.Id))).ToList(),
+            AccessRequests = current.AccessRequests,
+        };
         RegistryDiff.EnsureValid(next);
         return RegistryDiff.Between(current, next);
     }

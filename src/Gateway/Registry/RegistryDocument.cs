@@ -19,6 +19,12 @@ public sealed record RegistryDocument
 
     /// <summary>Consumer agencies hidden from citizens' access trails (still shown to auditors).</summary>
     public IReadOnlyList<TrailExclusion> TrailExclusions { get; init; } = [];
+
+    /// <summary>Providers' OpenAPI documents of their services, for the portal's catalogue.</summary>
+    public IReadOnlyList<ApiDocument> ApiDocuments { get; init; } = [];
+
+    /// <summary>Agencies' requests for grants and their decisions (workflow state: no declarative file writes them).</summary>
+    public IReadOnlyList<AccessRequest> AccessRequests { get; init; } = [];
 }
 
 public enum EntityStatus

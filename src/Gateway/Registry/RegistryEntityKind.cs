@@ -26,8 +26,14 @@ public abstract class RegistryEntityKind
     public static readonly RegistryEntityKind<TrailExclusion> TrailExclusions = new(
         RegistryEntities.TrailExclusionKind, "trail-exclusions", e => e.Agency, (e, _) => e, d => d.TrailExclusions, (d, l) => d with { TrailExclusions = l });
 
+    public static readonly RegistryEntityKind<ApiDocument> ApiDocuments = new(
+        RegistryEntities.ApiDocumentKind, "api-documents", d => d.Service, (d, _) => d, d => d.ApiDocuments, (d, l) => d with { ApiDocuments = l });
+
+    public static readonly RegistryEntityKind<AccessRequest> AccessRequests = new(
+        RegistryEntities.AccessRequestKind, "access-requests", r => r.Id, (r, _) => r, d => d.AccessRequests, (d, l) => d with { AccessRequests = l });
+
     /// <summary>In dependency order: what an entity refers to comes before it.</summary>
-    public static IReadOnlyList<RegistryEntityKind> All { get; } = [Agencies, Clients, Services, Grants, Revocations, TrailExclusions];
+    public static IReadOnlyList<RegistryEntityKind> All { get; } = [Agencies, Clients, Services, Grants, Revocations, TrailExclusions, ApiDocuments, AccessRequests];
 
     /// <summary><c>agency</c>, <c>client</c>, <c>service</c> or <c>grant</c>.</summary>
     public abstract string Kind { get; }
@@ -75,6 +81,7 @@ public sealed class RegistryEntityKind<T> : RegistryEntityKind
         RegistryEntities.AgencyKind => "code",
         RegistryEntities.RevocationKind => "jti",
         RegistryEntities.TrailExclusionKind => "agency",
+        RegistryEntities.ApiDocumentKind => "service",
         _ => "id",
     };
 

@@ -99,7 +99,75 @@ public static partial class RegistryValidator
             }
         }
 
+        CheckCatalogue(document, services, errors);
+        CheckAccessRequests(document, agencies, services, errors);
         return errors;
+    }
+
+    private static void CheckCatalogue(RegistryDocument document, HashSet<string> services, List<RegistryError> errors)
+    {
+        foreach (var service in document.Services)
+        {
+            if (service.Description is { Length: > 2000 })
+            {
+                errors.Add(new("service", service.Id, "description", "description must be at most 2000 characters"));
+            }
+
+            if (service.Purposes.Any(p => string.IsNullOrWhiteSpace(p) || p.Length > 100) || service.Purposes.Distinct(StringComparer.Ordinal).Count() != service.Purposes.Count)
+            {
+                errors.Add(new("service", service.Id, "purposes", "purposes must be distinct, each 1-100 characters"));
+            }
+        }
+
+        CheckUnique(document.ApiDocuments, d => d.Service, "api-document", errors);
+        foreach (var api in document.ApiDocuments)
+        {
+            CheckReference("api-document", api.Service, "service", "service", api.Service, services, errors);
+            if (api.Document.ValueKind != System.Text.Json.JsonValueKind.Object
+                || !api.Document.TryGetProperty("openapi", out var version) || version.ValueKind != System.Text.Json.JsonValueKind.String
+                || !(version.GetString() ?? "").StartsWith('3'))
+            {
+                errors.Add(new("api-document", api.Service, "document", "document must be an OpenAPI 3.x document (a JSON object with \"openapi\": \"3.x\")"));
+            }
+            else if (api.Document.GetRawText().Length > ApiDocument.MaxBytes)
+            {
+                errors.Add(new("api-document", api.Service, "document", $"document must be at most {ApiDocument.MaxBytes} bytes"));
+            }
+        }
+    }
+
+    private static void CheckAccessRequests(RegistryDocument document, HashSet<string> agencies, HashSet<string> services, List<RegistryError> errors)
+    {
+        CheckUnique(document.AccessRequests, r => r.Id, "access-request", errors);
+        foreach (var request in document.AccessRequests)
+        {
+            CheckIdentifier("access-request", request.Id, errors);
+            CheckReference("access-request", request.Id, "consumerAgency", "agency", request.ConsumerAgency, agencies, errors);
+            CheckReference("access-request", request.Id, "service", "service", request.Service, services, errors);
+            if (request.Purposes.Count is 0 or > 20
+                || request.Purposes.Any(p => string.IsNullOrWhiteSpace(p.Purpose) || p.Purpose.Length > 100 || string.IsNullOrWhiteSpace(p.LegalBasis) || p.LegalBasis.Length > 500))
+            {
+                errors.Add(new("access-request", request.Id, "purposes", "1-20 purposes, each with a purpose (1-100 characters) and its legal basis (1-500 characters)"));
+            }
+
+            if (request.ExpectedDailyCalls < 0)
+            {
+                errors.Add(new("access-request", request.Id, "expectedDailyCalls", "expectedDailyCalls must be 0 or more"));
+            }
+
+            foreach (var (decision, field) in new[] { (request.ProviderDecision, "providerDecision"), (request.OperatorDecision, "operatorDecision") })
+            {
+                if (decision is not null && (string.IsNullOrWhiteSpace(decision.Reason) || decision.Reason.Length > 500 || string.IsNullOrWhiteSpace(decision.By)))
+                {
+                    errors.Add(new("access-request", request.Id, field, "a decision names who decided and the reason (1-500 characters)"));
+                }
+            }
+
+            if (request.OperatorDecision is not null && request.ProviderDecision is not { Approved: true })
+            {
+                errors.Add(new("access-request", request.Id, "operatorDecision", "the platform decides only after the provider approved"));
+            }
+        }
     }
 
     private static void CheckPublicKeys(Client client, List<RegistryError> errors)

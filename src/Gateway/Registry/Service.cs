@@ -7,6 +7,12 @@ public sealed record Service
 
     public string? Name { get; init; }
 
+    /// <summary>What the service answers, for the portal's catalogue.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The purposes of use the provider accepts for it; access requests may ask only for these (any, when empty).</summary>
+    public IReadOnlyList<string> Purposes { get; init; } = [];
+
     /// <summary>Code of the providing agency that owns the database behind the service.</summary>
     public required string Provider { get; init; }
 

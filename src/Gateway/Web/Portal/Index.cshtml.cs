@@ -1,8 +1,7 @@
-using Microsoft.AspNetCore.Mvc.RazorPages;
-
 namespace Ndxp.Gateway.Web.Portal;
 
-public sealed class IndexModel : PageModel
+/// <summary>The agency at a glance: its clients and the grants it holds.</summary>
+public sealed class IndexModel : PortalPage
 {
     public void OnGet()
     {
