@@ -266,6 +266,7 @@ public static class GatewayApplication
         app.MapRegistryAdminApi();
         app.MapRegistryFileApi();
         app.MapAuditApi();
+        app.MapAccessRequestApi();
         app.MapAdminDocs();
         app.MapWebPages();
         app.MapGatewayHealthChecks();

@@ -33,7 +33,10 @@ public sealed class AccessRequestOptions
         return new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), UtcOffset).ToUniversalTime();
     }
 
-    /// <summary>Working days from <paramref name="now"/> to <paramref name="answerBy"/>: negative once it has passed.</summary>
+    /// <summary>
+    /// Working days after today left until <paramref name="answerBy"/>: <see cref="AnswerWorkingDays"/> on the day of the
+    /// request, 0 on the last day, negative once it has passed.
+    /// </summary>
     public int WorkingDaysLeft(DateTimeOffset now, DateTimeOffset answerBy)
     {
         if (now > answerBy)
@@ -44,7 +47,7 @@ public sealed class AccessRequestOptions
         var today = DateOnly.FromDateTime(now.ToOffset(UtcOffset).DateTime);
         var last = DateOnly.FromDateTime(answerBy.ToOffset(UtcOffset).DateTime).AddDays(-1);
         var left = 0;
-        for (var day = today; day <= last; day = day.AddDays(1))
+        for (var day = today.AddDays(1); day <= last; day = day.AddDays(1))
         {
             left += IsWorkingDay(day) ? 1 : 0;
         }

@@ -26,20 +26,25 @@ internal sealed class AdminCommit(IRegistryStore store, RegistryReloader reloade
         {
             return refusal.ToResult();
         }
-        catch (RegistryValidationException invalid)
-        {
-            return AdminRefusal.Invalid(invalid).ToResult();
-        }
     }
 
     /// <summary>
     /// Commits as <paramref name="actor"/> (the admin API's caller, or a person signed in to the console or portal); throws
-    /// <see cref="AdminRefusal"/> or <see cref="RegistryValidationException"/> when the plan refuses the change.
+    /// <see cref="AdminRefusal"/> when the plan refuses the change or the registry it makes is invalid (422 naming every error).
     /// </summary>
     public async Task<RegistryCommitResult> CommitAsync(AuditActor actor, Func<StoredRegistry, IReadOnlyList<EntityChange>> plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var result = await store.CommitAsync(plan, actor, cancellationToken);
+        RegistryCommitResult result;
+        try
+        {
+            result = await store.CommitAsync(plan, actor, cancellationToken);
+        }
+        catch (RegistryValidationException invalid)
+        {
+            throw AdminRefusal.Invalid(invalid);
+        }
+
         if (result.Changes.Count > 0)
         {
             foreach (var change in result.Changes)

@@ -35,6 +35,9 @@ internal static class AdminResources
     /// <summary>Revoked tokens by <c>jti</c>: created and deleted, never suspended.</summary>
     public static AdminResource<RevokedToken> Revocations { get; } = new(RegistryEntityKind.Revocations) { HasStatus = false };
 
+    /// <summary>Providers' OpenAPI documents, by service: created, replaced and deleted, never suspended.</summary>
+    public static AdminResource<ApiDocument> ApiDocuments { get; } = new(RegistryEntityKind.ApiDocuments) { HasStatus = false };
+
     /// <summary>Agencies hidden from citizens' access trails: created, changed and deleted, never suspended.</summary>
     public static AdminResource<TrailExclusion> TrailExclusions { get; } = new(RegistryEntityKind.TrailExclusions) { HasStatus = false };
 

@@ -22,6 +22,7 @@ internal static class RegistryAdminApi
         MapResource(endpoints, AdminResources.Grants);
         MapResource(endpoints, AdminResources.Revocations);
         MapResource(endpoints, AdminResources.TrailExclusions);
+        MapResource(endpoints, AdminResources.ApiDocuments);
         return endpoints;
     }
 

@@ -47,6 +47,12 @@ internal sealed class OperatorOnly(RegistrySnapshotProvider snapshots) : RoleReq
         client.Roles.Contains(GatewayClaims.OperatorRole) || user.HasClaim(GatewayClaims.ExternalOperator, "true");
 }
 
+/// <summary>Any active client of an active agency: the portal API acts for the caller's own agency.</summary>
+internal sealed class AgencyClient(RegistrySnapshotProvider snapshots) : RoleRequired(snapshots, ProblemKind.OperatorRoleRequired)
+{
+    protected override bool Holds(Client client, ClaimsPrincipal user) => true;
+}
+
 /// <summary>The auditor role, held in the registry; the operator role does not include it (separation of duties).</summary>
 internal sealed class AuditorOnly(RegistrySnapshotProvider snapshots) : RoleRequired(snapshots, ProblemKind.AuditorRoleRequired)
 {

@@ -16,8 +16,11 @@ public static class GatewayClaims
     /// </summary>
     public const string AuditorRole = "auditor";
 
+    /// <summary>The role with which a provider agency's client decides access requests to its services (portal API).</summary>
+    public const string ApproverRole = "approver";
+
     /// <summary>Roles a registry client may hold.</summary>
-    public static IReadOnlyList<string> KnownRoles { get; } = [OperatorRole, AuditorRole];
+    public static IReadOnlyList<string> KnownRoles { get; } = [OperatorRole, AuditorRole, ApproverRole];
 
     /// <summary>
     /// Set by the gateway (never taken from a token) on a token of a citizen identity provider: the person's

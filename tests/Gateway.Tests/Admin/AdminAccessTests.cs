@@ -14,7 +14,7 @@ public sealed class AdminAccessTests(AdminFixture gateway) : IClassFixture<Admin
     private static readonly Dictionary<string, string> ExistingIds = new(StringComparer.Ordinal)
     {
         ["agencies"] = "VCB", ["clients"] = "vcb-ekyc", ["services"] = "enterprise", ["grants"] = "vcb-population", ["revocations"] = "some-jti",
-        ["trail-exclusions"] = "VCB",
+        ["trail-exclusions"] = "VCB", ["api-documents"] = "enterprise", ["access-requests"] = "ar-20261207-00000000",
     };
 
     [Fact]

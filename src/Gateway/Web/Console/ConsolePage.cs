@@ -33,10 +33,6 @@ public abstract class ConsolePage : PageModel
         {
             Fail(refusal.Message);
         }
-        catch (RegistryValidationException invalid)
-        {
-            Fail(string.Join(" ", invalid.Errors.Select(e => e.ToString())));
-        }
 
         return false;
     }

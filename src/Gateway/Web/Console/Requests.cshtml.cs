@@ -32,11 +32,6 @@ public sealed class RequestsModel : ConsolePage
             Fail(refusal.Message);
             return Page();
         }
-        catch (RegistryValidationException invalid)
-        {
-            Fail(string.Join(" ", invalid.Errors.Select(e => e.ToString())));
-            return Page();
-        }
 
         Notice(Text("Notice.Saved", id));
         return RedirectToPage();

@@ -37,10 +37,6 @@ public abstract class PortalPage : PageModel
         {
             Fail(refusal.Message, Problems.ProblemCatalog.Describe(refusal.Kind).Status);
         }
-        catch (RegistryValidationException invalid)
-        {
-            Fail(string.Join(" ", invalid.Errors.Select(e => e.ToString())), StatusCodes.Status422UnprocessableEntity);
-        }
 
         return false;
     }
