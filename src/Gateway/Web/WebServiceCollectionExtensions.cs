@@ -36,6 +36,18 @@ public static class WebServiceCollectionExtensions
             options.Conventions.AllowAnonymousToPage("/Portal/Denied");
             // The console answers on the admin port only; the portal's pages, like every endpoint without this, on the data port.
             options.Conventions.AddFolderApplicationModelConvention("/Console", model => model.EndpointMetadata.Add(PlaneMetadata.Admin));
+        }).ConfigureApplicationPartManager(parts =>
+        {
+            // The pages are compiled into this assembly, which MVC finds only when it is the entry assembly: a host that
+            // is another program (the tests) names it here.
+            var assembly = typeof(WebServiceCollectionExtensions).Assembly;
+            if (!parts.ApplicationParts.Any(part => part is Microsoft.AspNetCore.Mvc.ApplicationParts.AssemblyPart { Assembly: var a } && a == assembly))
+            {
+                foreach (var part in Microsoft.AspNetCore.Mvc.ApplicationParts.ApplicationPartFactory.GetApplicationPartFactory(assembly).GetApplicationParts(assembly))
+                {
+                    parts.ApplicationParts.Add(part);
+                }
+            }
         });
         services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
         // Vietnamese written as characters, not as numeric references (still HTML-encoded where HTML needs it).

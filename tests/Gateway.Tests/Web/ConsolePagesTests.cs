@@ -1,0 +1,127 @@
+using System.Net;
+using System.Text.Json;
+using Ndxp.Gateway.Tests.Infrastructure;
+
+namespace Ndxp.Gateway.Tests.Web;
+
+/// <summary>
+/// The console's pages over HTTP as a signed-in operator: changes go through the admin commit path and its audit
+/// trail, refusals show on the page with a 4xx (never a 500), forms need the anti-forgery token, a new client's secret
+/// is shown once, and the console is on the admin port only.
+/// </summary>
+public sealed class ConsolePagesTests : IAsyncLifetime
+{
+    private GatewayWorkspace? _workspace;
+    private TestGateway? _gateway;
+    private WebSession? _operator;
+
+    private string Console => $"http://localhost:{_gateway!.AdminPort}/console";
+
+    public async Task InitializeAsync()
+    {
+        _workspace = await GatewayWorkspace.CreateAsync();
+        _gateway = await _workspace.StartGatewayAsync(WebSession.SignInSettings(_workspace));
+        _gateway.Admin.DefaultRequestHeaders.Authorization = new("Bearer", await _gateway.Data.TokenAsync("ops-console"));
+        _operator = await WebSession.SignInAsync(Console + "/", "operator");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _operator?.Dispose();
+        await _workspace!.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_agency_created_in_the_console_is_in_the_registry_and_the_audit_trail_under_the_operators_name()
+    {
+        using var created = await _operator!.PostFormAsync(Console + "/agencies", "create", [new("code", "NEWAG"), new("name", "A new agency"), new("kind", "Province")]);
+
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        using var agency = JsonDocument.Parse(await _gateway!.Admin.GetStringAsync("/admin/v1/agencies/NEWAG"));
+        Assert.Equal("province", agency.RootElement.GetProperty("kind").GetString());
+        using var audit = JsonDocument.Parse(await _gateway.Admin.GetStringAsync("/admin/v1/audit?order=newest&limit=1&kind=agency&id=NEWAG"));
+        var entry = audit.RootElement.GetProperty("items")[0];
+        Assert.Equal("console:operator", entry.GetProperty("actor").GetString());
+        Assert.Equal("NDXP", entry.GetProperty("actorAgency").GetString());
+    }
+
+    [Fact]
+    public async Task A_refused_change_shows_why_with_a_4xx_and_changes_nothing()
+    {
+        var before = await _gateway!.Admin.GetStringAsync("/admin/v1/registry");
+
+        using var duplicate = await _operator!.PostFormAsync(Console + "/agencies", "create", [new("code", "VCB"), new("name", "Again"), new("kind", "Bank")]);
+        using var invalid = await _operator.PostFormAsync(Console + "/agencies", "create", [new("code", "lower case"), new("name", "x"), new("kind", "Bank")]);
+        using var unknownService = await _operator.PostFormAsync(Console + "/grants", "create",
+            [new("Form.Id", "g-unknown"), new("Form.ConsumerAgency", "VCB"), new("Form.Service", "no-such-service")]);
+        using var badKey = await _operator.PostFormAsync(Console + "/clients", "addkey", [new("id", "vcb-ekyc"), new("key", "not a key")]);
+
+        foreach (var response in new[] { duplicate, invalid, unknownService, badKey })
+        {
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.True((int)response.StatusCode is >= 400 and < 500, $"{(int)response.StatusCode}");
+            Assert.False(string.IsNullOrWhiteSpace(WebSession.ErrorOf(html)), html);
+        }
+
+        Assert.Contains("already exists", WebSession.ErrorOf(await duplicate.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(before, await _gateway.Admin.GetStringAsync("/admin/v1/registry"));
+    }
+
+    [Fact]
+    public async Task A_form_without_the_anti_forgery_token_is_refused()
+    {
+        using var forged = await _operator!.PostFormAsync(Console + "/agencies", "create", [new("code", "FORGED"), new("name", "x"), new("kind", "Bank")], withToken: false);
+
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        using var agency = await _gateway!.Admin.GetAsync("/admin/v1/agencies/FORGED");
+        Assert.Equal(HttpStatusCode.NotFound, agency.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_new_clients_secret_is_shown_once_and_works()
+    {
+        using var created = await _operator!.PostFormAsync(Console + "/clients", "create", [new("id", "console-made"), new("agency", "HNI"), new("name", "Made in the console")]);
+        var html = await created.Content.ReadAsStringAsync();
+        var secret = System.Text.RegularExpressions.Regex.Match(html, """id="issued-secret">([^<]+)<""").Groups[1].Value;
+
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.NotEmpty(await _gateway!.Data.TokenAsync("console-made", WebUtility.HtmlDecode(secret)));
+        Assert.True(created.Headers.CacheControl?.NoStore, "a page with a secret is never cached");
+        using var again = await _operator.GetAsync(Console + "/clients");
+        Assert.DoesNotContain(secret, await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_session_cookie_is_http_only_strict_and_scoped_to_the_console_which_the_data_port_does_not_serve()
+    {
+        var cookie = _operator!.Cookies.GetCookies(new Uri(Console + "/")).Single(c => c.Name == "ndxp-console");
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal("/console", cookie.Path);
+
+        using var raw = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+        using var challenge = await raw.GetAsync(Console + "/");
+        Assert.Equal(HttpStatusCode.Found, challenge.StatusCode);
+        Assert.Contains("code_challenge_method=S256", challenge.Headers.Location!.Query, StringComparison.Ordinal);
+        using var onDataPort = await raw.GetAsync($"http://localhost:{_gateway!.DataPort}/console/");
+        Assert.Equal(HttpStatusCode.NotFound, onDataPort.StatusCode);
+        using var callbackOnDataPort = await raw.GetAsync($"http://localhost:{_gateway.DataPort}/console/signin-oidc?code=x&state=y");
+        Assert.Equal(HttpStatusCode.NotFound, callbackOnDataPort.StatusCode);
+        using var portalOnAdminPort = await raw.GetAsync(Console.Replace("/console", "/portal/", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, portalOnAdminPort.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_person_without_the_operator_role_gets_403_and_no_console_page()
+    {
+        // The authority signs in anyone with an account; the console's policy is what turns this person away.
+        using var staff = await WebSession.SignInAsync(Console + "/", "vcb-staff");
+        using var dashboard = await staff.GetAsync(Console + "/");
+        Assert.Equal(HttpStatusCode.Found, dashboard.StatusCode);
+        Assert.Equal("/console/denied", dashboard.Headers.Location!.AbsolutePath);
+        using var denied = await staff.GetAsync(Console + "/denied");
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        Assert.DoesNotContain("/console/agencies", await denied.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var agencies = await staff.GetAsync(Console + "/agencies");
+        Assert.Equal(HttpStatusCode.Found, agencies.StatusCode);
+    }
+}
