@@ -8,6 +8,14 @@
 # signing keys and connection strings come from the deployment (k8s/README.md).
 ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
 ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+# The console's front-end packages (Chart.js) at the versions package-lock.json pins: from the npm registry, unless
+# the build context already holds them (a checkout that was built; k8s/build-image.sh, which has no Node image).
+FROM ${NODE_IMAGE} AS web
+WORKDIR /web
+COPY src/Gateway/Web/ ./
+RUN test -f node_modules/chart.js/dist/chart.umd.min.js || npm ci --no-audit --no-fund --loglevel=error
 
 FROM ${SDK_IMAGE} AS build
 WORKDIR /source
@@ -19,6 +27,7 @@ COPY src/Gateway.DemoProviders/Gateway.DemoProviders.csproj src/Gateway.DemoProv
 RUN dotnet restore src/Gateway/Gateway.csproj -r linux-x64 -p:SelfContained=true -p:PublishReadyToRun=true
 COPY config/registry.demo.json config/
 COPY src/ src/
+COPY --from=web /web/node_modules/ src/Gateway/Web/node_modules/
 RUN dotnet publish src/Gateway/Gateway.csproj -c Release -r linux-x64 --self-contained --no-restore -o /out/gateway \
  && dotnet publish src/Gateway.DemoProviders/Gateway.DemoProviders.csproj -c Release -r linux-x64 --self-contained \
       --no-restore -o /out/demo-providers \

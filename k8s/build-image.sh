@@ -42,10 +42,12 @@ if ! docker image inspect "$runtime_base" "$sdk_base" >/dev/null 2>&1; then
   echo "made $runtime_base and $sdk_base"
 fi
 
+# Chart.js for the console comes from npm on this machine (no Node image here): the Dockerfile's web stage finds it.
+[ -f src/Gateway/Web/node_modules/chart.js/dist/chart.umd.min.js ] || (cd src/Gateway/Web && npm ci --no-audit --no-fund --loglevel=error)
 # The classic builder (this engine has no BuildKit); host network so the restore reaches NuGet.
 for target in demo-providers gateway; do
   DOCKER_BUILDKIT=0 docker build --quiet --network host \
-    --build-arg SDK_IMAGE="$sdk_base" --build-arg RUNTIME_IMAGE="$runtime_base" \
+    --build-arg SDK_IMAGE="$sdk_base" --build-arg RUNTIME_IMAGE="$runtime_base" --build-arg NODE_IMAGE="$runtime_base" \
     --target "$target" -t "ndxp/$target:$tag" . >/dev/null
   echo "built ndxp/$target:$tag"
 done

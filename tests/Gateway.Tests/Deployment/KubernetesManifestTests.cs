@@ -250,7 +250,7 @@ public sealed partial class KubernetesManifestTests(KubernetesOverlays overlays)
     }
 
     [Fact]
-    public void Production_network_policy_lets_out_only_DNS_PostgreSQL_Redis_and_the_providers_network()
+    public void Production_network_policy_lets_out_only_DNS_PostgreSQL_Redis_the_providers_network_and_the_identity_provider()
     {
         var policy = overlays.Production.One("NetworkPolicy");
 
@@ -259,6 +259,7 @@ public sealed partial class KubernetesManifestTests(KubernetesOverlays overlays)
         Assert.Equal(
             [
                 "443/TCP with addresses 10.20.0.0/16",
+                "443/TCP with addresses 10.30.0.0/24",
                 "53/TCP with pods k8s-app=kube-dns in namespaces kubernetes.io/metadata.name=kube-system",
                 "53/UDP with pods k8s-app=kube-dns in namespaces kubernetes.io/metadata.name=kube-system",
                 "5432/TCP with pods app.kubernetes.io/name=postgresql",
@@ -283,7 +284,7 @@ public sealed partial class KubernetesManifestTests(KubernetesOverlays overlays)
     }
 
     [Fact]
-    public void Production_reads_the_PostgreSQL_and_Redis_settings_from_Secrets_never_from_its_manifests()
+    public void Production_reads_the_PostgreSQL_Redis_and_sign_in_secrets_from_Secrets_never_from_its_manifests()
     {
         var production = overlays.Production;
         var container = GatewayContainer(production);
@@ -293,6 +294,8 @@ public sealed partial class KubernetesManifestTests(KubernetesOverlays overlays)
         {
             ("Storage__PostgresConnectionString", "ndxp-gateway-store", "postgres-connection-string"),
             ("Limits__Redis", "ndxp-gateway-limits", "redis-configuration"),
+            ("SignIn__Console__ClientSecret", "ndxp-gateway-sign-in", "console-client-secret"),
+            ("SignIn__Portal__ClientSecret", "ndxp-gateway-sign-in", "portal-client-secret"),
         })
         {
             var setting = Assert.Single(container.Items("env"), entry => entry.Text("name") == variable);
