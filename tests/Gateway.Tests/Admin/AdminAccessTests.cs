@@ -145,6 +145,11 @@ public sealed class AdminAccessTests(AdminFixture gateway) : IClassFixture<Admin
             || spec.RootElement.GetProperty("components").GetProperty("schemas").ToString().Contains("grant_type", StringComparison.Ordinal));
         Assert.False(paths.GetProperty("/usage/v1/me").GetProperty("get").TryGetProperty("security", out _), "own usage needs the document's bearer token");
         Assert.True(paths.TryGetProperty("/trail/v1/me", out _));
+        // The access request workflow is in both documents: agencies' steps here, the platform's in the admin one.
+        Assert.True(paths.TryGetProperty("/portal/v1/access-requests", out _));
+        Assert.True(paths.TryGetProperty("/portal/v1/access-requests/{id}/approve", out _));
+        using var admin = JsonDocument.Parse(await gateway.Admin.GetStringAsync("/openapi/v1.json"));
+        Assert.True(admin.RootElement.GetProperty("paths").TryGetProperty("/admin/v1/access-requests/{id}/approve", out _));
         Assert.Contains("/openapi/data-v1.json", await gateway.Admin.GetStringAsync("/docs/index.html") + await gateway.Admin.GetStringAsync("/docs/index.js"), StringComparison.Ordinal);
     }
 
