@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. The tests start their own throwaway PostgreSQL (initdb + pg_ctl in a temporary
 # folder), Redis (redis-server), Prometheus and a Docker engine on free loopback ports and temporary folders, and check
-# the alert rules with promtool; this script only makes sure those binaries are installed.
+# the alert rules with promtool, and drive Chromium through the console and portal; this script only makes sure those
+# binaries are installed.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -16,6 +17,8 @@ command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v yamllint >/dev/null 2>&1 || missing+=(yamllint)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# The browser tests (tests/Gateway.Tests/Browser): Debian's Chromium, driven by Playwright's driver from its NuGet package.
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # kubectl is not a Debian package: it comes from the Kubernetes (or Google Cloud) apt repository where one is set up.
 command -v kubectl >/dev/null 2>&1 || missing+=(kubectl)
 if [ ${#missing[@]} -gt 0 ]; then
