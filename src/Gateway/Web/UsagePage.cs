@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Primitives;
 using Ndxp.Gateway.Metering;
 
@@ -11,7 +10,7 @@ namespace Ndxp.Gateway.Web;
 /// A usage report with a chart and a CSV download, from the same store and report as the usage API: every agency's in
 /// the console, the signed-in person's own agency's in the portal (<see cref="OwnAgency"/>).
 /// </summary>
-public abstract class UsagePage : PageModel
+public abstract class UsagePage(WebArea area) : WebPage(area)
 {
     [BindProperty(SupportsGet = true)]
     public DateOnly? From { get; set; }
@@ -69,7 +68,7 @@ public abstract class UsagePage : PageModel
 
     private async Task<UsageReport?> BuildAsync()
     {
-        var now = HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var now = Clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         From ??= today.AddDays(-6);
         To ??= today;
@@ -84,12 +83,10 @@ public abstract class UsagePage : PageModel
         };
         if (!UsageQuery.TryParse(new QueryCollection(parameters), now, out var query, out var error))
         {
-            ViewData["Error"] = error;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Fail(error!, StatusCodes.Status400BadRequest);
             return null;
         }
 
-        var store = HttpContext.RequestServices.GetRequiredService<IUsageStore>();
-        return UsageReport.Build(query!, await store.QueryAsync(query!.Filter, HttpContext.RequestAborted));
+        return UsageReport.Build(query!, await Services<IUsageStore>().QueryAsync(query!.Filter, HttpContext.RequestAborted));
     }
 }

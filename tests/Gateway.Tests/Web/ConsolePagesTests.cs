@@ -43,6 +43,13 @@ public sealed class ConsolePagesTests : IAsyncLifetime
         var entry = audit.RootElement.GetProperty("items")[0];
         Assert.Equal("console:operator", entry.GetProperty("actor").GetString());
         Assert.Equal("NDXP", entry.GetProperty("actorAgency").GetString());
+
+        using var suspended = await _operator.PostFormAsync(Console + "/agencies", "suspend", [new("id", "NEWAG")]);
+        Assert.Equal(HttpStatusCode.Redirect, suspended.StatusCode);
+        using var after = JsonDocument.Parse(await _gateway.Admin.GetStringAsync("/admin/v1/agencies/NEWAG"));
+        Assert.Equal("suspended", after.RootElement.GetProperty("status").GetString());
+        using var unknown = await _operator.PostFormAsync(Console + "/agencies", "suspend", [new("id", "NO-SUCH")]);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
     [Fact]

@@ -1,12 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
-using Ndxp.Gateway.Admin;
-using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
 
 namespace Ndxp.Gateway.Web.Console;
 
 /// <summary>Agencies: list, create, suspend and activate.</summary>
-public sealed class AgenciesModel : ConsolePage
+public sealed class AgenciesModel() : StatusPage<Agency>(RegistryEntityKind.Agencies)
 {
     [BindProperty]
     public string? Code { get; set; }
@@ -24,9 +22,7 @@ public sealed class AgenciesModel : ConsolePage
     public async Task<IActionResult> OnPostCreateAsync()
     {
         var agency = new Agency { Code = Code?.Trim() ?? "", Name = Name?.Trim() ?? "", Kind = Kind };
-        if (!await CommitAsync(stored => RegistryEntityKind.Agencies.Find(stored.Document, agency.Code) is null
-                ? RegistryEntityKind.Agencies.Put(stored.Document, agency)
-                : throw new AdminRefusal(ProblemKind.EntityExists, $"Agency '{agency.Code}' already exists.")))
+        if (!await CreateAsync(RegistryEntityKind.Agencies, agency))
         {
             return Page();
         }
@@ -35,10 +31,4 @@ public sealed class AgenciesModel : ConsolePage
         return RedirectToPage();
     }
 
-    public Task<IActionResult> OnPostSuspendAsync(string code) => StatusAsync(code, EntityStatus.Suspended);
-
-    public Task<IActionResult> OnPostActivateAsync(string code) => StatusAsync(code, EntityStatus.Active);
-
-    private async Task<IActionResult> StatusAsync(string code, EntityStatus status) =>
-        await SetStatusAsync(RegistryEntityKind.Agencies, code, status) ? RedirectToPage() : Page();
 }

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Ndxp.Gateway.Admin;
 using Ndxp.Gateway.Identity;
-using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
 
 namespace Ndxp.Gateway.Web.Console;
@@ -10,7 +9,7 @@ namespace Ndxp.Gateway.Web.Console;
 /// Clients: list, create (the generated secret shown once, in this answer only), rotate the secret (the old one works a
 /// day more, as the admin API's default), suspend, activate, and register public keys for private_key_jwt.
 /// </summary>
-public sealed class ClientsModel : ConsolePage
+public sealed class ClientsModel() : StatusPage<Client>(RegistryEntityKind.Clients)
 {
     [BindProperty]
     public string? Id { get; set; }
@@ -35,9 +34,7 @@ public sealed class ClientsModel : ConsolePage
     {
         var id = Id?.Trim() ?? "";
         var (client, created) = AdminResources.Clients.Create(new Client { Id = id, Agency = Agency ?? "", Name = NullIfEmpty(Name), Roles = [.. Roles] });
-        if (await CommitAsync(stored => RegistryEntityKind.Clients.Find(stored.Document, id) is null
-                ? RegistryEntityKind.Clients.Put(stored.Document, client)
-                : throw new AdminRefusal(ProblemKind.EntityExists, $"Client '{id}' already exists.")))
+        if (await CreateAsync(RegistryEntityKind.Clients, client))
         {
             IssuedSecret = (id, ((ClientWithSecret)created).ClientSecret);
             ModelState.Clear();
@@ -63,18 +60,7 @@ public sealed class ClientsModel : ConsolePage
     public async Task<IActionResult> OnPostAddKeyAsync(string id, string? key)
     {
         var now = Clock.GetUtcNow();
-        IReadOnlyList<ClientKey> keys;
-        try
-        {
-            keys = PublicKeyInput.Parse(key ?? "");
-        }
-        catch (AdminRefusal refusal)
-        {
-            Fail(refusal.Message);
-            return Page();
-        }
-
-        if (!await ChangeClientAsync(id, existing => ClientChanges.AddKeys(existing, keys, overlap: null, now), ClientChanges.AddKeyAction))
+        if (!await ChangeClientAsync(id, existing => ClientChanges.AddKeys(existing, PublicKeyInput.Parse(key ?? ""), overlap: null, now), ClientChanges.AddKeyAction))
         {
             return Page();
         }
@@ -83,12 +69,6 @@ public sealed class ClientsModel : ConsolePage
         return RedirectToPage();
     }
 
-    public Task<IActionResult> OnPostSuspendAsync(string id) => StatusAsync(id, EntityStatus.Suspended);
-
-    public Task<IActionResult> OnPostActivateAsync(string id) => StatusAsync(id, EntityStatus.Active);
-
-    private async Task<IActionResult> StatusAsync(string id, EntityStatus status) =>
-        await SetStatusAsync(RegistryEntityKind.Clients, id, status) ? RedirectToPage() : Page();
 
     private Task<bool> ChangeClientAsync(string id, Func<Client, Client> change, string action) =>
         CommitAsync(stored => RegistryEntityKind.Clients.Put(stored.Document, change(RegistryAdminApi.Existing(RegistryEntityKind.Clients, stored, id, ifMatch: null))), action);

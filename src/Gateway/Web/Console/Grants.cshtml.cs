@@ -1,13 +1,11 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
-using Ndxp.Gateway.Admin;
-using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
 
 namespace Ndxp.Gateway.Web.Console;
 
 /// <summary>Grants: list with purposes, limits and quotas; create; suspend and activate.</summary>
-public sealed class GrantsModel : ConsolePage
+public sealed class GrantsModel() : StatusPage<Grant>(RegistryEntityKind.Grants)
 {
     [BindProperty]
     public GrantForm Form { get; set; } = new();
@@ -20,14 +18,12 @@ public sealed class GrantsModel : ConsolePage
     {
         if (!ModelState.IsValid)
         {
-            Fail(string.Join(" ", ModelState.Where(e => e.Value?.Errors.Count > 0).Select(e => $"{e.Key}: {e.Value!.Errors[0].ErrorMessage}")));
+            Fail(string.Join(" ", ModelState.Where(e => e.Value?.Errors.Count > 0).Select(e => $"{e.Key}: {e.Value!.Errors[0].ErrorMessage}")), StatusCodes.Status400BadRequest);
             return Page();
         }
 
         var grant = Form.ToGrant();
-        if (!await CommitAsync(stored => RegistryEntityKind.Grants.Find(stored.Document, grant.Id) is null
-                ? RegistryEntityKind.Grants.Put(stored.Document, grant)
-                : throw new AdminRefusal(ProblemKind.EntityExists, $"Grant '{grant.Id}' already exists.")))
+        if (!await CreateAsync(RegistryEntityKind.Grants, grant))
         {
             return Page();
         }
@@ -36,9 +32,6 @@ public sealed class GrantsModel : ConsolePage
         return RedirectToPage();
     }
 
-    public Task<IActionResult> OnPostSuspendAsync(string id) => StatusAsync(id, EntityStatus.Suspended);
-
-    public Task<IActionResult> OnPostActivateAsync(string id) => StatusAsync(id, EntityStatus.Active);
 
     /// <summary>A grant's rate and quotas in one line.</summary>
     public static string Limits(Grant grant)
@@ -63,6 +56,4 @@ public sealed class GrantsModel : ConsolePage
         return string.Join(", ", parts);
     }
 
-    private async Task<IActionResult> StatusAsync(string id, EntityStatus status) =>
-        await SetStatusAsync(RegistryEntityKind.Grants, id, status) ? RedirectToPage() : Page();
 }

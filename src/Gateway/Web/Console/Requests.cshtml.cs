@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Ndxp.Gateway.AccessRequests;
-using Ndxp.Gateway.Admin;
 using Ndxp.Gateway.Registry;
 
 namespace Ndxp.Gateway.Web.Console;
@@ -23,13 +22,8 @@ public sealed class RequestsModel : ConsolePage
 
     public async Task<IActionResult> OnPostDecideAsync(string id, string decision, string? reason, long? dailyQuota)
     {
-        try
+        if (!await TryAsync(() => Workflow.DecideAsOperatorAsync(Person, id, decision == "approve", reason, dailyQuota, HttpContext.RequestAborted)))
         {
-            await Workflow.DecideAsOperatorAsync(WebActor.Of(HttpContext, WebArea.Console), id, decision == "approve", reason, dailyQuota, HttpContext.RequestAborted);
-        }
-        catch (AdminRefusal refusal)
-        {
-            Fail(refusal.Message);
             return Page();
         }
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Ndxp.Gateway.Admin;
-using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
 
 namespace Ndxp.Gateway.Web.Console;
@@ -30,9 +29,7 @@ public sealed class RevocationsModel : ConsolePage
             ExpiresAt = ExpiresAt?.ToUniversalTime() ?? Clock.GetUtcNow().AddDays(1),
             Reason = string.IsNullOrWhiteSpace(Reason) ? null : Reason.Trim(),
         };
-        if (!await CommitAsync(stored => RegistryEntityKind.Revocations.Find(stored.Document, revoked.Jti) is null
-                ? RegistryEntityKind.Revocations.Put(stored.Document, revoked)
-                : throw new AdminRefusal(ProblemKind.EntityExists, $"Token '{revoked.Jti}' is already revoked.")))
+        if (!await CreateAsync(RegistryEntityKind.Revocations, revoked))
         {
             return Page();
         }

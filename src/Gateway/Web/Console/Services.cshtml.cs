@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
 using Ndxp.Gateway.Registry;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Model;
@@ -6,7 +5,7 @@ using Yarp.ReverseProxy.Model;
 namespace Ndxp.Gateway.Web.Console;
 
 /// <summary>Services with their destinations' health as this replica's YARP clusters see it; suspend and activate.</summary>
-public sealed class ServicesModel : ConsolePage
+public sealed class ServicesModel() : StatusPage<Service>(RegistryEntityKind.Services)
 {
     public void OnGet()
     {
@@ -33,10 +32,4 @@ public sealed class ServicesModel : ConsolePage
         });
     }
 
-    public Task<IActionResult> OnPostSuspendAsync(string id) => StatusAsync(id, EntityStatus.Suspended);
-
-    public Task<IActionResult> OnPostActivateAsync(string id) => StatusAsync(id, EntityStatus.Active);
-
-    private async Task<IActionResult> StatusAsync(string id, EntityStatus status) =>
-        await SetStatusAsync(RegistryEntityKind.Services, id, status) ? RedirectToPage() : Page();
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
-using Ndxp.Gateway.Admin;
 using Ndxp.Gateway.Registry;
 
 namespace Ndxp.Gateway.Web.Portal;
@@ -45,8 +44,7 @@ public sealed class CatalogueModel : PortalPage
         }
 
         var api = new ApiDocument { Service = service, Document = parsed };
-        if (!await TryAsync(() => Services<AdminCommit>().CommitAsync(Actor, stored =>
-                RegistryAdminApi.Planned(stored, RegistryEntityKind.ApiDocuments.Put(stored.Document, api)), HttpContext.RequestAborted)))
+        if (!await CommitAsync(stored => RegistryEntityKind.ApiDocuments.Put(stored.Document, api)))
         {
             return Page();
         }

@@ -49,7 +49,7 @@ public sealed class RequestsModel : PortalPage
         var validUntil = ValidUntil is { } until ? new DateTimeOffset(until.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : (DateTimeOffset?)null;
         AccessRequest? submitted = null;
         if (!await TryAsync(async () => submitted = await Workflow.SubmitAsync(
-                Actor, Agency, new AccessRequestInput(Service ?? "", purposes, ExpectedDailyCalls, validUntil), HttpContext.RequestAborted)))
+                Person, Agency, new AccessRequestInput(Service ?? "", purposes, ExpectedDailyCalls, validUntil), HttpContext.RequestAborted)))
         {
             return Page();
         }
@@ -66,7 +66,7 @@ public sealed class RequestsModel : PortalPage
             return Page();
         }
 
-        if (!await TryAsync(() => Workflow.DecideAsProviderAsync(Actor, Agency, id, decision == "approve", reason, HttpContext.RequestAborted)))
+        if (!await TryAsync(() => Workflow.DecideAsProviderAsync(Person, Agency, id, decision == "approve", reason, HttpContext.RequestAborted)))
         {
             return Page();
         }

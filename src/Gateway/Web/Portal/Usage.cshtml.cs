@@ -1,10 +1,7 @@
-using Microsoft.Extensions.Options;
-
 namespace Ndxp.Gateway.Web.Portal;
 
 /// <summary>The signed-in person's own agency's usage, whatever the form asks for.</summary>
-public sealed class UsageModel : UsagePage
+public sealed class UsageModel() : UsagePage(WebArea.Portal)
 {
-    public override string? OwnAgency =>
-        User.FindFirst(HttpContext.RequestServices.GetRequiredService<IOptions<SignInOptions>>().Value.AgencyClaim)?.Value;
+    public override string? OwnAgency => User.FindFirst(SignInSettings.AgencyClaim)?.Value;
 }
