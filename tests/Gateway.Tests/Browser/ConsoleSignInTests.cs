@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Ndxp.Gateway.DemoProviders.StaffIdentity;
 using Ndxp.Gateway.Tests.Infrastructure;
+using Ndxp.Gateway.Tests.Web;
 using static Microsoft.Playwright.Assertions;
 
 namespace Ndxp.Gateway.Tests.Browser;
@@ -19,7 +20,7 @@ public sealed class ConsoleSignInTests(BrowserFixture browser)
     public async Task Operator_is_sent_to_the_authority_and_signs_in_across_sites_onto_the_dashboard()
     {
         await using var workspace = await GatewayWorkspace.CreateAsync();
-        var gateway = await workspace.StartGatewayAsync(DemoStaffSignIn.GatewaySettings(workspace.ProvidersUrl));
+        var gateway = await workspace.StartGatewayAsync(WebSession.SignInSettings(workspace));
 
         await browser.RunAsync(async page =>
         {
@@ -48,7 +49,7 @@ public sealed class ConsoleSignInTests(BrowserFixture browser)
     public async Task Console_page_has_no_violation_of_the_WCAG_2_1_AA_rules_of_axe(string path)
     {
         await using var workspace = await GatewayWorkspace.CreateAsync();
-        var gateway = await workspace.StartGatewayAsync(DemoStaffSignIn.GatewaySettings(workspace.ProvidersUrl));
+        var gateway = await workspace.StartGatewayAsync(WebSession.SignInSettings(workspace));
 
         await browser.RunAsync(async page =>
         {
@@ -63,7 +64,7 @@ public sealed class ConsoleSignInTests(BrowserFixture browser)
     public async Task Person_without_the_operator_role_gets_the_access_denied_page_and_never_the_dashboard()
     {
         await using var workspace = await GatewayWorkspace.CreateAsync();
-        var gateway = await workspace.StartGatewayAsync(DemoStaffSignIn.GatewaySettings(workspace.ProvidersUrl));
+        var gateway = await workspace.StartGatewayAsync(WebSession.SignInSettings(workspace));
 
         await browser.RunAsync(async page =>
         {
@@ -83,7 +84,7 @@ public sealed class ConsoleSignInTests(BrowserFixture browser)
     public async Task First_Tab_on_the_dashboard_focuses_the_skip_link_and_Enter_moves_focus_to_main()
     {
         await using var workspace = await GatewayWorkspace.CreateAsync();
-        var gateway = await workspace.StartGatewayAsync(DemoStaffSignIn.GatewaySettings(workspace.ProvidersUrl));
+        var gateway = await workspace.StartGatewayAsync(WebSession.SignInSettings(workspace));
 
         await browser.RunAsync(async page =>
         {
@@ -101,7 +102,7 @@ public sealed class ConsoleSignInTests(BrowserFixture browser)
     public async Task Agency_staff_signs_in_to_the_portal_and_sees_its_overview()
     {
         await using var workspace = await GatewayWorkspace.CreateAsync();
-        var gateway = await workspace.StartGatewayAsync(DemoStaffSignIn.GatewaySettings(workspace.ProvidersUrl));
+        var gateway = await workspace.StartGatewayAsync(WebSession.SignInSettings(workspace));
         var portal = $"http://localhost:{gateway.DataPort}/portal/";
 
         await browser.RunAsync(async page =>
@@ -119,7 +120,7 @@ public sealed class ConsoleSignInTests(BrowserFixture browser)
     public async Task Console_is_not_served_on_the_data_port()
     {
         await using var workspace = await GatewayWorkspace.CreateAsync();
-        var gateway = await workspace.StartGatewayAsync(DemoStaffSignIn.GatewaySettings(workspace.ProvidersUrl));
+        var gateway = await workspace.StartGatewayAsync(WebSession.SignInSettings(workspace));
 
         using var response = await gateway.Data.GetAsync("/console/");
 
