@@ -60,7 +60,7 @@ public static class WebApplicationExtensions
             RequestCultureProviders =
             [
                 new CookieRequestCultureProvider { CookieName = LanguageCookie },
-                new AcceptLanguageHeaderRequestCultureProvider(),
+                new CustomRequestCultureProvider(context => Task.FromResult(BrowserLanguage(context.Request))),
             ],
         };
         app.UseWhen(IsPage, branch =>
@@ -116,6 +116,24 @@ public static class WebApplicationExtensions
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// The first of the browser's languages (by quality) that the pages have, by its language part: "en-US" is English.
+    /// (ASP.NET Core's own provider falls back from "en-US" to "en" through the culture's parent, which the gateway's
+    /// globalization-invariant build does not know.)
+    /// </summary>
+    private static ProviderCultureResult? BrowserLanguage(HttpRequest request)
+    {
+        if (!Microsoft.Net.Http.Headers.StringWithQualityHeaderValue.TryParseList(request.Headers.AcceptLanguage, out var languages))
+        {
+            return null;
+        }
+
+        var language = languages.Where(l => l.Quality is not 0).OrderByDescending(l => l.Quality ?? 1)
+            .Select(l => l.Value.Value?.Split('-')[0].ToLowerInvariant())
+            .FirstOrDefault(l => l is not null && Languages.Contains(l));
+        return language is null ? null : new ProviderCultureResult(language);
     }
 
     private static bool IsPage(HttpContext context) =>

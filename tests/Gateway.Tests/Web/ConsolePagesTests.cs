@@ -74,6 +74,41 @@ public sealed class ConsolePagesTests : IAsyncLifetime
         Assert.Equal(before, await _gateway.Admin.GetStringAsync("/admin/v1/registry"));
     }
 
+    [Theory]
+    [InlineData(null, "vi", "Cơ quan")]
+    [InlineData("en-US,en;q=0.9", "en", "Agencies")]
+    [InlineData("en-US", "en", "Agencies")]
+    [InlineData("fr-FR, vi;q=0.5, en;q=0.1", "vi", "Cơ quan")]
+    [InlineData("vi-VN", "vi", "Cơ quan")]
+    public async Task Pages_speak_the_browsers_language_by_its_language_part_else_vietnamese(string? acceptLanguage, string lang, string heading)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Console + "/agencies");
+        if (acceptLanguage is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Language", acceptLanguage);
+        }
+
+        using var page = await _operator!.SendAsync(request);
+        var html = await page.Content.ReadAsStringAsync();
+
+        Assert.Contains($"<html lang=\"{lang}\">", html, StringComparison.Ordinal);
+        Assert.Contains($"<h1>{heading}</h1>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_language_switch_outranks_the_browser_and_returns_only_within_the_console()
+    {
+        using var switched = await _operator!.GetAsync(Console + "/language?lang=en&returnUrl=%2Fconsole%2Fgrants");
+        Assert.Equal("/console/grants", switched.Headers.Location!.OriginalString);
+        using var request = new HttpRequestMessage(HttpMethod.Get, Console + "/agencies");
+        request.Headers.TryAddWithoutValidation("Accept-Language", "vi-VN");
+        using var page = await _operator.SendAsync(request);
+        Assert.Contains("<h1>Agencies</h1>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var away = await _operator.GetAsync(Console + "/language?lang=vi&returnUrl=https%3A%2F%2Fevil.example%2F");
+        Assert.Equal("/console/", away.Headers.Location!.OriginalString);
+    }
+
     [Fact]
     public async Task A_form_without_the_anti_forgery_token_is_refused()
     {

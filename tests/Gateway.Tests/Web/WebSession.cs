@@ -54,6 +54,8 @@ internal sealed partial class WebSession : IDisposable
 
     public Task<HttpResponseMessage> GetAsync(string url) => _client.GetAsync(url);
 
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => _client.SendAsync(request);
+
     /// <summary>Posts a form of <paramref name="page"/> to its <paramref name="handler"/> with the anti-forgery token the page gave.</summary>
     public async Task<HttpResponseMessage> PostFormAsync(string page, string handler, IEnumerable<KeyValuePair<string, string>> fields, bool withToken = true)
     {
