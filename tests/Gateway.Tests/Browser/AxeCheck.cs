@@ -20,6 +20,28 @@ internal static class AxeCheck
     /// <summary>Fails listing every violation: its rule, impact, help and its first elements' selectors.</summary>
     public static async Task AssertAccessibleAsync(IPage page)
     {
+        var found = await ViolationsAsync(page);
+        Assert.True(found.Count == 0, $"axe-core: {found.Count} WCAG 2.1 A/AA violation(s) on {page.Url}:\n{string.Join('\n', found)}");
+    }
+
+    /// <summary>Opens each of <paramref name="urls"/> in turn and fails once, listing every page's violations.</summary>
+    public static async Task AssertAccessibleAsync(IPage page, IEnumerable<string> urls)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(urls);
+        var found = new List<string>();
+        foreach (var url in urls)
+        {
+            var response = await page.GotoAsync(url);
+            Assert.True(response?.Ok, $"{url}: {response?.Status}");
+            found.AddRange((await ViolationsAsync(page)).Select(violation => $"{url} {violation}"));
+        }
+
+        Assert.True(found.Count == 0, $"axe-core: {found.Count} WCAG 2.1 A/AA violation(s):\n{string.Join('\n', found)}");
+    }
+
+    private static async Task<List<string>> ViolationsAsync(IPage page)
+    {
         ArgumentNullException.ThrowIfNull(page);
         // axe lives in the document it was injected into: a page navigated to since the last check no longer has it.
         if (!await page.EvaluateAsync<bool>("() => typeof axe !== 'undefined'"))
@@ -29,8 +51,7 @@ internal static class AxeCheck
         }
 
         var violations = await page.EvaluateAsync<JsonElement>(Run);
-        var found = violations.EnumerateArray().Select(Describe).ToList();
-        Assert.True(found.Count == 0, $"axe-core: {found.Count} WCAG 2.1 A/AA violation(s) on {page.Url}:\n{string.Join('\n', found)}");
+        return [.. violations.EnumerateArray().Select(Describe)];
     }
 
     private static string Describe(JsonElement violation)

@@ -35,9 +35,8 @@ internal sealed class BrowserSession : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(browser);
         var context = await browser.NewContextAsync(new()
         {
-            // Sent as Accept-Language, alone. Not "en-US", which the gateway answers in Vietnamese: in its
-            // globalization-invariant build "en-US" has no parent "en" to fall back to.
-            Locale = "en",
+            // Sent as Accept-Language, as an English-speaking browser sends it: the pages answer in English.
+            Locale = "en-US",
             BypassCSP = true,
         });
         context.SetDefaultTimeout(ActionTimeoutMs);
