@@ -78,6 +78,7 @@ public static class WebApplicationExtensions
                 headers.CacheControl = "no-store";
                 return next(context);
             });
+            branch.UsePageFailures();
         });
         return app;
     }

@@ -121,6 +121,7 @@ public static class WebServiceCollectionExtensions
                 options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.Events.OnMessageReceived = context => SignInEvents.OnlyOnItsPort(context, area, host);
                 options.Events.OnTicketReceived = context => SignInEvents.SignInThenBounce(context, area);
+                options.Events.OnRemoteFailure = context => WebFailures.SignInFailedAsync(context, area);
             });
         }
 

@@ -110,6 +110,21 @@ public sealed class ConsolePagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sign_in_answer_that_cannot_be_used_and_an_authority_out_of_reach_show_a_page_never_a_500()
+    {
+        using var raw = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+        using var forged = await raw.GetAsync(Console + "/signin-oidc?code=forged&state=forged");
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Contains("/console/", await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var unreachable = await _workspace!.StartGatewayAsync([.. WebSession.SignInSettings(_workspace).Where(s => !s.StartsWith("--SignIn:Authority=", StringComparison.Ordinal)),
+            $"--SignIn:Authority={_workspace.DeadUrl}/sso"]);
+        using var challenge = await raw.GetAsync($"http://localhost:{unreachable.AdminPort}/console/");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, challenge.StatusCode);
+        Assert.Contains("<h1>", await challenge.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_form_without_the_anti_forgery_token_is_refused()
     {
         using var forged = await _operator!.PostFormAsync(Console + "/agencies", "create", [new("code", "FORGED"), new("name", "x"), new("kind", "Bank")], withToken: false);

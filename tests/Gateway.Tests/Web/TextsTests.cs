@@ -48,7 +48,7 @@ public sealed partial class TextsTests
     private static Dictionary<string, string> Texts(string file) =>
         XDocument.Load(Path.Combine(Web, file)).Root!.Elements("data").ToDictionary(e => e.Attribute("name")!.Value, e => e.Element("value")!.Value, StringComparer.Ordinal);
 
-    // T["Key"], T["Key", ...], Text("Key", ...), and a key handed to a partial or chart as a string literal.
-    [GeneratedRegex("""(?:T\[|Text\()"([A-Z][A-Za-z]+\.[A-Za-z.]+)"[,\]\)]""")]
+    // T["Key"], T["Key", ...], texts["Key"], Text("Key", ...), and a key handed on as a call's last argument.
+    [GeneratedRegex("""(?:T\[|texts\[|Text\(|, )"([A-Z][A-Za-z]+\.[A-Za-z.]+)"[,\]\)]""")]
     private static partial Regex LiteralKey();
 }
