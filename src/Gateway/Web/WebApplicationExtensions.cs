@@ -75,7 +75,9 @@ public static class WebApplicationExtensions
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "no-referrer";
-                headers.CacheControl = "no-store";
+                // As anti-forgery sets it on every page with a form (it would otherwise override ours and log that it did).
+                headers.CacheControl = "no-cache, no-store";
+                headers.Pragma = "no-cache";
                 return next(context);
             });
             branch.UsePageFailures();

@@ -87,6 +87,25 @@ public sealed class PortalPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Over_tls_the_portals_session_cookie_is_secure_http_only_and_scoped_to_the_portal()
+    {
+        using var ca = TestCertificates.CreateCa("portal-test-ca");
+        using var leaf = TestCertificates.CreateLeaf("localhost", ca, server: true);
+        var server = TestCertificates.WritePem(leaf, _workspace!.Directory, "portal-tls");
+        var tls = await _workspace.StartGatewayAsync([.. WebSession.SignInSettings(_workspace), $"--Gateway:TlsCertificatePath={server.Certificate}", $"--Gateway:TlsKeyPath={server.Key}"]);
+        var portal = $"https://localhost:{tls.DataPort}/portal/";
+
+        using var staff = await WebSession.SignInAsync(portal, "vcb-staff", (_, certificate, _, _) => certificate?.GetCertHashString() == leaf.GetCertHashString());
+
+        var session = staff.Cookies.GetCookies(new Uri(portal)).Single(c => c.Name == "ndxp-portal");
+        Assert.True(session.Secure);
+        Assert.True(session.HttpOnly);
+        Assert.Equal("/portal", session.Path);
+        using var overview = await staff.GetAsync(portal);
+        Assert.Equal(HttpStatusCode.OK, overview.StatusCode);
+    }
+
+    [Fact]
     public async Task An_agency_sees_only_its_own_usage_whatever_the_form_asks()
     {
         foreach (var client in new[] { "vcb-ekyc", "hni-portal" })

@@ -14,10 +14,16 @@ internal sealed partial class WebSession : IDisposable
 {
     private readonly HttpClient _client;
 
-    private WebSession(CookieContainer cookies)
+    private WebSession(CookieContainer cookies, System.Net.Security.RemoteCertificateValidationCallback? trust)
     {
         Cookies = cookies;
-        _client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = cookies, UseCookies = true });
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = cookies, UseCookies = true };
+        if (trust is not null)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = trust;
+        }
+
+        _client = new HttpClient(handler);
     }
 
     public CookieContainer Cookies { get; }
@@ -33,10 +39,13 @@ internal sealed partial class WebSession : IDisposable
         $"--SignIn:Portal:ClientSecret={DemoStaffIdentity.PortalClientSecret}",
     ];
 
-    /// <summary>Signs <paramref name="username"/> in at <paramref name="area"/> (e.g. http://localhost:1234/console/).</summary>
-    public static async Task<WebSession> SignInAsync(string area, string username)
+    /// <summary>
+    /// Signs <paramref name="username"/> in at <paramref name="area"/> (e.g. http://localhost:1234/console/); over https,
+    /// <paramref name="trust"/> accepts the gateway's test certificate.
+    /// </summary>
+    public static async Task<WebSession> SignInAsync(string area, string username, System.Net.Security.RemoteCertificateValidationCallback? trust = null)
     {
-        var session = new WebSession(new CookieContainer());
+        var session = new WebSession(new CookieContainer(), trust);
         var client = session._client;
         using var challenge = await client.GetAsync(area);
         Assert.Equal(HttpStatusCode.Found, challenge.StatusCode);
