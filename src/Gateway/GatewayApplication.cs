@@ -85,6 +85,8 @@ public static class GatewayApplication
             [
                 new($"{SignInOptions.SectionName}:{nameof(SignInOptions.Authority)}", DemoStaffIdentity.IssuerFor(providersUrl)),
                 new($"{SignInOptions.SectionName}:{nameof(SignInOptions.RequireHttpsMetadata)}", "false"),
+                // The demo is reached over plain HTTP: a browser would keep a Secure cookie but never send it back there.
+                new($"{SignInOptions.SectionName}:{nameof(SignInOptions.SecureCookies)}", "false"),
                 new($"{SignInOptions.SectionName}:Console:{nameof(SignInClient.ClientId)}", DemoStaffIdentity.ConsoleClientId),
                 new($"{SignInOptions.SectionName}:Console:{nameof(SignInClient.ClientSecret)}", DemoStaffIdentity.ConsoleClientSecret),
                 new($"{SignInOptions.SectionName}:Portal:{nameof(SignInClient.ClientId)}", DemoStaffIdentity.PortalClientId),

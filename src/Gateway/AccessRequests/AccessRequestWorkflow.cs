@@ -26,6 +26,13 @@ internal sealed class AccessRequestWorkflow(AdminCommit admin, IOptions<AccessRe
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(input);
+        // A JSON body may leave out or null what the record declares non-null: refused here, by field, not by a crash.
+        if (input.Service is null || input.Purposes is null || input.Purposes.Any(p => p is null) || input.Methods?.Any(m => m is null) == true)
+        {
+            throw AdminRefusal.InvalidField(input.Service is null ? "service" : input.Purposes is null || input.Purposes.Any(p => p is null) ? "purposes" : "methods",
+                "service, and purposes as a list of {purpose, legalBasis}, are required; methods, when given, name HTTP methods.");
+        }
+
         var now = clock.GetUtcNow();
         var request = new AccessRequest
         {
@@ -46,6 +53,22 @@ internal sealed class AccessRequestWorkflow(AdminCommit admin, IOptions<AccessRe
             if (service is not { Status: EntityStatus.Active })
             {
                 throw AdminRefusal.InvalidField("service", $"There is no active service '{request.Service}'.");
+            }
+
+            // Its own service needs no request, and must not be approved by its own approver.
+            if (service.Provider == consumerAgency)
+            {
+                throw AdminRefusal.InvalidField("service", $"'{service.Id}' is your agency's own service: grants to it are given by the platform's operators.");
+            }
+
+            if (RegistryEntityKind.Agencies.Find(stored.Document, consumerAgency) is not { Status: EntityStatus.Active })
+            {
+                throw new AdminRefusal(ProblemKind.AgencySuspended, $"Agency '{consumerAgency}' is not active.");
+            }
+
+            if (RegistryEntityKind.AccessRequests.Find(stored.Document, request.Id) is not null)
+            {
+                throw new AdminRefusal(ProblemKind.EntityExists, $"Access request '{request.Id}' already exists; send the request again.");
             }
 
             if (request.Methods.FirstOrDefault(m => !service.Methods.Contains(m, StringComparer.Ordinal)) is { } method)
@@ -72,9 +95,10 @@ internal sealed class AccessRequestWorkflow(AdminCommit admin, IOptions<AccessRe
     public Task<AccessRequest> DecideAsProviderAsync(AuditActor actor, string approverAgency, string id, bool approve, string? reason, CancellationToken cancellationToken) =>
         DecideAsync(actor, id, AccessRequestState.AwaitingProvider, approve ? "provider-approve" : "provider-reject", (stored, request, now) =>
         {
-            if (RegistryEntityKind.Services.Find(stored.Document, request.Service)?.Provider != approverAgency)
+            if (RegistryEntityKind.Services.Find(stored.Document, request.Service)?.Provider != approverAgency
+                || RegistryEntityKind.Agencies.Find(stored.Document, approverAgency) is not { Status: EntityStatus.Active })
             {
-                throw new AdminRefusal(ProblemKind.ApproverRoleRequired, $"Only approvers of the agency providing '{request.Service}' decide this request first.");
+                throw new AdminRefusal(ProblemKind.ApproverRoleRequired, $"Only approvers of the (active) agency providing '{request.Service}' decide this request first.");
             }
 
             return (request with { ProviderDecision = Decision(actor, approve, reason, now) }, stored.Document);
@@ -84,15 +108,28 @@ internal sealed class AccessRequestWorkflow(AdminCommit admin, IOptions<AccessRe
     public Task<AccessRequest> DecideAsOperatorAsync(AuditActor actor, string id, bool approve, string? reason, long? dailyQuota, CancellationToken cancellationToken) =>
         DecideAsync(actor, id, AccessRequestState.AwaitingOperator, approve ? "approve" : "reject", (stored, request, now) =>
         {
-            if (SamePerson(request.ProviderDecision!.By, actor.Actor))
+            if (SamePerson(request.ProviderDecision!.By, actor.Actor) || actor.Agency == request.ConsumerAgency || actor.Agency == request.ProviderDecision.Agency)
             {
-                throw new AdminRefusal(ProblemKind.SecondApproverRequired, $"'{actor.Actor}' approved this request for the provider; another person decides for the platform.");
+                throw new AdminRefusal(ProblemKind.SecondApproverRequired,
+                    $"'{actor.Actor}' approved this request for the provider or works for one of its agencies; an operator from neither decides for the platform.");
             }
 
             var decided = request with { OperatorDecision = Decision(actor, approve, reason, now) };
             if (!approve)
             {
                 return (decided, stored.Document);
+            }
+
+            // What held when the agency asked may not hold now: the grant would be refused on every call, or invalid.
+            if (RegistryEntityKind.Services.Find(stored.Document, request.Service) is not { Status: EntityStatus.Active }
+                || RegistryEntityKind.Agencies.Find(stored.Document, request.ConsumerAgency) is not { Status: EntityStatus.Active })
+            {
+                throw new AdminRefusal(ProblemKind.AccessRequestNotPending, $"The service '{request.Service}' or the agency '{request.ConsumerAgency}' is no longer active: reject the request.");
+            }
+
+            if (request.ValidUntil <= now)
+            {
+                throw new AdminRefusal(ProblemKind.AccessRequestNotPending, $"The access was asked for until {request.ValidUntil:yyyy-MM-dd}, which has passed: reject the request.");
             }
 
             if (RegistryEntityKind.Grants.Find(stored.Document, request.Id) is not null)
@@ -141,7 +178,8 @@ internal sealed class AccessRequestWorkflow(AdminCommit admin, IOptions<AccessRe
             ? throw AdminRefusal.InvalidField("reason", "Give the reason for the decision (1-500 characters): it is kept with the request and in the audit trail.")
             : new RequestDecision { By = actor.Actor, Agency = actor.Agency, At = now, Approved = approve, Reason = reason.Trim() };
 
-    // Actors are "{where}:{who}" (portal:jane, console:jane, a client id with its person): one person in two places is one pair of eyes.
+    // Actors are "{where}:{subject}" (portal:{sub}, console:{sub}, an external authority's client:{sub}): the subject at
+    // the identity provider is the person, wherever they act.
     private static bool SamePerson(string first, string second) =>
         string.Equals(first[(first.IndexOf(':', StringComparison.Ordinal) + 1)..], second[(second.IndexOf(':', StringComparison.Ordinal) + 1)..], StringComparison.Ordinal);
 

@@ -113,9 +113,9 @@ public static partial class RegistryValidator
                 errors.Add(new("service", service.Id, "description", "description must be at most 2000 characters"));
             }
 
-            if (service.Purposes.Any(p => string.IsNullOrWhiteSpace(p) || p.Length > 100) || service.Purposes.Distinct(StringComparer.Ordinal).Count() != service.Purposes.Count)
+            if (service.Purposes.Any(p => p is null || !Access.PurposeSyntax.IsWellFormed(p)) || service.Purposes.Distinct(StringComparer.Ordinal).Count() != service.Purposes.Count)
             {
-                errors.Add(new("service", service.Id, "purposes", "purposes must be distinct, each 1-100 characters"));
+                errors.Add(new("service", service.Id, "purposes", PurposesRule));
             }
         }
 
@@ -129,12 +129,14 @@ public static partial class RegistryValidator
             {
                 errors.Add(new("api-document", api.Service, "document", "document must be an OpenAPI 3.x document (a JSON object with \"openapi\": \"3.x\")"));
             }
-            else if (api.Document.GetRawText().Length > ApiDocument.MaxBytes)
+            else if (System.Text.Encoding.UTF8.GetByteCount(api.Document.GetRawText()) > ApiDocument.MaxBytes)
             {
                 errors.Add(new("api-document", api.Service, "document", $"document must be at most {ApiDocument.MaxBytes} bytes"));
             }
         }
     }
+
+    private const string PurposesRule = "a purpose code as X-Purpose names it: 1-64 characters of letters, digits, '.', '_', ':' or '-', starting with a letter or digit";
 
     private static void CheckAccessRequests(RegistryDocument document, HashSet<string> agencies, HashSet<string> services, List<RegistryError> errors)
     {
@@ -142,12 +144,22 @@ public static partial class RegistryValidator
         foreach (var request in document.AccessRequests)
         {
             CheckIdentifier("access-request", request.Id, errors);
-            CheckReference("access-request", request.Id, "consumerAgency", "agency", request.ConsumerAgency, agencies, errors);
-            CheckReference("access-request", request.Id, "service", "service", request.Service, services, errors);
-            if (request.Purposes.Count is 0 or > 20
-                || request.Purposes.Any(p => string.IsNullOrWhiteSpace(p.Purpose) || p.Purpose.Length > 100 || string.IsNullOrWhiteSpace(p.LegalBasis) || p.LegalBasis.Length > 500))
+            // A decided request is a record of the past: the agency or service it named may since have gone.
+            if (request.OperatorDecision is null && request.ProviderDecision is not { Approved: false })
             {
-                errors.Add(new("access-request", request.Id, "purposes", "1-20 purposes, each with a purpose (1-100 characters) and its legal basis (1-500 characters)"));
+                CheckReference("access-request", request.Id, "consumerAgency", "agency", request.ConsumerAgency, agencies, errors);
+                CheckReference("access-request", request.Id, "service", "service", request.Service, services, errors);
+            }
+
+            if (request.Purposes is not { Count: > 0 and <= 20 }
+                || request.Purposes.Any(p => p?.Purpose is null || !Access.PurposeSyntax.IsWellFormed(p.Purpose) || string.IsNullOrWhiteSpace(p.LegalBasis) || p.LegalBasis.Length > 500))
+            {
+                errors.Add(new("access-request", request.Id, "purposes", $"1-20 purposes, each {PurposesRule}, with its legal basis (1-500 characters)"));
+            }
+
+            if (request.Methods is null || request.Methods.Any(m => m is null))
+            {
+                errors.Add(new("access-request", request.Id, "methods", "methods must name HTTP methods"));
             }
 
             if (request.ExpectedDailyCalls < 0)

@@ -40,6 +40,16 @@ public sealed class SignInOptions
     [Required]
     public string ApproverRole { get; set; } = "approver";
 
+    /// <summary>
+    /// Session and sign-in cookies marked <c>Secure</c> whatever the request's scheme: the gateway usually sits behind a
+    /// TLS-terminating ingress and sees plain HTTP. False only where the browser reaches it over plain HTTP (the demo).
+    /// </summary>
+    public bool SecureCookies { get; set; } = true;
+
+    /// <summary>The longest a session lasts however active, after which the person signs in again (roles are re-read).</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
+    public TimeSpan MaxSessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
     /// <summary>How long a session lasts without a request (sliding).</summary>
     [Range(typeof(TimeSpan), "00:01:00", "12:00:00")]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);

@@ -25,6 +25,8 @@ internal static partial class WebFailures
     /// <summary>Answers an exception a page or a sign-in challenge let escape (the area's pages only).</summary>
     public static void UsePageFailures(this IApplicationBuilder pages) => pages.UseExceptionHandler(new ExceptionHandlerOptions
     {
+        // Logged once, below, with the area and what it means.
+        SuppressDiagnosticsCallback = _ => true,
         ExceptionHandler = context =>
         {
             var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;

@@ -26,6 +26,8 @@ public static class WebServiceCollectionExtensions
 
         var host = configuration.GetSection(GatewayHostOptions.SectionName).Get<GatewayHostOptions>() ?? new GatewayHostOptions();
         var limits = configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
+        var identity = configuration.GetSection(Identity.IdentityOptions.SectionName).Get<Identity.IdentityOptions>() ?? new Identity.IdentityOptions();
+        var secure = signIn.SecureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         services.AddLocalization();
         services.AddRazorPages(options =>
         {
@@ -58,7 +60,7 @@ public static class WebServiceCollectionExtensions
             options.Cookie.Name = "ndxp-antiforgery";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Strict;
-            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.Cookie.SecurePolicy = secure;
         });
 
         // Session cookies and anti-forgery tokens are sealed with Data Protection keys every replica must share: Redis when
@@ -84,12 +86,13 @@ public static class WebServiceCollectionExtensions
                 options.Cookie.Path = area.PathBase;
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Strict;
-                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.Cookie.SecurePolicy = secure;
                 options.ExpireTimeSpan = signIn.IdleTimeout;
                 options.SlidingExpiration = true;
                 options.ForwardChallenge = area.SignInScheme;
                 options.AccessDeniedPath = area.PathBase + "/denied";
                 options.ReturnUrlParameter = "returnUrl";
+                options.Events.OnValidatePrincipal = context => SignInEvents.EndOldSession(context, signIn.MaxSessionLifetime);
             });
             authentication.AddOpenIdConnect(area.SignInScheme, options =>
             {
@@ -116,10 +119,14 @@ public static class WebServiceCollectionExtensions
                 // Lax, not the handler's default None: a browser drops a SameSite=None cookie that is not Secure (plain HTTP,
                 // as in the demo), and a top-level GET back from the authority carries Lax cookies.
                 options.CorrelationCookie.SameSite = SameSiteMode.Lax;
-                options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.CorrelationCookie.SecurePolicy = secure;
                 options.NonceCookie.SameSite = SameSiteMode.Lax;
-                options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.NonceCookie.SecurePolicy = secure;
                 options.Events.OnMessageReceived = context => SignInEvents.OnlyOnItsPort(context, area, host);
+                // Behind a TLS-terminating ingress the request says http: the authority is given the public address.
+                var publicUrl = area == WebArea.Console ? host.AdminPublicUrl?.AbsoluteUri : identity.Issuer;
+                options.Events.OnRedirectToIdentityProvider = context => SignInEvents.AtPublicUrl(context, area, publicUrl);
+                options.Events.OnRedirectToIdentityProviderForSignOut = context => SignInEvents.AtPublicUrl(context, area, publicUrl);
                 options.Events.OnTicketReceived = context => SignInEvents.SignInThenBounce(context, area);
                 options.Events.OnRemoteFailure = context => WebFailures.SignInFailedAsync(context, area);
             });

@@ -41,7 +41,7 @@ public sealed class ConsolePagesTests : IAsyncLifetime
         Assert.Equal("province", agency.RootElement.GetProperty("kind").GetString());
         using var audit = JsonDocument.Parse(await _gateway.Admin.GetStringAsync("/admin/v1/audit?order=newest&limit=1&kind=agency&id=NEWAG"));
         var entry = audit.RootElement.GetProperty("items")[0];
-        Assert.Equal("console:operator", entry.GetProperty("actor").GetString());
+        Assert.Equal("console:" + WebSession.Subject("operator"), entry.GetProperty("actor").GetString());
         Assert.Equal("NDXP", entry.GetProperty("actorAgency").GetString());
 
         using var suspended = await _operator.PostFormAsync(Console + "/agencies", "suspend", [new("id", "NEWAG")]);
@@ -122,6 +122,22 @@ public sealed class ConsolePagesTests : IAsyncLifetime
         using var challenge = await raw.GetAsync($"http://localhost:{unreachable.AdminPort}/console/");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, challenge.StatusCode);
         Assert.Contains("<h1>", await challenge.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Behind_a_tls_terminating_ingress_cookies_are_secure_and_the_authority_is_given_the_public_callback()
+    {
+        var behindIngress = await _workspace!.StartGatewayAsync([.. WebSession.SignInSettings(_workspace).Where(s => !s.StartsWith("--SignIn:SecureCookies", StringComparison.Ordinal)),
+            "--Gateway:AdminPublicUrl=https://console.ndxp.example/"]);
+        using var raw = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+
+        using var challenge = await raw.GetAsync($"http://localhost:{behindIngress.AdminPort}/console/");
+
+        Assert.Equal(HttpStatusCode.Found, challenge.StatusCode);
+        Assert.Contains("redirect_uri=https%3A%2F%2Fconsole.ndxp.example%2Fconsole%2Fsignin-oidc", challenge.Headers.Location!.Query, StringComparison.Ordinal);
+        var cookies = challenge.Headers.GetValues("Set-Cookie").ToList();
+        Assert.NotEmpty(cookies);
+        Assert.All(cookies, cookie => Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class PortalPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, submitted.StatusCode);
         using var list = JsonDocument.Parse(await _gateway!.Admin.GetStringAsync("/admin/v1/access-requests"));
         var id = list.RootElement[0].GetProperty("request").GetProperty("id").GetString()!;
-        Assert.Equal("portal:vcb-staff", list.RootElement[0].GetProperty("request").GetProperty("requestedBy").GetString());
+        Assert.Equal("portal:" + WebSession.Subject("vcb-staff"), list.RootElement[0].GetProperty("request").GetProperty("requestedBy").GetString());
 
         using var notApprover = await staff.PostFormAsync(Portal + "/requests", "decide", [new("id", id), new("decision", "approve"), new("reason", "mine")]);
         Assert.Equal(HttpStatusCode.Forbidden, notApprover.StatusCode);
@@ -83,7 +83,7 @@ public sealed class PortalPagesTests : IAsyncLifetime
         using var contract = await consumer.GetAsync(Portal + "/catalogue?handler=openapi&service=enterprise");
         Assert.Equal("3.1.0", JsonDocument.Parse(await contract.Content.ReadAsStringAsync()).RootElement.GetProperty("openapi").GetString());
         using var audit = JsonDocument.Parse(await _gateway!.Admin.GetStringAsync("/admin/v1/audit?order=newest&limit=1&kind=api-document"));
-        Assert.Equal("portal:bkhdt-approver", audit.RootElement.GetProperty("items")[0].GetProperty("actor").GetString());
+        Assert.Equal("portal:" + WebSession.Subject("bkhdt-approver"), audit.RootElement.GetProperty("items")[0].GetProperty("actor").GetString());
     }
 
     [Fact]

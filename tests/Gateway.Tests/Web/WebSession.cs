@@ -33,6 +33,8 @@ internal sealed partial class WebSession : IDisposable
     [
         $"--SignIn:Authority={DemoStaffIdentity.IssuerFor(workspace.ProvidersUrl)}",
         "--SignIn:RequireHttpsMetadata=false",
+        // The tests reach the gateway over plain HTTP, where Secure cookies are kept but never sent back.
+        "--SignIn:SecureCookies=false",
         $"--SignIn:Console:ClientId={DemoStaffIdentity.ConsoleClientId}",
         $"--SignIn:Console:ClientSecret={DemoStaffIdentity.ConsoleClientSecret}",
         $"--SignIn:Portal:ClientId={DemoStaffIdentity.PortalClientId}",
@@ -77,6 +79,9 @@ internal sealed partial class WebSession : IDisposable
 
         return await _client.PostAsync($"{page}?handler={handler}", new FormUrlEncodedContent(all));
     }
+
+    /// <summary>The demo user's subject at the demo authority: how the audit trail names them.</summary>
+    public static string Subject(string username) => DemoStaffUsers.Find(username)!.Subject;
 
     /// <summary>The text of an error the page shows (role="alert"), or null.</summary>
     public static string? ErrorOf(string html) => Alert().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : null;
