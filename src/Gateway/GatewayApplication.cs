@@ -248,8 +248,9 @@ public static class GatewayApplication
         app.UseRouting();
         // Only the admin plane's open endpoints name a rate-limit policy.
         app.UseRateLimiter();
-        app.UseAuthentication();
+        // Before authentication: the sign-in callback's pages and failures are pages too.
         app.UseWebPages();
+        app.UseAuthentication();
         // Only the console's and portal's pages ask for ASP.NET Core authorization (the API endpoints check roles in the
         // live registry themselves: Admin/RoleRequired).
         app.UseAuthorization();

@@ -112,7 +112,7 @@ internal static class AdminDocs
             {
                 options.DocumentTitle = "NDXP Gateway API";
                 options.SwaggerEndpoint(DocumentPath, "Admin API v1 (admin port)");
-                options.SwaggerEndpoint(DataDocumentPath, "Data port v1 (tokens, own usage, trail)");
+                options.SwaggerEndpoint(DataDocumentPath, "Data port v1 (tokens, own usage, trail, portal API)");
             })
             .OnAdminPlane()
             .RequireRateLimiting(OpenEndpointLimits.DocumentsPolicy);

@@ -16,8 +16,9 @@ public static class DeclarativeRegistry
     public static RegistryDocument Export(RegistryDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        // Access requests are workflow records, not configuration: a file neither carries nor changes them.
-        return document with { Clients = document.Clients.Select(WithoutSecrets).ToList(), AccessRequests = [] };
+        // Access requests are workflow records and OpenAPI documents are the providers' (published in the portal), not
+        // the operators' configuration: a file neither carries nor changes them.
+        return document with { Clients = document.Clients.Select(WithoutSecrets).ToList(), AccessRequests = [], ApiDocuments = [] };
     }
 
     public static Client WithoutSecrets(Client client)
@@ -35,6 +36,8 @@ public static class DeclarativeRegistry
         {
             Clients = file.Clients.Select(client => KeepingCredentials(client, RegistryEntityKind.Clients.Find(current, client.Id))).ToList(),
             AccessRequests = current.AccessRequests,
+            // A service the file removes takes its published document with it.
+            ApiDocuments = [.. current.ApiDocuments.Where(api => file.Services.Any(s => s.Id == api.Service))],
         };
         RegistryDiff.EnsureValid(next);
         return RegistryDiff.Between(current, next);

@@ -64,8 +64,6 @@ public abstract class UsagePage(WebArea area) : WebPage(area)
         _ => period.ToString("yyyy-MM", CultureInfo.InvariantCulture),
     };
 
-    private static string Midnight(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00Z";
-
     private async Task<UsageReport?> BuildAsync()
     {
         var now = Clock.GetUtcNow();
@@ -74,8 +72,8 @@ public abstract class UsagePage(WebArea area) : WebPage(area)
         To ??= today;
         var parameters = new Dictionary<string, StringValues>
         {
-            ["from"] = Midnight(From.Value),
-            ["to"] = Midnight(To.Value.AddDays(1)),
+            ["from"] = From.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00Z",
+            ["to"] = DayEnd.Of(To.Value).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             ["groupBy"] = GroupBy ?? "day",
             ["agency"] = OwnAgency ?? Agency,
             ["client"] = Client,

@@ -22,6 +22,7 @@ public sealed record WebArea(string Name)
     /// <summary>Whether <paramref name="path"/> (a path and query from the request) stays inside this area.</summary>
     public bool Contains(string? path) =>
         path is not null
-        && (path == PathBase || path.StartsWith(PathBase + "/", StringComparison.OrdinalIgnoreCase))
+        // Case matters: the session cookie's path does, so /CONSOLE/x would be a page without the session.
+        && (path == PathBase || path.StartsWith(PathBase + "/", StringComparison.Ordinal))
         && !path.Contains("//", StringComparison.Ordinal) && !path.Contains('\\', StringComparison.Ordinal);
 }

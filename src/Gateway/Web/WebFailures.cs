@@ -32,7 +32,7 @@ internal static partial class WebFailures
             var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
             var area = context.Request.Path.StartsWithSegments(WebArea.Console.PathBase) ? WebArea.Console : WebArea.Portal;
             var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebFailures));
-            if (IsAuthorityUnreachable(failure))
+            if (IsAuthorityUnreachable(failure, context.RequestAborted))
             {
                 Log.AuthorityUnreachable(logger, area.Name, failure!.Message);
                 return WriteAsync(context, area, StatusCodes.Status503ServiceUnavailable, "Failure.Authority");
@@ -43,13 +43,14 @@ internal static partial class WebFailures
         },
     });
 
-    // The handler reads the authority's discovery document on the first sign-in and after a refresh interval; when it
-    // cannot, the HTTP or socket failure is somewhere in the chain of what it throws.
-    private static bool IsAuthorityUnreachable(Exception? failure)
+    // The handler reads the authority's discovery document on the first sign-in and after a refresh interval, and
+    // redeems codes there; when it cannot reach it, an HTTP failure (or its timeout, while the person still waits) is
+    // somewhere in the chain of what it throws. Only the handler calls out over HTTP from a page.
+    private static bool IsAuthorityUnreachable(Exception? failure, CancellationToken requestAborted)
     {
         for (var inner = failure; inner is not null; inner = inner.InnerException)
         {
-            if (inner is HttpRequestException or IOException or System.Net.Sockets.SocketException or TaskCanceledException)
+            if (inner is HttpRequestException || (inner is TaskCanceledException && !requestAborted.IsCancellationRequested))
             {
                 return true;
             }

@@ -52,6 +52,14 @@ public static class WebServiceCollectionExtensions
             }
         });
         services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
+        // Notices after a change travel in this cookie: sent only from the gateway's own pages, like the session.
+        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(options =>
+        {
+            options.Cookie.Name = "ndxp-notice";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = secure;
+        });
         // Vietnamese written as characters, not as numeric references (still HTML-encoded where HTML needs it).
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
             options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));

@@ -108,6 +108,11 @@ public sealed class AccessRequestApiTests : IAsyncLifetime
     [InlineData("""{"service":"enterprise","methods":["DELETE"],"purposes":[{"purpose":"credit-assessment","legalBasis":"x"}]}""", "methods")]
     [InlineData("""{"service":"enterprise","purposes":[{"purpose":"credit-assessment","legalBasis":"x"}],"validUntil":"2001-01-01T00:00:00Z"}""", "validUntil")]
     [InlineData("""{"service":"enterprise","purposes":"everything"}""", "purposes")]
+    [InlineData("""{"service":"enterprise"}""", "purposes")]
+    [InlineData("""{"service":"enterprise","purposes":[null]}""", "purposes")]
+    [InlineData("""{"service":"enterprise","methods":[null],"purposes":[{"purpose":"credit-assessment","legalBasis":"x"}]}""", "methods")]
+    [InlineData("""{"purposes":[{"purpose":"credit-assessment","legalBasis":"x"}]}""", "service")]
+    [InlineData("""{"service":"enterprise","purposes":[{"purpose":"Credit assessment","legalBasis":"x"}]}""", "purposes")]
     public async Task A_bad_request_is_refused_naming_the_field_and_stores_nothing(string body, string field)
     {
         using var response = await _gateway.Data.SendJsonAsync(HttpMethod.Post, "/portal/v1/access-requests", body, token: await _gateway.Data.TokenAsync("viettel-sim"));
@@ -117,6 +122,16 @@ public sealed class AccessRequestApiTests : IAsyncLifetime
         Assert.Contains(field, problem.GetProperty("errors")[0].GetProperty("field").GetString(), StringComparison.Ordinal);
         using var list = JsonDocument.Parse(await _gateway.Admin.GetStringAsync("/admin/v1/access-requests"));
         Assert.Equal(0, list.RootElement.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task An_agency_cannot_ask_for_its_own_service()
+    {
+        using var own = await _gateway.Data.SendJsonAsync(HttpMethod.Post, "/portal/v1/access-requests",
+            """{"service":"enterprise","purposes":[{"purpose":"credit-assessment","legalBasis":"x"}]}""", token: _approverToken);
+
+        var problem = await ProblemAssert.IsProblemAsync(own, HttpStatusCode.BadRequest, "invalid-body");
+        Assert.Equal("service", problem.GetProperty("errors")[0].GetProperty("field").GetString());
     }
 
     [Fact]
@@ -131,6 +146,17 @@ public sealed class AccessRequestApiTests : IAsyncLifetime
             workflow.DecideAsOperatorAsync(new AuditActor("console:jane", "NDXP", null), request.Id, approve: true, "fine by me too", null, CancellationToken.None));
 
         Assert.Equal(Problems.ProblemKind.SecondApproverRequired, refusal.Kind);
+
+        // Nor an operator who works for the consumer or the provider: the platform's eyes are nobody's party.
+        foreach (var party in new[] { "VIETTEL", "BKHDT" })
+        {
+            var partisan = await Assert.ThrowsAsync<Gateway.Admin.AdminRefusal>(() =>
+                workflow.DecideAsOperatorAsync(new AuditActor("console:someone-else", party, null), request.Id, approve: true, "fine", null, CancellationToken.None));
+            Assert.Equal(Problems.ProblemKind.SecondApproverRequired, partisan.Kind);
+        }
+
+        var approved = await workflow.DecideAsOperatorAsync(new AuditActor("console:platform", "NDXP", null), request.Id, approve: true, "fine", null, CancellationToken.None);
+        Assert.Equal(request.Id, approved.GrantId);
     }
 
     [Fact]
@@ -156,6 +182,10 @@ public sealed class AccessRequestApiTests : IAsyncLifetime
         Assert.True(apply.IsSuccessStatusCode, await apply.Content.ReadAsStringAsync());
         using var list = JsonDocument.Parse(await _gateway.Admin.GetStringAsync("/admin/v1/access-requests"));
         Assert.Contains(list.RootElement.EnumerateArray(), r => r.GetProperty("request").GetProperty("id").GetString() == id);
+        // Nor the contract the provider published.
+        Assert.DoesNotContain("\"apiDocuments\":[{", file, StringComparison.Ordinal);
+        using var kept = await _gateway.Data.CallAsync(HttpMethod.Get, "/portal/v1/catalogue/enterprise/openapi", viettel);
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
     }
 
     private async Task<string> SubmitAsync(string token)

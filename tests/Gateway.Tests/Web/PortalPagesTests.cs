@@ -34,6 +34,11 @@ public sealed class PortalPagesTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         Assert.Contains("legal basis", WebSession.ErrorOf(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        using var unreadable = await staff.PostFormAsync(Portal + "/requests", "submit",
+            [new("service", "enterprise"), new("Purposes[0].Purpose", "credit-assessment"), new("Purposes[0].LegalBasis", "x"), new("expectedDailyCalls", "many")]);
+        Assert.Equal(HttpStatusCode.BadRequest, unreadable.StatusCode);
+        using var usageToTheEndOfTime = await staff.GetAsync(Portal + "/usage?from=2026-01-01&to=9999-12-31");
+        Assert.Equal(HttpStatusCode.BadRequest, usageToTheEndOfTime.StatusCode);
         using var list = JsonDocument.Parse(await _gateway!.Admin.GetStringAsync("/admin/v1/access-requests"));
         Assert.Equal(0, list.RootElement.GetArrayLength());
     }
@@ -57,6 +62,9 @@ public sealed class PortalPagesTests : IAsyncLifetime
         using var provider = await WebSession.SignInAsync(Portal + "/", "bkhdt-approver");
         using var reasonless = await provider.PostFormAsync(Portal + "/requests", "decide", [new("id", id), new("decision", "approve"), new("reason", "")]);
         Assert.Equal(HttpStatusCode.BadRequest, reasonless.StatusCode);
+
+        using var undecided = await provider.PostFormAsync(Portal + "/requests", "decide", [new("id", id), new("decision", "maybe"), new("reason", "Lawful")]);
+        Assert.Equal(HttpStatusCode.BadRequest, undecided.StatusCode);
 
         using var approved = await provider.PostFormAsync(Portal + "/requests", "decide", [new("id", id), new("decision", "approve"), new("reason", "Lawful")]);
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);

@@ -30,5 +30,4 @@ public sealed class AgenciesModel() : StatusPage<Agency>(RegistryEntityKind.Agen
         Notice(Text("Notice.Created", agency.Code));
         return RedirectToPage();
     }
-
 }

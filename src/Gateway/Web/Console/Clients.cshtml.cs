@@ -69,7 +69,6 @@ public sealed class ClientsModel() : StatusPage<Client>(RegistryEntityKind.Clien
         return RedirectToPage();
     }
 
-
     private Task<bool> ChangeClientAsync(string id, Func<Client, Client> change, string action) =>
         CommitAsync(stored => RegistryEntityKind.Clients.Put(stored.Document, change(RegistryAdminApi.Existing(RegistryEntityKind.Clients, stored, id, ifMatch: null))), action);
 

@@ -41,7 +41,7 @@ public sealed class GrantForm
         DailyQuota = DailyQuota,
         MonthlyQuota = MonthlyQuota,
         // The end of the day named, in UTC: the grant holds through it.
-        ValidUntil = ValidUntil is { } until ? new DateTimeOffset(until.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
+        ValidUntil = ValidUntil is { } until ? DayEnd.Of(until) : null,
     };
 
     private static string[] List(string? text, bool upper) =>

@@ -32,7 +32,6 @@ public sealed class GrantsModel() : StatusPage<Grant>(RegistryEntityKind.Grants)
         return RedirectToPage();
     }
 
-
     /// <summary>A grant's rate and quotas in one line.</summary>
     public static string Limits(Grant grant)
     {
@@ -55,5 +54,4 @@ public sealed class GrantsModel() : StatusPage<Grant>(RegistryEntityKind.Grants)
 
         return string.Join(", ", parts);
     }
-
 }

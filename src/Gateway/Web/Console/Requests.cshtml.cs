@@ -22,7 +22,13 @@ public sealed class RequestsModel : ConsolePage
 
     public async Task<IActionResult> OnPostDecideAsync(string id, string decision, string? reason, long? dailyQuota)
     {
-        if (!await TryAsync(() => Workflow.DecideAsOperatorAsync(Person, id, decision == "approve", reason, dailyQuota, HttpContext.RequestAborted)))
+        if (Decisions.Parse(decision) is not { } approve || !ModelState.IsValid)
+        {
+            Fail(Text("Form.Invalid"), StatusCodes.Status400BadRequest);
+            return Page();
+        }
+
+        if (!await TryAsync(() => Workflow.DecideAsOperatorAsync(Person, id, approve, reason, dailyQuota, HttpContext.RequestAborted)))
         {
             return Page();
         }

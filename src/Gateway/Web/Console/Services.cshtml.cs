@@ -31,5 +31,4 @@ public sealed class ServicesModel() : StatusPage<Service>(RegistryEntityKind.Ser
             });
         });
     }
-
 }

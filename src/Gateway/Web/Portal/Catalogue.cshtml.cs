@@ -25,7 +25,7 @@ public sealed class CatalogueModel : PortalPage
 
     public async Task<IActionResult> OnPostDocumentAsync(string service, string? document)
     {
-        if (!IsApprover || RegistryEntityKind.Services.Find(Registry, service)?.Provider != Agency)
+        if (!IsApprover)
         {
             Fail(Text("Catalogue.OnlyProvider"), StatusCodes.Status403Forbidden);
             return Page();
@@ -44,7 +44,18 @@ public sealed class CatalogueModel : PortalPage
         }
 
         var api = new ApiDocument { Service = service, Document = parsed };
-        if (!await CommitAsync(stored => RegistryEntityKind.ApiDocuments.Put(stored.Document, api)))
+        var onlyProvider = Text("Catalogue.OnlyProvider");
+        if (!await CommitAsync(stored =>
+            {
+                // Checked against the stored registry, in the commit: the service's provider is this person's agency, active.
+                if (RegistryEntityKind.Services.Find(stored.Document, service)?.Provider != Agency
+                    || RegistryEntityKind.Agencies.Find(stored.Document, Agency) is not { Status: EntityStatus.Active })
+                {
+                    throw new Admin.AdminRefusal(Problems.ProblemKind.ApproverRoleRequired, onlyProvider);
+                }
+
+                return RegistryEntityKind.ApiDocuments.Put(stored.Document, api);
+            }))
         {
             return Page();
         }

@@ -46,7 +46,13 @@ public sealed class RequestsModel : PortalPage
     {
         var purposes = Purposes.Where(p => !string.IsNullOrWhiteSpace(p.Purpose) || !string.IsNullOrWhiteSpace(p.LegalBasis))
             .Select(p => new RequestedPurpose { Purpose = p.Purpose?.Trim() ?? "", LegalBasis = p.LegalBasis?.Trim() ?? "" }).ToList();
-        var validUntil = ValidUntil is { } until ? new DateTimeOffset(until.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : (DateTimeOffset?)null;
+        if (!ModelState.IsValid)
+        {
+            Fail(Text("Form.Invalid"), StatusCodes.Status400BadRequest);
+            return Page();
+        }
+
+        var validUntil = ValidUntil is { } until ? DayEnd.Of(until) : (DateTimeOffset?)null;
         AccessRequest? submitted = null;
         if (!await TryAsync(async () => submitted = await Workflow.SubmitAsync(
                 Person, Agency, new AccessRequestInput(Service ?? "", purposes, ExpectedDailyCalls, validUntil), HttpContext.RequestAborted)))
@@ -60,13 +66,19 @@ public sealed class RequestsModel : PortalPage
 
     public async Task<IActionResult> OnPostDecideAsync(string id, string decision, string? reason)
     {
+        if (Decisions.Parse(decision) is not { } approve)
+        {
+            Fail(Text("Form.Invalid"), StatusCodes.Status400BadRequest);
+            return Page();
+        }
+
         if (!IsApprover)
         {
             Fail(Text("Requests.ApproversOnly"), StatusCodes.Status403Forbidden);
             return Page();
         }
 
-        if (!await TryAsync(() => Workflow.DecideAsProviderAsync(Person, Agency, id, decision == "approve", reason, HttpContext.RequestAborted)))
+        if (!await TryAsync(() => Workflow.DecideAsProviderAsync(Person, Agency, id, approve, reason, HttpContext.RequestAborted)))
         {
             return Page();
         }
