@@ -22,6 +22,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"{Chromium} not found: run ./test.sh, which installs the Debian package chromium.");
         }
 
+        // Assertions wait for the page as actions do (BrowserSession): on a loaded CI machine a page after a commit can take seconds.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         // Chromium refuses to start its sandbox as root, which the CI containers run as.
         _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });

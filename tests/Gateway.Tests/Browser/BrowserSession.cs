@@ -16,9 +16,10 @@ internal sealed class BrowserSession : IAsyncDisposable
 
     private const int PageTextLength = 2048;
 
-    // Well under the tests' 30 s budget, so that a wait that never ends fails with the page it was on; the
-    // screenshot and page text of a failure get a shorter one: a page that hangs must not hide the failure.
-    private const float ActionTimeoutMs = 10_000;
+    // Long enough for a page after a commit while the rest of the suite loads both cores (a decision once took over 10 s
+    // there), short enough that a wait that never ends fails with the page it was on; the screenshot and page text of a
+    // failure get a shorter one: a page that hangs must not hide the failure.
+    private const float ActionTimeoutMs = 30_000;
     private const float FailureEvidenceTimeoutMs = 5_000;
 
     private readonly IBrowserContext _context;

@@ -141,6 +141,29 @@ public sealed class ConsolePagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_dashboard_charts_the_calls_the_limits_turned_away_from_the_shared_store()
+    {
+        var token = await _gateway!.Data.TokenAsync("qta-app");
+        for (var i = 0; i < TestRegistry.QtaDailyQuota + 2; i++)
+        {
+            await _gateway.Data.StatusOfAsync("/enterprise/v1/enterprises/0100109106", token);
+        }
+
+        // The limits chart's data block: one series of rate-limited calls, one of calls over quota, per service.
+        var limits = await Poll.UntilAsync(async () =>
+        {
+            using var page = await _operator!.GetAsync(Console + "/");
+            var html = await page.Content.ReadAsStringAsync();
+            var json = System.Text.RegularExpressions.Regex.Match(html, """<script type="application/json" id="limits-data">([^<]+)</script>""").Groups[1].Value;
+            return JsonDocument.Parse(json).RootElement.Clone();
+        }, chart => chart.GetProperty("labels").EnumerateArray().Any(l => l.GetString() == "enterprise"));
+
+        var enterprise = limits.GetProperty("labels").EnumerateArray().Select(l => l.GetString()).ToList().IndexOf("enterprise");
+        Assert.Equal(2, limits.GetProperty("datasets")[1].GetProperty("data")[enterprise].GetDouble());
+        Assert.Equal(0, limits.GetProperty("datasets")[0].GetProperty("data")[enterprise].GetDouble());
+    }
+
+    [Fact]
     public async Task A_form_without_the_anti_forgery_token_is_refused()
     {
         using var forged = await _operator!.PostFormAsync(Console + "/agencies", "create", [new("code", "FORGED"), new("name", "x"), new("kind", "Bank")], withToken: false);

@@ -50,7 +50,9 @@ public sealed class Dashboard
             var refused = service.Where(u => !u.Key.Outcome.IsAdmitted()).Sum(u => u.Count);
             var perSecond = hours.Select((hour, i) => Math.Round(service.Where(u => u.Key.Hour == hour).Sum(u => u.Count) / seconds[i], 3)).ToList();
             var p99 = total.LatencyQuantileMs(0.99);
-            return new ServiceFigures(service.Key, total.Count, perSecond, Ratio(failed, total.Count), Ratio(refused, total.Count), double.IsFinite(p99) ? p99 : null);
+            return new ServiceFigures(
+                service.Key, total.Count, perSecond, Ratio(failed, total.Count), Ratio(refused, total.Count), double.IsFinite(p99) ? p99 : null,
+                service.Where(u => u.Key.Outcome == Outcome.RateLimited).Sum(u => u.Count), service.Where(u => u.Key.Outcome == Outcome.QuotaExceeded).Sum(u => u.Count));
         }).ToList();
 
         var agencies = usage.GroupBy(u => u.Key.Agency).Select(g => (g.Key, g.Sum(u => u.Count))).OrderByDescending(a => a.Item2).ThenBy(a => a.Key, StringComparer.Ordinal).Take(10).ToList();
@@ -62,5 +64,9 @@ public sealed class Dashboard
     private static double Ratio(long part, long whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 4);
 }
 
-/// <summary>One service's figures over the dashboard's window; <see cref="P99Ms"/> is null above the last latency bucket (10 s).</summary>
-public sealed record ServiceFigures(string Service, long Calls, IReadOnlyList<double> CallsPerSecondByHour, double ErrorRatio, double RefusalRatio, double? P99Ms);
+/// <summary>
+/// One service's figures over the dashboard's window; <see cref="P99Ms"/> is null above the last latency bucket (10 s).
+/// <see cref="RateLimited"/> and <see cref="QuotaExceeded"/> are the calls the limits turned away.
+/// </summary>
+public sealed record ServiceFigures(
+    string Service, long Calls, IReadOnlyList<double> CallsPerSecondByHour, double ErrorRatio, double RefusalRatio, double? P99Ms, long RateLimited, long QuotaExceeded);

@@ -34,6 +34,12 @@ public sealed class IndexModel : ConsolePage
         [.. Figures!.Services.Select(s => s.Service)],
         [new ChartSeries(errors, [.. Figures.Services.Select(s => Math.Round(s.ErrorRatio * 100, 2))]), new ChartSeries(p99, [.. Figures.Services.Select(s => s.P99Ms ?? 0)])]);
 
+    public ChartSpec Limits(string rateLimited, string quotaExceeded) => new(
+        "bar",
+        [.. Figures!.Services.Select(s => s.Service)],
+        [new ChartSeries(rateLimited, [.. Figures.Services.Select(s => (double)s.RateLimited)]), new ChartSeries(quotaExceeded, [.. Figures.Services.Select(s => (double)s.QuotaExceeded)])],
+        Stacked: true);
+
     public ChartSpec TopAgencies(string calls) => new(
         "bar", [.. Figures!.TopAgencies.Select(a => a.Name)], [new ChartSeries(calls, [.. Figures.TopAgencies.Select(a => (double)a.Calls)])]);
 }
