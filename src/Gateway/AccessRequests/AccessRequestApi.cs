@@ -1,7 +1,6 @@
 using Ndxp.Gateway.Access;
 using Ndxp.Gateway.Admin;
 using Ndxp.Gateway.Hosting;
-using Ndxp.Gateway.Identity;
 using Ndxp.Gateway.Problems;
 using Ndxp.Gateway.Registry;
 
@@ -62,19 +61,14 @@ internal static class AccessRequestApi
 
         foreach (var (action, approve) in new[] { ("approve", true), ("reject", false) })
         {
-            portal.MapPost("/access-requests/{id}/" + action, (string id, HttpContext context, AccessRequestWorkflow workflow, RegistrySnapshotProvider snapshots) =>
+            portal.MapPost("/access-requests/{id}/" + action, (string id, HttpContext context, AccessRequestWorkflow workflow) =>
                 RegistryAdminApi.Guarded(async () =>
                 {
-                    var caller = CallerOf(context);
-                    if (!snapshots.Current.Clients.TryGetValue(caller.ClientId, out var client) || !client.Roles.Contains(GatewayClaims.ApproverRole))
-                    {
-                        throw new AdminRefusal(ProblemKind.ApproverRoleRequired, "Deciding access requests needs a client with the approver role.");
-                    }
-
                     var body = await AdminBody.ReadAsync<DecisionBody>(context);
-                    var decided = await workflow.DecideAsProviderAsync(AdminCommit.ActorOf(context), caller.Agency, id, approve, body.Reason, context.RequestAborted);
+                    var decided = await workflow.DecideAsProviderAsync(AdminCommit.ActorOf(context), CallerOf(context).Agency, id, approve, body.Reason, context.RequestAborted);
                     return Results.Json(AccessRequestView.Of(decided, workflow), RegistryJson.Options);
                 }))
+            .AddEndpointFilter<ApproverOnly>()
             .WithSummary($"The provider's decision ({action}), by a client with the approver role of the agency providing the service")
             .WithJsonBody<DecisionBody>().Produces<AccessRequestView>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);

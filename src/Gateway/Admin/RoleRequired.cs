@@ -53,6 +53,12 @@ internal sealed class AgencyClient(RegistrySnapshotProvider snapshots) : RoleReq
     protected override bool Holds(Client client, ClaimsPrincipal user) => true;
 }
 
+/// <summary>The approver role, held in the registry: a provider agency's client deciding access requests to its services.</summary>
+internal sealed class ApproverOnly(RegistrySnapshotProvider snapshots) : RoleRequired(snapshots, ProblemKind.ApproverRoleRequired)
+{
+    protected override bool Holds(Client client, ClaimsPrincipal user) => client.Roles.Contains(GatewayClaims.ApproverRole);
+}
+
 /// <summary>The auditor role, held in the registry; the operator role does not include it (separation of duties).</summary>
 internal sealed class AuditorOnly(RegistrySnapshotProvider snapshots) : RoleRequired(snapshots, ProblemKind.AuditorRoleRequired)
 {

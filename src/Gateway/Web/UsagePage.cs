@@ -43,6 +43,11 @@ public abstract class UsagePage(WebArea area) : WebPage(area)
         return report is null ? Page() : File(Encoding.UTF8.GetBytes(report.ToCsv()), "text/csv; charset=utf-8", "usage.csv");
     }
 
+    /// <summary>This report as CSV: the same query with the CSV handler.</summary>
+    public string CsvLink() =>
+        "?" + QueryString.Create(Request.Query.Where(q => q.Key != "handler").Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString()))
+            .Prepend(KeyValuePair.Create("handler", (string?)"csv"))).ToUriComponent().TrimStart('?');
+
     /// <summary>Calls per period, one series per service.</summary>
     public ChartSpec Chart(string yTitle)
     {

@@ -132,5 +132,13 @@ public sealed class PortalPagesTests : IAsyncLifetime
         await Poll.UntilAsync(() => _gateway!.Admin.GetStringAsync("/admin/v1/usage?groupBy=hour"), all => all.Contains("hni-portal", StringComparison.Ordinal));
         Assert.DoesNotContain("hni-portal", csv, StringComparison.Ordinal);
         Assert.All(csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1), row => Assert.Equal("VCB", row.Split(',')[1]));
+
+        // The page's download link is the same report as CSV.
+        using var page = await staff.GetAsync(Portal + "/usage?groupBy=hour&agency=HNI");
+        var link = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(await page.Content.ReadAsStringAsync(), """<a href="([^"]+)" download>""").Groups[1].Value);
+        Assert.StartsWith("?handler=csv&", link, StringComparison.Ordinal);
+        using var download = await staff.GetAsync(Portal + "/usage" + link);
+        Assert.Equal("text/csv", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(csv, await download.Content.ReadAsStringAsync());
     }
 }
