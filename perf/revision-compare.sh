@@ -41,14 +41,7 @@ measure() { # measure a|b ROUND: starts that revision's gateway, warms it up, me
   echo "$rev $rps $p50 $p99 $us_per_call" >>"$work/results"
 }
 
-echo "A = $(git rev-parse --short "$REV_A"), B = $(git rev-parse --short "$REV_B"); wrk -t1 -c32, ${WARMUP}s warm-up, ${MEASURE}s measured; $(nproc) cores; $(date -u +%F)${GATEWAY_ARGS:+; gateway args: $GATEWAY_ARGS}${B_ARGS:+; B args: $B_ARGS}"
-echo
-echo "| round | rev | calls/s | p50 (ms) | p99 (ms) | CPU us/call | non-2xx |"
-echo "|---:|---|---:|---:|---:|---:|---:|"
-for round in $(seq 1 "$ROUNDS"); do
-  for rev in $(printf 'a\nb\n' | shuf); do measure "$rev" "$round"; done
-done
-echo
+run_rounds '| round | rev | calls/s | p50 (ms) | p99 (ms) | CPU us/call | non-2xx |' '|---:|---|---:|---:|---:|---:|---:|'
 python3 - "$work/results" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]

@@ -50,14 +50,7 @@ open(f"{work}/results", "a").write(f"{rev} {rps} {workers} {writer} {total}\n")
 PY
 }
 
-echo "A = $(git rev-parse --short "$REV_A"), B = $(git rev-parse --short "$REV_B"); wrk -t1 -c32, ${WARMUP}s warm-up, ${MEASURE}s measured; $(nproc) cores; $(date -u +%F)${B_ARGS:+; B args: $B_ARGS}"
-echo
-echo "| round | rev | calls/s | workers us/call | metering writer us/call | process us/call | non-2xx |"
-echo "|---:|---|---:|---:|---:|---:|---:|"
-for round in $(seq 1 "$ROUNDS"); do
-  for rev in $(printf 'a\nb\n' | shuf); do measure "$rev" "$round"; done
-done
-echo
+run_rounds '| round | rev | calls/s | workers us/call | metering writer us/call | process us/call | non-2xx |' '|---:|---|---:|---:|---:|---:|---:|'
 python3 - "$work/results" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]

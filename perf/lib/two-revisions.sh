@@ -1,6 +1,6 @@
 # Sourced by perf/revision-compare.sh and perf/thread-costs.sh (from the repository's root, with REV_A, REV_B, the
 # ports, PATH_UNDER_TEST and WARMUP set): builds the gateway of each revision into $work/a/out and $work/b/out (git
-# worktrees), starts the demo providers of the working tree on PROVIDERS_PORT, defines wait_for and start_gateway, and
+# worktrees), starts the demo providers of the working tree on PROVIDERS_PORT, defines wait_for, start_gateway and run_rounds, and
 # removes all of it on exit. Processes the caller starts go into pids to be stopped with the rest.
 command -v wrk >/dev/null || { (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null; }
 
@@ -42,4 +42,17 @@ start_gateway() {
     python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
   wrk_args=(-t1 -c32 -H "Authorization: Bearer $token" -H "X-Purpose: ekyc" "http://127.0.0.1:$DATA_PORT$PATH_UNDER_TEST")
   wrk -d"${WARMUP}s" "${wrk_args[@]}" >/dev/null
+}
+
+# run_rounds HEADER SEPARATOR: the run's title, the results table's header, then ROUNDS interleaved rounds of the
+# caller's measure a|b ROUND (the order shuffled in each round), so that drift on the machine falls on both revisions.
+run_rounds() {
+  echo "A = $(git rev-parse --short "$REV_A"), B = $(git rev-parse --short "$REV_B"); wrk -t1 -c32, ${WARMUP}s warm-up, ${MEASURE}s measured; $(nproc) cores; $(date -u +%F)${GATEWAY_ARGS:+; gateway args: $GATEWAY_ARGS}${B_ARGS:+; B args: $B_ARGS}"
+  echo
+  echo "$1"
+  echo "$2"
+  for round in $(seq 1 "$ROUNDS"); do
+    for rev in $(printf 'a\nb\n' | shuf); do measure "$rev" "$round"; done
+  done
+  echo
 }
