@@ -41,9 +41,7 @@ internal static class AccessRequestApi
         {
             var agency = CallerOf(context).Agency;
             var document = snapshots.Current.Document;
-            return Results.Json(document.AccessRequests
-                .Where(r => r.ConsumerAgency == agency || RegistryEntityKind.Services.Find(document, r.Service)?.Provider == agency)
-                .OrderByDescending(r => r.RequestedAt).Select(r => AccessRequestView.Of(r, workflow)).ToList(), RegistryJson.Options);
+            return Results.Json(AccessRequestWorkflow.Concerning(document, agency).Select(r => AccessRequestView.Of(r, workflow)).ToList(), RegistryJson.Options);
         })
         .WithSummary("The caller's agency's access requests, and those to its services")
         .Produces<List<AccessRequestView>>();

@@ -183,6 +183,12 @@ internal sealed class AccessRequestWorkflow(AdminCommit admin, IOptions<AccessRe
     private static bool SamePerson(string first, string second) =>
         string.Equals(first[(first.IndexOf(':', StringComparison.Ordinal) + 1)..], second[(second.IndexOf(':', StringComparison.Ordinal) + 1)..], StringComparison.Ordinal);
 
+    /// <summary>The requests an agency sees: its own, and those to the services it provides; newest first.</summary>
+    public static IEnumerable<AccessRequest> Concerning(RegistryDocument document, string agency) =>
+        document.AccessRequests
+            .Where(r => r.ConsumerAgency == agency || RegistryEntityKind.Services.Find(document, r.Service)?.Provider == agency)
+            .OrderByDescending(r => r.RequestedAt);
+
     public static string Name(AccessRequestState state) => state switch
     {
         AccessRequestState.AwaitingProvider => "awaiting-provider",

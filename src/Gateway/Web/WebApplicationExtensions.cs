@@ -139,10 +139,7 @@ public static class WebApplicationExtensions
         return language is null ? null : new ProviderCultureResult(language);
     }
 
-    // The portal API (/portal/v1) is JSON with problems of its own, not a page.
-    private static bool IsPage(HttpContext context) =>
-        context.Request.Path.StartsWithSegments(WebArea.Console.PathBase)
-        || (context.Request.Path.StartsWithSegments(WebArea.Portal.PathBase) && !context.Request.Path.StartsWithSegments(AccessRequests.AccessRequestApi.PortalPrefix));
+    private static bool IsPage(HttpContext context) => WebArea.Of(context.Request.Path) is not null;
 
     private static bool Enabled(WebApplication app) => app.Services.GetRequiredService<IOptions<SignInOptions>>().Value.Enabled;
 }

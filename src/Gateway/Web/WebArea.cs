@@ -11,6 +11,12 @@ public sealed record WebArea(string Name)
 
     public static IReadOnlyList<WebArea> All { get; } = [Console, Portal];
 
+    /// <summary>The area a request's path is in, or null (the portal API under <c>/portal/v1</c> is JSON, not a page).</summary>
+    public static WebArea? Of(PathString path) =>
+        path.StartsWithSegments(Console.PathBase) ? Console
+        : path.StartsWithSegments(Portal.PathBase) && !path.StartsWithSegments(AccessRequests.AccessRequestApi.PortalPrefix) ? Portal
+        : null;
+
     public string PathBase => "/" + Name;
 
     public string CookieScheme => Name;

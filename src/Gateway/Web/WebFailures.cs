@@ -30,7 +30,7 @@ internal static partial class WebFailures
         ExceptionHandler = context =>
         {
             var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var area = context.Request.Path.StartsWithSegments(WebArea.Console.PathBase) ? WebArea.Console : WebArea.Portal;
+            var area = WebArea.Of(context.Request.Path) ?? WebArea.Portal;
             var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebFailures));
             if (IsAuthorityUnreachable(failure, context.RequestAborted))
             {

@@ -28,10 +28,9 @@ public sealed class RequestsModel : PortalPage
 
     public AccessRequestOptions Options => Workflow.Options;
 
-    public IEnumerable<AccessRequest> Own => Registry.AccessRequests.Where(r => r.ConsumerAgency == Agency).OrderByDescending(r => r.RequestedAt);
+    public IEnumerable<AccessRequest> Own => AccessRequestWorkflow.Concerning(Registry, Agency).Where(r => r.ConsumerAgency == Agency);
 
-    public IEnumerable<AccessRequest> ToDecide => Registry.AccessRequests
-        .Where(r => RegistryEntityKind.Services.Find(Registry, r.Service)?.Provider == Agency).OrderByDescending(r => r.RequestedAt);
+    public IEnumerable<AccessRequest> ToDecide => AccessRequestWorkflow.Concerning(Registry, Agency).Where(r => r.ConsumerAgency != Agency);
 
     /// <summary>Services the agency may ask for: active, and not its own.</summary>
     public IEnumerable<Service> Requestable => Registry.Services.Where(s => s.Status == EntityStatus.Active && s.Provider != Agency).OrderBy(s => s.Id, StringComparer.Ordinal);
